@@ -1,0 +1,36 @@
+//! The port through which server functions reach the server's service layer.
+//! The server implements it; `app` never depends on the server crate.
+
+use crate::error::AppError;
+use crate::types::*;
+use http::request::Parts;
+use std::sync::Arc;
+
+/// Everything the UI can ask of the server. Each call gets the request so
+/// the server can authenticate it exactly as it does REST calls.
+#[async_trait::async_trait]
+pub trait Backend: Send + Sync + 'static {
+    async fn current_user(&self, req: &Parts) -> Result<Option<UserView>, AppError>;
+    async fn logout(&self, req: &Parts) -> Result<(), AppError>;
+    async fn change_password(&self, req: &Parts, change: PasswordChange) -> Result<(), AppError>;
+    async fn list_users(&self, req: &Parts, query: ListQuery) -> Result<Page<UserView>, AppError>;
+    async fn create_user(&self, req: &Parts, input: NewUser) -> Result<UserView, AppError>;
+    async fn update_user(&self, req: &Parts, id: i64, patch: UserPatch) -> Result<UserView, AppError>;
+    async fn reset_password(&self, req: &Parts, id: i64, reset: PasswordReset) -> Result<(), AppError>;
+    async fn delete_user(&self, req: &Parts, id: i64) -> Result<(), AppError>;
+    async fn list_tokens(&self, req: &Parts) -> Result<Vec<TokenView>, AppError>;
+    async fn create_token(&self, req: &Parts, input: NewToken) -> Result<CreatedToken, AppError>;
+    async fn revoke_token(&self, req: &Parts, id: i64) -> Result<(), AppError>;
+}
+
+/// The backend as provided in Leptos context.
+pub type SharedBackend = Arc<dyn Backend>;
+
+/// Fetches the backend and the current request from context.
+pub fn backend() -> Result<(SharedBackend, Parts), AppError> {
+    let b = leptos::prelude::use_context::<SharedBackend>()
+        .ok_or_else(|| AppError::Internal { reference: "backend missing from context".into() })?;
+    let parts = leptos::prelude::use_context::<Parts>()
+        .ok_or_else(|| AppError::Internal { reference: "request missing from context".into() })?;
+    Ok((b, parts))
+}

@@ -1,0 +1,169 @@
+//! UI text in English and Chinese. Keys are checked by a test so neither
+//! language can miss one.
+
+use serde::{Deserialize, Serialize};
+
+/// The languages the UI speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+/// Name of the cookie that remembers the choice.
+pub const LANG_COOKIE: &str = "vlab_lang";
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let c = code.trim().to_ascii_lowercase();
+        if c == "zh" || c.starts_with("zh-") {
+            Some(Lang::Zh)
+        } else if c == "en" || c.starts_with("en-") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// Picks the language from a cookie value, else an `Accept-Language`
+    /// header (highest q first), else English.
+    pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>) -> Lang {
+        if let Some(l) = cookie.and_then(Lang::from_code) {
+            return l;
+        }
+        let mut offers: Vec<(f32, Lang)> = accept_language
+            .unwrap_or("")
+            .split(',')
+            .filter_map(|part| {
+                let mut it = part.split(';');
+                let lang = Lang::from_code(it.next()?)?;
+                let q = it
+                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                    .unwrap_or(1.0);
+                Some((q, lang))
+            })
+            .collect();
+        offers.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+        offers.first().map(|o| o.1).unwrap_or_default()
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Zh,
+            Lang::Zh => Lang::En,
+        }
+    }
+}
+
+const TEXT: &[(&str, &str, &str)] = &[
+    ("app.name", "vlab", "vlab"),
+    ("app.tagline", "Virtual machine lab", "虚拟机实验室"),
+    ("nav.home", "Home", "首页"),
+    ("nav.users", "Users", "用户"),
+    ("nav.profile", "Profile", "个人资料"),
+    ("nav.logout", "Log out", "退出登录"),
+    ("nav.api_docs", "API", "API 文档"),
+    ("lang.switch", "中文", "English"),
+    ("login.title", "Sign in", "登录"),
+    ("login.username", "Username", "用户名"),
+    ("login.password", "Password", "密码"),
+    ("login.submit", "Sign in", "登录"),
+    ("login.failed", "Wrong username or password.", "用户名或密码错误。"),
+    ("login.throttled", "Too many attempts. Try again in a minute.", "尝试次数过多,请稍后再试。"),
+    ("login.invalid", "Enter a username and a password.", "请输入用户名和密码。"),
+    ("home.student", "My machines", "我的虚拟机"),
+    ("home.student.empty", "You have no machines yet. Your teacher's labs will appear here.", "你还没有虚拟机。老师发布的实验会显示在这里。"),
+    ("home.teacher", "My courses", "我的课程"),
+    ("home.teacher.empty", "You have no courses yet.", "你还没有课程。"),
+    ("home.admin", "Administration", "系统管理"),
+    ("home.admin.users", "Users in the system", "系统中的用户数"),
+    ("home.welcome", "Welcome", "欢迎"),
+    ("role.student", "Student", "学生"),
+    ("role.teacher", "Teacher", "教师"),
+    ("role.admin", "Administrator", "管理员"),
+    ("users.title", "Users", "用户管理"),
+    ("users.search", "Search", "搜索"),
+    ("users.all_roles", "All roles", "全部角色"),
+    ("users.new", "New user", "新建用户"),
+    ("users.create", "Create", "创建"),
+    ("users.created", "User created.", "用户已创建。"),
+    ("users.username", "Username", "用户名"),
+    ("users.display_name", "Name", "姓名"),
+    ("users.email", "Email", "邮箱"),
+    ("users.role", "Role", "角色"),
+    ("users.password", "Password", "密码"),
+    ("users.actions", "Actions", "操作"),
+    ("users.delete", "Delete", "删除"),
+    ("users.confirm_delete", "Delete this user?", "确定删除该用户?"),
+    ("users.reset_password", "Reset password", "重置密码"),
+    ("users.new_password", "New password", "新密码"),
+    ("users.password_reset_done", "Password reset.", "密码已重置。"),
+    ("users.prev", "Previous", "上一页"),
+    ("users.next", "Next", "下一页"),
+    ("users.page", "Page", "页"),
+    ("users.total", "users", "个用户"),
+    ("profile.title", "Profile", "个人资料"),
+    ("profile.change_password", "Change password", "修改密码"),
+    ("profile.current_password", "Current password", "当前密码"),
+    ("profile.new_password", "New password", "新密码"),
+    ("profile.save", "Save", "保存"),
+    ("profile.password_changed", "Password changed.", "密码已修改。"),
+    ("tokens.title", "API tokens", "API 令牌"),
+    ("tokens.name", "Token name", "令牌名称"),
+    ("tokens.days", "Expires in days (empty: never)", "有效天数(留空表示永久)"),
+    ("tokens.create", "Create token", "创建令牌"),
+    ("tokens.shown_once", "Copy this token now; it will not be shown again:", "请立即复制此令牌,它不会再次显示:"),
+    ("tokens.revoke", "Revoke", "撤销"),
+    ("tokens.none", "No tokens.", "没有令牌。"),
+    ("tokens.never", "never", "永不"),
+    ("tokens.created_at", "Created", "创建时间"),
+    ("tokens.expires_at", "Expires", "过期时间"),
+    ("tokens.last_used", "Last used", "最近使用"),
+    ("common.loading", "Loading…", "加载中…"),
+    ("common.error", "Error", "错误"),
+    ("common.not_found", "Page not found.", "页面不存在。"),
+];
+
+/// The text for `key` in `lang`; the key itself if it is unknown.
+pub fn t(lang: Lang, key: &'static str) -> &'static str {
+    TEXT.iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, en, zh)| match lang {
+            Lang::En => *en,
+            Lang::Zh => *zh,
+        })
+        .unwrap_or(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiates_cookie_then_header_then_english() {
+        assert_eq!(Lang::negotiate(Some("zh"), Some("en-US")), Lang::Zh);
+        assert_eq!(Lang::negotiate(None, Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::Zh);
+        assert_eq!(Lang::negotiate(None, Some("fr-FR, en;q=0.5, zh;q=0.9")), Lang::Zh);
+        assert_eq!(Lang::negotiate(None, Some("de")), Lang::En);
+        assert_eq!(Lang::negotiate(Some("xx"), None), Lang::En);
+    }
+
+    #[test]
+    fn keys_are_unique_and_translated() {
+        let mut seen = std::collections::HashSet::new();
+        for (k, en, zh) in TEXT {
+            assert!(seen.insert(*k), "duplicate key {k}");
+            assert!(!en.is_empty() && !zh.is_empty(), "{k} lacks a translation");
+        }
+        assert_eq!(t(Lang::Zh, "login.title"), "登录");
+        assert_eq!(t(Lang::En, "no.such.key"), "no.such.key");
+    }
+}

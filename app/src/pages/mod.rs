@@ -1,0 +1,227 @@
+//! The pages of the UI.
+
+mod profile;
+mod users;
+
+pub use profile::ProfilePage;
+pub use users::UsersPage;
+
+use crate::api::Logout;
+use crate::i18n::{t, Lang};
+use crate::types::{Role, UserView};
+use crate::{error::AppError, Auth};
+use leptos::prelude::*;
+use leptos_router::components::{Redirect, A};
+use leptos_router::hooks::use_query_map;
+
+/// The UI language signal.
+pub fn use_lang() -> RwSignal<Lang> {
+    use_context::<RwSignal<Lang>>().unwrap_or_else(|| RwSignal::new(Lang::En))
+}
+
+/// A reactive translation of `key`.
+pub fn tr(key: &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let lang = use_lang();
+    move || t(lang.get(), key)
+}
+
+pub fn role_key(role: Role) -> &'static str {
+    match role {
+        Role::Student => "role.student",
+        Role::Teacher => "role.teacher",
+        Role::Admin => "role.admin",
+    }
+}
+
+/// Shows an error the way every page does.
+#[component]
+pub fn ErrorBox(error: AppError) -> impl IntoView {
+    view! { <p class="error" role="alert" data-code=error.code().to_owned()>{error.to_string()}</p> }
+}
+
+/// Renders `signed_in` for a logged-in user (optionally of a minimum role),
+/// else sends the visitor to the login page.
+#[component]
+pub fn RequireUser<F, V>(#[prop(optional)] min_role: Option<Role>, signed_in: F) -> impl IntoView
+where
+    F: Fn(UserView) -> V + Send + Sync + Clone + 'static,
+    V: IntoView + 'static,
+{
+    let auth = expect_context::<Auth>();
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{tr("common.loading")}</p> }>
+            {
+                let signed_in = signed_in.clone();
+                move || {
+                    let signed_in = signed_in.clone();
+                    Suspend::new(async move {
+                        match auth.user.await {
+                            Ok(Some(u)) if min_role.is_none_or(|r| u.role >= r) => signed_in(u).into_any(),
+                            Ok(Some(_)) => view! { <ErrorBox error=AppError::forbidden()/> }.into_any(),
+                            Ok(None) => view! { <Redirect path="/login"/> }.into_any(),
+                            Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        }
+                    })
+                }
+            }
+        </Suspense>
+    }
+}
+
+/// Top bar: where you are, who you are, language, log out.
+#[component]
+pub fn TopBar() -> impl IntoView {
+    let auth = expect_context::<Auth>();
+    let lang = use_lang();
+    let logout = ServerAction::<Logout>::new();
+    Effect::new(move |_| {
+        if logout.value().get().is_some() {
+            #[cfg(feature = "hydrate")]
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_href("/login");
+            }
+        }
+    });
+    let switch_lang = move |_| {
+        let next = lang.get_untracked().other();
+        lang.set(next);
+        #[cfg(feature = "hydrate")]
+        {
+            use crate::i18n::LANG_COOKIE;
+            use wasm_bindgen::JsCast;
+            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+                if let Some(el) = doc.document_element() {
+                    let _ = el.set_attribute("lang", next.code());
+                }
+                if let Ok(html) = doc.dyn_into::<web_sys::HtmlDocument>() {
+                    let _ = html.set_cookie(&format!(
+                        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+                        next.code()
+                    ));
+                }
+            }
+        }
+    };
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">
+                <span class="logo">"vlab"</span>
+                <span class="tagline">{tr("app.tagline")}</span>
+            </A>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    auth.user.await.ok().flatten().map(|u| {
+                        let is_admin = u.role == Role::Admin;
+                        view! {
+                            <nav class="nav">
+                                <A href="/">{tr("nav.home")}</A>
+                                {is_admin.then(|| view! { <A href="/admin/users">{tr("nav.users")}</A> })}
+                                <A href="/profile">{tr("nav.profile")}</A>
+                                <a href="/api/v1/docs" rel="external">{tr("nav.api_docs")}</a>
+                            </nav>
+                            <div class="who">
+                                <span class="user" data-testid="current-user">{u.display_name.clone()}</span>
+                                <span class="badge">{tr(role_key(u.role))}</span>
+                                <ActionForm action=logout attr:class="inline">
+                                    <button type="submit" class="link">{tr("nav.logout")}</button>
+                                </ActionForm>
+                            </div>
+                        }
+                    })
+                })}
+            </Transition>
+            <button type="button" class="lang-switch" data-testid="lang-switch" on:click=switch_lang>
+                {tr("lang.switch")}
+            </button>
+        </header>
+    }
+}
+
+/// Sign-in form. A plain HTML form posted to `/login`, so it works before
+/// (or without) the WebAssembly.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let query = use_query_map();
+    let auth = expect_context::<Auth>();
+    let error_key = move || {
+        query.with(|q| match q.get("error").as_deref() {
+            Some("rate_limited") => Some("login.throttled"),
+            Some("invalid") => Some("login.invalid"),
+            Some(_) => Some("login.failed"),
+            None => None,
+        })
+    };
+    let lang = use_lang();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                if let Ok(Some(_)) = auth.user.await {
+                    return view! { <Redirect path="/"/> }.into_any();
+                }
+                view! {
+                    <section class="card narrow">
+                        <h1>{tr("login.title")}</h1>
+                        {move || error_key().map(|k| view! { <p class="error" role="alert">{t(lang.get(), k)}</p> })}
+                        <form method="post" action="/login" class="stack">
+                            <label>{tr("login.username")}
+                                <input name="username" autocomplete="username" required autofocus/>
+                            </label>
+                            <label>{tr("login.password")}
+                                <input name="password" type="password" autocomplete="current-password" required/>
+                            </label>
+                            <button type="submit" class="primary">{tr("login.submit")}</button>
+                        </form>
+                    </section>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// Home: what each role comes here for.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    view! {
+        <RequireUser signed_in=move |u: UserView| {
+            let role = u.role;
+            view! {
+                <h1>{tr("home.welcome")}", " {u.display_name.clone()}</h1>
+                {match role {
+                    Role::Student => view! {
+                        <section class="card" data-testid="home-student">
+                            <h2>{tr("home.student")}</h2>
+                            <p class="muted">{tr("home.student.empty")}</p>
+                        </section>
+                    }.into_any(),
+                    Role::Teacher => view! {
+                        <section class="card" data-testid="home-teacher">
+                            <h2>{tr("home.teacher")}</h2>
+                            <p class="muted">{tr("home.teacher.empty")}</p>
+                        </section>
+                    }.into_any(),
+                    Role::Admin => view! { <AdminHome/> }.into_any(),
+                }}
+            }
+        }/>
+    }
+}
+
+#[component]
+fn AdminHome() -> impl IntoView {
+    let query = crate::types::ListQuery { page_size: Some(1), ..Default::default() };
+    let count = Resource::new(move || query.clone(), crate::api::list_users);
+    view! {
+        <section class="card" data-testid="home-admin">
+            <h2>{tr("home.admin")}</h2>
+            <p>
+                {tr("home.admin.users")}": "
+                <Suspense fallback=|| "…">
+                    {move || Suspend::new(async move {
+                        count.await.map(|p| p.pagination.total).unwrap_or_default()
+                    })}
+                </Suspense>
+            </p>
+            <p><A href="/admin/users">{tr("nav.users")}" →"</A></p>
+        </section>
+    }
+}

@@ -1,0 +1,122 @@
+//! Your own account: password and personal API tokens.
+
+use super::{role_key, tr, ErrorBox, RequireUser};
+use crate::api::{list_tokens, ChangePassword, CreateToken, RevokeToken};
+use crate::types::{NewToken, PasswordChange, UserView};
+use leptos::prelude::*;
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    view! {
+        <RequireUser signed_in=move |me: UserView| view! {
+            <h1>{tr("profile.title")}</h1>
+            <section class="card">
+                <p><strong>{me.username.clone()}</strong>" · "{me.display_name.clone()}" · "{tr(role_key(me.role))}</p>
+            </section>
+            <PasswordForm/>
+            <Tokens/>
+        }/>
+    }
+}
+
+#[component]
+fn PasswordForm() -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        change.dispatch(ChangePassword {
+            change: PasswordChange { current_password: current.get_untracked(), new_password: new.get_untracked() },
+        });
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(())) = change.value().get() {
+            current.set(String::new());
+            new.set(String::new());
+        }
+    });
+    view! {
+        <section class="card">
+            <h2>{tr("profile.change_password")}</h2>
+            <form class="stack narrow" on:submit=on_submit data-testid="password-form">
+                <label>{tr("profile.current_password")}
+                    <input type="password" autocomplete="current-password" bind:value=current required/>
+                </label>
+                <label>{tr("profile.new_password")}
+                    <input type="password" autocomplete="new-password" bind:value=new required/>
+                </label>
+                <button type="submit" class="primary">{tr("profile.save")}</button>
+            </form>
+            {move || match change.value().get() {
+                Some(Ok(())) => Some(view! { <p class="ok">{tr("profile.password_changed")}</p> }.into_any()),
+                Some(Err(e)) => Some(view! { <ErrorBox error=e/> }.into_any()),
+                None => None,
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Tokens() -> impl IntoView {
+    let create = ServerAction::<CreateToken>::new();
+    let revoke = ServerAction::<RevokeToken>::new();
+    let tokens = Resource::new(move || (create.version().get(), revoke.version().get()), |_| list_tokens());
+    let name = RwSignal::new(String::new());
+    let days = RwSignal::new(String::new());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let expires_in_days = days.get_untracked().trim().parse::<u32>().ok();
+        create.dispatch(CreateToken { input: NewToken { name: name.get_untracked(), expires_in_days } });
+        name.set(String::new());
+    };
+    view! {
+        <section class="card">
+            <h2>{tr("tokens.title")}</h2>
+            <form class="row" on:submit=on_submit data-testid="token-form">
+                <input placeholder=tr("tokens.name") bind:value=name required/>
+                <input placeholder=tr("tokens.days") bind:value=days inputmode="numeric" size="28"/>
+                <button type="submit" class="primary">{tr("tokens.create")}</button>
+            </form>
+            {move || match create.value().get() {
+                Some(Ok(t)) => Some(view! {
+                    <p class="ok">{tr("tokens.shown_once")}" "<code data-testid="new-token">{t.token}</code></p>
+                }.into_any()),
+                Some(Err(e)) => Some(view! { <ErrorBox error=e/> }.into_any()),
+                None => None,
+            }}
+            <Transition fallback=move || view! { <p class="muted">{tr("common.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match tokens.await {
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="muted">{tr("tokens.none")}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <table class="grid">
+                                <thead><tr>
+                                    <th>{tr("tokens.name")}</th><th>"#"</th>
+                                    <th>{tr("tokens.created_at")}</th><th>{tr("tokens.expires_at")}</th>
+                                    <th>{tr("tokens.last_used")}</th><th></th>
+                                </tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|tk| {
+                                        let id = tk.id;
+                                        view! {
+                                            <tr>
+                                                <td>{tk.name}</td>
+                                                <td><code>{tk.prefix}"…"</code></td>
+                                                <td>{tk.created_at}</td>
+                                                <td>{tk.expires_at.unwrap_or_else(|| "—".into())}</td>
+                                                <td>{tk.last_used_at.unwrap_or_else(|| "—".into())}</td>
+                                                <td><button type="button" class="danger" on:click=move |_| { revoke.dispatch(RevokeToken { id }); }>{tr("tokens.revoke")}</button></td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

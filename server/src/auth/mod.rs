@@ -1,0 +1,10 @@
+//! Authentication and the role checks every resource goes through.
+
+pub mod access;
+pub mod extract;
+pub mod password;
+pub mod ratelimit;
+pub mod token;
+
+pub use access::{Admin, AuthVia, Caller};
+pub use extract::{CurrentUser, RequireAdmin, RequireTeacher};

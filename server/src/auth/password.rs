@@ -1,0 +1,89 @@
+//! Password hashing with argon2id. Hashing is slow on purpose, so it runs on
+//! the blocking pool, never on a runtime worker.
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use std::sync::OnceLock;
+
+use crate::error::{Result, ServerError};
+
+/// Shortest password accepted.
+pub const MIN_LEN: usize = 8;
+/// Longest password accepted (hashing cost stays bounded).
+pub const MAX_LEN: usize = 256;
+
+/// Why a password is refused, if it is.
+pub fn weakness(password: &str) -> Option<String> {
+    let n = password.chars().count();
+    if n < MIN_LEN {
+        Some(format!("must be at least {MIN_LEN} characters"))
+    } else if n > MAX_LEN {
+        Some(format!("must be at most {MAX_LEN} characters"))
+    } else if password.trim().is_empty() {
+        Some("must not be blank".into())
+    } else {
+        None
+    }
+}
+
+fn hash_blocking(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ServerError::internal(format!("hashing failed: {e}")))
+}
+
+fn verify_blocking(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
+}
+
+/// Hashes a password (PHC string).
+pub async fn hash(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || hash_blocking(&password))
+        .await
+        .map_err(|e| ServerError::internal(format!("hash task: {e}")))?
+}
+
+/// Checks a password against a stored hash. With no hash (unknown user) it
+/// still does the same work, so timing does not tell which usernames exist.
+pub async fn verify(password: String, hash: Option<String>) -> Result<bool> {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    tokio::task::spawn_blocking(move || match hash {
+        Some(h) => verify_blocking(&password, &h),
+        None => {
+            let dummy = DUMMY.get_or_init(|| hash_blocking("not-a-real-password").unwrap_or_default());
+            let _ = verify_blocking(&password, dummy);
+            false
+        }
+    })
+    .await
+    .map_err(|e| ServerError::internal(format!("verify task: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_verify_and_differ() {
+        let a = hash("correct horse".into()).await.unwrap();
+        let b = hash("correct horse".into()).await.unwrap();
+        assert!(a.starts_with("$argon2id$"), "{a}");
+        assert_ne!(a, b, "salted");
+        assert!(verify("correct horse".into(), Some(a.clone())).await.unwrap());
+        assert!(!verify("correct horsE".into(), Some(a)).await.unwrap());
+        assert!(!verify("anything".into(), None).await.unwrap());
+        assert!(!verify("x".into(), Some("garbage".into())).await.unwrap());
+    }
+
+    #[test]
+    fn weak_passwords_are_named() {
+        assert!(weakness("short").unwrap().contains("at least 8"));
+        assert!(weakness("        ").unwrap().contains("blank"));
+        assert!(weakness(&"x".repeat(300)).unwrap().contains("at most"));
+        assert_eq!(weakness("long enough"), None);
+    }
+}

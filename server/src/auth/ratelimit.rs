@@ -1,0 +1,110 @@
+//! In-memory limits: a token bucket per API client, and a failure counter
+//! per login key. Both answer with how long to wait.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Token bucket: `per_minute` requests a minute, bursts up to the same.
+pub struct RateLimiter {
+    per_minute: f64,
+    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+}
+
+impl RateLimiter {
+    pub fn new(per_minute: u32) -> Self {
+        Self { per_minute: per_minute.max(1) as f64, buckets: Mutex::new(HashMap::new()) }
+    }
+
+    /// Takes one request from `key`'s bucket, or says how many seconds
+    /// until one is available.
+    pub fn check(&self, key: &str, now: Instant) -> Result<(), u64> {
+        let rate = self.per_minute / 60.0;
+        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        if buckets.len() > 50_000 {
+            // Drop full buckets so idle clients cannot grow the map forever.
+            let cap = self.per_minute;
+            buckets.retain(|_, (tokens, at)| *tokens + now.saturating_duration_since(*at).as_secs_f64() * rate < cap);
+        }
+        let (tokens, at) = buckets.entry(key.to_owned()).or_insert((self.per_minute, now));
+        *tokens = (*tokens + now.saturating_duration_since(*at).as_secs_f64() * rate).min(self.per_minute);
+        *at = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(((1.0 - *tokens) / rate).ceil().max(1.0) as u64)
+        }
+    }
+}
+
+/// Counts failed logins per key inside a sliding window.
+pub struct LoginThrottle {
+    window: Duration,
+    failures: Mutex<HashMap<String, Vec<Instant>>>,
+}
+
+impl LoginThrottle {
+    pub fn new(window: Duration) -> Self {
+        Self { window, failures: Mutex::new(HashMap::new()) }
+    }
+
+    /// Err(seconds to wait) when `key` has had `max_failures` inside the window.
+    pub fn check(&self, key: &str, max_failures: u32, now: Instant) -> Result<(), u64> {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(list) = map.get_mut(key) else { return Ok(()) };
+        list.retain(|t| now.saturating_duration_since(*t) < self.window);
+        if list.len() as u32 >= max_failures.max(1) {
+            let oldest = list.iter().min().copied().unwrap_or(now);
+            let wait = self.window.saturating_sub(now.saturating_duration_since(oldest));
+            Err(wait.as_secs().max(1))
+        } else {
+            Ok(())
+        }
+    }
+
+    pub fn record_failure(&self, key: &str, now: Instant) {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 50_000 {
+            let window = self.window;
+            map.retain(|_, l| l.iter().any(|t| now.saturating_duration_since(*t) < window));
+        }
+        map.entry(key.to_owned()).or_default().push(now);
+    }
+
+    pub fn clear(&self, key: &str) {
+        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_allows_burst_then_refills() {
+        let rl = RateLimiter::new(3);
+        let t0 = Instant::now();
+        assert!(rl.check("a", t0).is_ok());
+        assert!(rl.check("a", t0).is_ok());
+        assert!(rl.check("a", t0).is_ok());
+        let wait = rl.check("a", t0).unwrap_err();
+        assert_eq!(wait, 20, "3/min refills one every 20 s");
+        assert!(rl.check("b", t0).is_ok(), "keys are independent");
+        assert!(rl.check("a", t0 + Duration::from_secs(21)).is_ok());
+    }
+
+    #[test]
+    fn throttle_blocks_after_max_failures_until_window_passes() {
+        let th = LoginThrottle::new(Duration::from_secs(60));
+        let t0 = Instant::now();
+        assert!(th.check("k", 2, t0).is_ok());
+        th.record_failure("k", t0);
+        th.record_failure("k", t0 + Duration::from_secs(10));
+        assert_eq!(th.check("k", 2, t0 + Duration::from_secs(10)), Err(50));
+        assert!(th.check("k", 3, t0 + Duration::from_secs(10)).is_ok(), "a wider budget still has room");
+        assert!(th.check("k", 2, t0 + Duration::from_secs(61)).is_ok(), "first failure aged out");
+        th.clear("k");
+        assert!(th.check("k", 2, t0 + Duration::from_secs(11)).is_ok());
+    }
+}

@@ -1,0 +1,293 @@
+//! Settings: command-line flags and `VLAB_*` environment variables override
+//! an optional TOML file, which overrides the defaults.
+
+use clap::{Parser, ValueEnum};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// How QEMU accelerates guests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Accel {
+    /// KVM when it is usable here, else TCG.
+    Auto,
+    Kvm,
+    Tcg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// A string that never shows up in logs or debug output.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
+}
+
+/// Command line. Every flag can also come from the environment variable
+/// named beside it.
+#[derive(Debug, Default, Parser)]
+#[command(name = "vlab", version, about = "vlab: a self-hosted virtual machine lab")]
+pub struct Cli {
+    /// TOML settings file.
+    #[arg(long, env = "VLAB_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on (default 127.0.0.1:3000).
+    #[arg(long, env = "VLAB_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// Directory for the database, keys and VM files (default ./data).
+    #[arg(long, env = "VLAB_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL (default sqlite://<data-dir>/vlab.db).
+    #[arg(long, env = "VLAB_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// QEMU system emulator to run guests with.
+    #[arg(long, env = "VLAB_QEMU_BINARY")]
+    pub qemu_binary: Option<String>,
+    /// Guest acceleration.
+    #[arg(long, env = "VLAB_ACCEL", value_enum)]
+    pub accel: Option<Accel>,
+    /// Secret that signs session cookies (default: generated once into the data dir).
+    #[arg(long, env = "VLAB_SESSION_SECRET", hide_env_values = true)]
+    pub session_secret: Option<Secret>,
+    /// Directory with the built web assets (default target/site).
+    #[arg(long, env = "VLAB_SITE_ROOT")]
+    pub site_root: Option<PathBuf>,
+    /// Log format.
+    #[arg(long, env = "VLAB_LOG_FORMAT", value_enum)]
+    pub log_format: Option<LogFormat>,
+    /// Username of the first admin, created when there are no users.
+    #[arg(long, env = "VLAB_ADMIN_USERNAME")]
+    pub admin_username: Option<String>,
+    /// Password of the first admin (default: generated and printed once).
+    #[arg(long, env = "VLAB_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<Secret>,
+    /// Mark cookies Secure (set when served over HTTPS).
+    #[arg(long, env = "VLAB_SECURE_COOKIES")]
+    pub secure_cookies: Option<bool>,
+    /// API requests allowed per minute per token or address.
+    #[arg(long, env = "VLAB_API_RATE_LIMIT")]
+    pub api_rate_limit: Option<u32>,
+    /// Failed logins allowed per user and address within the login window.
+    #[arg(long, env = "VLAB_LOGIN_MAX_FAILURES")]
+    pub login_max_failures: Option<u32>,
+}
+
+/// The TOML file: the same settings as the flags, in snake_case.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<SocketAddr>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub qemu_binary: Option<String>,
+    pub accel: Option<Accel>,
+    pub session_secret: Option<Secret>,
+    pub site_root: Option<PathBuf>,
+    pub log_format: Option<LogFormat>,
+    pub admin_username: Option<String>,
+    pub admin_password: Option<Secret>,
+    pub secure_cookies: Option<bool>,
+    pub api_rate_limit: Option<u32>,
+    pub login_max_failures: Option<u32>,
+    pub login_window_secs: Option<u64>,
+    pub token_ttl_hours: Option<u32>,
+}
+
+/// Resolved settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub qemu_binary: String,
+    pub accel: Accel,
+    pub session_secret: Option<Secret>,
+    pub site_root: PathBuf,
+    pub log_format: LogFormat,
+    pub admin_username: String,
+    pub admin_password: Option<Secret>,
+    pub secure_cookies: bool,
+    pub api_rate_limit: u32,
+    pub login_max_failures: u32,
+    pub login_window_secs: u64,
+    pub token_ttl_hours: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read settings file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("settings file {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("setting {name}: {message}")]
+    Invalid { name: &'static str, message: String },
+}
+
+impl Config {
+    /// Reads the file the command line names (if any) and merges.
+    pub fn load(cli: Cli) -> Result<Config, ConfigError> {
+        let file = match &cli.config {
+            None => FileConfig::default(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|source| ConfigError::Read { path: path.clone(), source })?;
+                FileConfig::parse(&text)
+                    .map_err(|message| ConfigError::Parse { path: path.clone(), message })?
+            }
+        };
+        Config::merge(cli, file)
+    }
+
+    /// Flags/env win over the file; the file wins over defaults.
+    pub fn merge(cli: Cli, file: FileConfig) -> Result<Config, ConfigError> {
+        let data_dir = cli.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = cli
+            .database_url
+            .or(file.database_url)
+            .unwrap_or_else(|| default_database_url(&data_dir));
+        if !database_url.starts_with("sqlite:") {
+            return Err(ConfigError::Invalid {
+                name: "database_url",
+                message: "only sqlite: URLs are supported by this build".into(),
+            });
+        }
+        let admin_username = cli.admin_username.or(file.admin_username).unwrap_or_else(|| "admin".into());
+        let api_rate_limit = cli.api_rate_limit.or(file.api_rate_limit).unwrap_or(1200);
+        if api_rate_limit == 0 {
+            return Err(ConfigError::Invalid { name: "api_rate_limit", message: "must be at least 1".into() });
+        }
+        let login_max_failures = cli.login_max_failures.or(file.login_max_failures).unwrap_or(5);
+        if login_max_failures == 0 {
+            return Err(ConfigError::Invalid { name: "login_max_failures", message: "must be at least 1".into() });
+        }
+        if let Some(s) = cli.session_secret.as_ref().or(file.session_secret.as_ref()) {
+            if s.expose().len() < 32 {
+                return Err(ConfigError::Invalid {
+                    name: "session_secret",
+                    message: "must be at least 32 characters".into(),
+                });
+            }
+        }
+        Ok(Config {
+            listen: cli.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000))),
+            database_url,
+            qemu_binary: cli.qemu_binary.or(file.qemu_binary).unwrap_or_else(|| "qemu-system-x86_64".into()),
+            accel: cli.accel.or(file.accel).unwrap_or(Accel::Auto),
+            session_secret: cli.session_secret.or(file.session_secret),
+            site_root: cli.site_root.or(file.site_root).unwrap_or_else(|| PathBuf::from("target/site")),
+            log_format: cli.log_format.or(file.log_format).unwrap_or_default(),
+            admin_username,
+            admin_password: cli.admin_password.or(file.admin_password),
+            secure_cookies: cli.secure_cookies.or(file.secure_cookies).unwrap_or(false),
+            api_rate_limit,
+            login_max_failures,
+            login_window_secs: file.login_window_secs.unwrap_or(300),
+            token_ttl_hours: file.token_ttl_hours.unwrap_or(12).max(1),
+            data_dir,
+        })
+    }
+
+    /// Settings for a throwaway instance under `data_dir` (tests, benchmarks).
+    pub fn for_data_dir(data_dir: &Path) -> Config {
+        let cli = Cli {
+            data_dir: Some(data_dir.to_path_buf()),
+            listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
+            ..Cli::default()
+        };
+        Config::merge(cli, FileConfig::default()).expect("defaults are valid")
+    }
+}
+
+impl FileConfig {
+    pub fn parse(text: &str) -> Result<FileConfig, String> {
+        toml::from_str(text).map_err(|e| e.message().to_owned())
+    }
+}
+
+fn default_database_url(data_dir: &Path) -> String {
+    format!("sqlite://{}/vlab.db", data_dir.display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cli(args: &[&str]) -> Cli {
+        let mut all = vec!["vlab"];
+        all.extend_from_slice(args);
+        Cli::try_parse_from(all).expect("valid flags")
+    }
+
+    #[test]
+    fn defaults_are_local_and_safe() {
+        let c = Config::merge(Cli::default(), FileConfig::default()).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.database_url, "sqlite://data/vlab.db");
+        assert_eq!(c.accel, Accel::Auto);
+        assert!(!c.secure_cookies);
+    }
+
+    #[test]
+    fn flags_beat_file_and_file_beats_defaults() {
+        let file = FileConfig::parse(
+            "listen = \"127.0.0.1:4000\"\ndata_dir = \"/srv/vlab\"\naccel = \"kvm\"\napi_rate_limit = 50\n",
+        )
+        .unwrap();
+        let c = Config::merge(cli(&["--accel", "tcg"]), file).unwrap();
+        assert_eq!(c.accel, Accel::Tcg, "flag wins");
+        assert_eq!(c.listen.port(), 4000, "file beats default");
+        assert_eq!(c.database_url, "sqlite:///srv/vlab/vlab.db", "derived from the file's data dir");
+        assert_eq!(c.api_rate_limit, 50);
+    }
+
+    #[test]
+    fn rejects_unknown_keys_bad_values_and_short_secrets() {
+        let err = FileConfig::parse("listen_addr = \"x\"").unwrap_err();
+        assert!(err.contains("unknown field"), "{err}");
+        assert!(FileConfig::parse("accel = \"hyperv\"").is_err());
+        assert!(Cli::try_parse_from(["vlab", "--accel", "fast"]).is_err());
+        let short = Config::merge(cli(&["--session-secret", "short"]), FileConfig::default());
+        assert!(matches!(short, Err(ConfigError::Invalid { name: "session_secret", .. })));
+        let pg = Config::merge(cli(&["--database-url", "postgres://x"]), FileConfig::default());
+        assert!(matches!(pg, Err(ConfigError::Invalid { name: "database_url", .. })));
+    }
+
+    #[test]
+    fn secrets_do_not_leak_through_debug() {
+        let c = Config::merge(
+            cli(&["--session-secret", "0123456789abcdef0123456789abcdef-top", "--admin-password", "hunter2hunter2"]),
+            FileConfig::default(),
+        )
+        .unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter2") && !shown.contains("0123456789abcdef"), "{shown}");
+    }
+}

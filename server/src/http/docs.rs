@@ -1,0 +1,49 @@
+//! The OpenAPI document, generated from the handlers' annotations, and a
+//! docs page that renders it with locally served assets.
+
+use crate::state::AppState;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "vlab API", description = "Every response is an envelope: \
+        `{success: true, data, message, timestamp}` or \
+        `{success: false, error: {code, message, details}, timestamp}`. \
+        Lists add `pagination: {page, page_size, total, total_pages}`. \
+        Authenticate with `Authorization: Bearer <token>` from `POST /auth/login` or a personal token."),
+    paths(
+        super::health::get_health,
+        super::auth::login, super::auth::logout, super::auth::get_me, super::auth::change_password,
+        super::auth::list_tokens, super::auth::create_token, super::auth::revoke_token,
+        super::users::list_users, super::users::create_user, super::users::get_user,
+        super::users::update_user, super::users::delete_user, super::users::reset_password,
+    ),
+    modifiers(&BearerAuth),
+    tags((name = "system"), (name = "auth"), (name = "users"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/openapi.json", get(get_openapi)).route("/docs", get(get_docs))
+}
+
+async fn get_openapi() -> Response {
+    axum::Json(ApiDoc::openapi()).into_response()
+}
+
+async fn get_docs() -> Html<&'static str> {
+    Html(include_str!("docs.html"))
+}

@@ -1,0 +1,201 @@
+//! The REST API under `/api/v1`: envelope, extractors, and one router per
+//! resource.
+
+mod auth;
+mod docs;
+mod health;
+mod users;
+
+pub use docs::ApiDoc;
+
+use crate::error::{error_response, ServerError};
+use crate::state::AppState;
+use app::error::{AppError, FieldErrors};
+use app::types::Page;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
+use axum::http::{header, request::Parts, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+/// Largest JSON body the API reads.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Everything under `/api/v1`.
+pub fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .merge(health::router())
+        .merge(auth::router())
+        .merge(users::router())
+        .merge(docs::router())
+        .fallback(|| async {
+            error_response(AppError::not_found("ROUTE_NOT_FOUND", "no such API endpoint"))
+        })
+        .method_not_allowed_fallback(|| async {
+            let mut r = error_response(AppError::bad_request("METHOD_NOT_ALLOWED", "this endpoint does not take that method"));
+            *r.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+            r
+        })
+        .layer(middleware::from_fn_with_state(state, rate_limit))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+/// One bucket per bearer token, else per client address.
+async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let key = match req.headers().get(header::AUTHORIZATION) {
+        Some(v) => format!("t:{}", crate::auth::token::hash(&String::from_utf8_lossy(v.as_bytes()))),
+        None => format!(
+            "ip:{}",
+            req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default()
+        ),
+    };
+    match state.api_limiter.check(&key, Instant::now()) {
+        Ok(()) => next.run(req).await,
+        Err(retry_after_secs) => error_response(AppError::RateLimited { retry_after_secs }),
+    }
+}
+
+/// `{ success: true, data, message, timestamp }`.
+pub fn ok<T: Serialize>(data: T) -> Response {
+    envelope(StatusCode::OK, data, None)
+}
+
+pub fn created<T: Serialize>(data: T) -> Response {
+    envelope(StatusCode::CREATED, data, None)
+}
+
+/// Success with no data, only a message.
+pub fn done(message: &str) -> Response {
+    envelope(StatusCode::OK, serde_json::Value::Null, Some(message))
+}
+
+/// A list page: `data` is the items, `pagination` sits beside it.
+pub fn page<T: Serialize>(p: Page<T>) -> Response {
+    axum::Json(serde_json::json!({
+        "success": true,
+        "data": p.items,
+        "pagination": p.pagination,
+        "message": null,
+        "timestamp": crate::time::now_rfc3339(),
+    }))
+    .into_response()
+}
+
+fn envelope<T: Serialize>(status: StatusCode, data: T, message: Option<&str>) -> Response {
+    (
+        status,
+        axum::Json(serde_json::json!({
+            "success": true,
+            "data": data,
+            "message": message,
+            "timestamp": crate::time::now_rfc3339(),
+        })),
+    )
+        .into_response()
+}
+
+/// JSON body whose rejections are API errors naming the problem.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ServerError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rej) => Err(json_rejection(rej).into()),
+        }
+    }
+}
+
+/// Turns serde's complaint into a field-level validation error where it
+/// names a field.
+fn json_rejection(rej: JsonRejection) -> AppError {
+    match rej {
+        JsonRejection::JsonDataError(e) => {
+            let text = std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_else(|| e.body_text());
+            let field_of = |marker: &str| {
+                text.split_once(marker).and_then(|(_, rest)| rest.split('`').next()).map(str::to_owned)
+            };
+            let mut fields = FieldErrors::new();
+            if let Some(f) = field_of("unknown field `") {
+                fields.insert(f, "is not a known field".into());
+            } else if let Some(f) = field_of("missing field `") {
+                fields.insert(f, "is required".into());
+            } else {
+                let path = text.split(':').next().unwrap_or("body").trim();
+                let path = if path.is_empty() || path.contains(' ') { "body" } else { path };
+                fields.insert(path.to_owned(), text.clone());
+            }
+            AppError::Validation { message: text, fields }
+        }
+        JsonRejection::JsonSyntaxError(e) => AppError::bad_request(
+            "MALFORMED_JSON",
+            format!(
+                "the body is not valid JSON: {}",
+                std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_default()
+            ),
+        ),
+        JsonRejection::MissingJsonContentType(_) => {
+            AppError::bad_request("UNSUPPORTED_MEDIA_TYPE", "send the body as Content-Type: application/json")
+        }
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge {
+            message: format!("the body is larger than {MAX_BODY_BYTES} bytes"),
+        },
+        other => AppError::bad_request("BAD_BODY", other.body_text()),
+    }
+}
+
+/// Query string whose rejections are API errors.
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ServerError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(rej) => Err(query_rejection(rej).into()),
+        }
+    }
+}
+
+fn query_rejection(rej: QueryRejection) -> AppError {
+    let text = std::error::Error::source(&rej).map(|s| s.to_string()).unwrap_or_else(|| rej.body_text());
+    AppError::bad_request("INVALID_QUERY", format!("the query string is not valid: {text}"))
+}
+
+/// Path parameters whose rejections are API errors.
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ServerError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(rej) => Err(path_rejection(rej).into()),
+        }
+    }
+}
+
+fn path_rejection(rej: PathRejection) -> AppError {
+    AppError::bad_request("INVALID_PATH", rej.body_text())
+}

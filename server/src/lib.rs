@@ -1,0 +1,207 @@
+//! vlab's server: REST API, web UI, and (later) the QEMU engine.
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod service;
+pub mod state;
+pub mod store;
+pub mod telemetry;
+pub mod time;
+pub mod web;
+
+use anyhow::Context;
+use auth::ratelimit::{LoginThrottle, RateLimiter};
+use axum::routing::post;
+use axum::Router;
+use config::Config;
+use leptos::config::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sha2::{Digest, Sha512};
+use state::AppState;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_sessions::cookie::{Key, SameSite};
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+/// A configured, bound, not yet serving vlab.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Opens the data dir and database, creates the first admin if needed,
+    /// and binds the listener (port 0 picks a free one).
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        prepare_data_dir(&config.data_dir)?;
+        let store = store::Store::open(&config.database_url)
+            .await
+            .with_context(|| format!("opening database {}", config.database_url))?;
+        let session_key = session_key(&config)?;
+
+        let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+        let addr = listener.local_addr()?;
+        let leptos = LeptosOptions::builder()
+            .output_name("vlab")
+            .site_root(config.site_root.display().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .build();
+
+        let state = AppState {
+            store: store.clone(),
+            api_limiter: Arc::new(RateLimiter::new(config.api_rate_limit)),
+            login_throttle: Arc::new(LoginThrottle::new(Duration::from_secs(config.login_window_secs))),
+            config: Arc::new(config),
+            leptos,
+        };
+
+        if let Some((username, generated)) = service::users::ensure_first_admin(&state).await? {
+            announce_first_admin(&username, generated.as_deref());
+        }
+
+        let session_store = SqliteStore::new(store.pool().clone())
+            .with_table_name("sessions")
+            .map_err(|e| anyhow::anyhow!("session table name: {e}"))?;
+        session_store.migrate().await.context("creating the session table")?;
+        spawn_cleanup(state.clone(), session_store.clone());
+        let sessions = SessionManagerLayer::new(session_store)
+            .with_name("vlab_session")
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(state.config.secure_cookies)
+            .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::hours(12)))
+            .with_signed(session_key);
+
+        let router = app_router(state.clone()).layer(sessions).layer(tower_http::trace::TraceLayer::new_for_http());
+        Ok(Application { listener, router, state })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("bound listener has an address")
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGINT/SIGTERM, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        tracing::info!(addr = %self.local_addr(), "vlab is listening; open http://{}", self.local_addr());
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        tracing::info!("vlab stopped");
+        Ok(())
+    }
+}
+
+fn app_router(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    let leptos = state.leptos.clone();
+    let backend: app::backend::SharedBackend = Arc::new(web::UiBackend(state.clone()));
+    Router::new()
+        .nest("/api/v1", http::router(state.clone()))
+        .route("/login", post(web::post_login))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || leptos::prelude::provide_context(backend.clone()),
+            move || app::shell(leptos.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .with_state(state)
+}
+
+fn prepare_data_dir(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating data dir {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// The cookie-signing key: from the configured secret, else from a random
+/// secret generated once into the data dir (mode 0600).
+fn session_key(config: &Config) -> anyhow::Result<Key> {
+    let secret = match &config.session_secret {
+        Some(s) => s.expose().to_owned(),
+        None => {
+            let path = config.data_dir.join("session.key");
+            match std::fs::read_to_string(&path) {
+                Ok(s) if s.trim().len() >= 32 => s.trim().to_owned(),
+                _ => {
+                    let s = format!("{}{}", auth::token::generate(), auth::token::generate());
+                    write_private(&path, &s)?;
+                    s
+                }
+            }
+        }
+    };
+    Ok(Key::from(&Sha512::digest(secret.as_bytes())[..]))
+}
+
+fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path).with_context(|| format!("writing {}", path.display()))?;
+    f.write_all(contents.as_bytes())?;
+    Ok(())
+}
+
+/// Shown once, on the terminal, not through the log.
+fn announce_first_admin(username: &str, generated: Option<&str>) {
+    match generated {
+        Some(password) => eprintln!(
+            "\n  vlab: created the first admin account\n    username: {username}\n    password: {password}\n  \
+             This password is shown only now. Change it under Profile after logging in.\n"
+        ),
+        None => eprintln!("\n  vlab: created the first admin account '{username}' with the configured password.\n"),
+    }
+}
+
+fn spawn_cleanup(state: AppState, sessions: SqliteStore) {
+    tokio::spawn(async move {
+        use tower_sessions::ExpiredDeletion;
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = sessions.delete_expired().await {
+                tracing::warn!(error = %e, "expired session clean-up failed");
+            }
+            if let Err(e) = state.store.delete_expired_tokens(time::now()).await {
+                tracing::warn!(error = %e, "expired token clean-up failed");
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,12 @@
+//! The vlab binary: parse settings, then hand over to the library.
+
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = server::config::Cli::parse();
+    let config = server::config::Config::load(cli)?;
+    server::telemetry::init(config.log_format);
+    let app = server::Application::build(config).await?;
+    app.run_until_stopped().await
+}

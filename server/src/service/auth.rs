@@ -1,0 +1,232 @@
+//! Logging in and out, resolving who a request comes from, personal tokens.
+
+use crate::auth::{password, token, AuthVia, Caller};
+use crate::error::{Result, ServerError};
+use crate::state::AppState;
+use crate::store::{NewTokenRow, TokenKind};
+use crate::time;
+use app::error::AppError;
+use app::types::{CreatedToken, LoginGrant, NewToken, PasswordChange, TokenView, UserView};
+use axum::extract::ConnectInfo;
+use axum::http::{header, request::Parts};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::time::Instant;
+use tower_sessions::Session;
+
+const SESSION_KEY: &str = "auth";
+/// An address may fail this many times the per-user budget.
+const IP_FAILURE_FACTOR: u32 = 6;
+/// Last-used times are written at most this often per token.
+const TOUCH_EVERY_SECS: i64 = 60;
+
+/// What a browser session remembers.
+#[derive(Debug, Serialize, Deserialize)]
+struct SessionAuth {
+    user_id: i64,
+    epoch: i64,
+}
+
+fn client_ip(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn bearer(parts: &Parts) -> Option<Result<&str, AppError>> {
+    let value = parts.headers.get(header::AUTHORIZATION)?;
+    let invalid = || AppError::unauthorized("INVALID_TOKEN", "the Authorization header must be `Bearer <token>`");
+    Some(
+        value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(invalid),
+    )
+}
+
+/// Who the request comes from; `None` when nobody is logged in. A bad
+/// bearer token is an error, never a silent fall-back to the session.
+pub async fn caller(state: &AppState, parts: &Parts) -> Result<Option<Caller>> {
+    if let Some(tok) = bearer(parts) {
+        let tok = tok?;
+        let now = time::now();
+        let owner = state.store.token_owner(&token::hash(tok), now).await?.ok_or_else(|| {
+            AppError::unauthorized("INVALID_TOKEN", "the token is unknown, expired or revoked")
+        })?;
+        if owner.last_used_at.is_none_or(|t| now - t >= TOUCH_EVERY_SECS) {
+            state.store.touch_token(owner.token_id, now).await?;
+        }
+        return Ok(Some(Caller { user: owner.user, via: AuthVia::Token { token_id: owner.token_id } }));
+    }
+    let Some(session) = parts.extensions.get::<Session>() else { return Ok(None) };
+    let Some(auth) = session.get::<SessionAuth>(SESSION_KEY).await.map_err(session_err)? else {
+        return Ok(None);
+    };
+    match state.store.credentials_by_id(auth.user_id).await? {
+        Some(c) if c.auth_epoch == auth.epoch => Ok(Some(Caller { user: c.user, via: AuthVia::Session })),
+        // Password or role changed, or the user is gone: the session is over.
+        _ => {
+            session.flush().await.map_err(session_err)?;
+            Ok(None)
+        }
+    }
+}
+
+/// Like [`caller`], but nobody logged in is a 401.
+pub async fn authenticate(state: &AppState, parts: &Parts) -> Result<Caller> {
+    caller(state, parts)
+        .await?
+        .ok_or_else(|| AppError::unauthorized("UNAUTHENTICATED", "log in or send a bearer token").into())
+}
+
+fn session_err(e: tower_sessions::session::Error) -> ServerError {
+    ServerError::internal(format!("session store: {e}"))
+}
+
+/// Checks a username and password, with throttling per user+address and
+/// per address.
+pub async fn check_password(state: &AppState, parts: &Parts, username: &str, password: &str) -> Result<UserView> {
+    if username.trim().is_empty() || password.is_empty() {
+        return Err(AppError::invalid(
+            if username.trim().is_empty() { "username" } else { "password" },
+            "is required",
+        )
+        .into());
+    }
+    let ip = client_ip(parts);
+    let user_key = format!("u:{}|{ip}", username.trim().to_lowercase());
+    let ip_key = format!("ip:{ip}");
+    let now = Instant::now();
+    let max = state.config.login_max_failures;
+    // The per-address budget is wider: several users may share an address.
+    for (key, allowed) in [(&user_key, max), (&ip_key, max.saturating_mul(IP_FAILURE_FACTOR))] {
+        state.login_throttle.check(key, allowed, now).map_err(|s| AppError::RateLimited { retry_after_secs: s })?;
+    }
+    let creds = state.store.credentials_by_username(username.trim()).await?;
+    let hash = creds.as_ref().map(|c| c.password_hash.clone());
+    if password::verify(password.to_owned(), hash).await? {
+        state.login_throttle.clear(&user_key);
+        // verify() is true only with a stored hash, so creds is Some here.
+        return creds.map(|c| c.user).ok_or_else(|| ServerError::internal("verified without a user"));
+    }
+    state.login_throttle.record_failure(&user_key, now);
+    state.login_throttle.record_failure(&ip_key, now);
+    tracing::info!(username = %username.trim(), ip, "failed login");
+    Err(AppError::unauthorized("INVALID_CREDENTIALS", "wrong username or password").into())
+}
+
+/// Starts a browser session for `user`, with a new session id.
+pub async fn start_session(state: &AppState, session: &Session, user: &UserView) -> Result<()> {
+    let epoch = state
+        .store
+        .credentials_by_id(user.id)
+        .await?
+        .map(|c| c.auth_epoch)
+        .ok_or_else(|| AppError::unauthorized("INVALID_CREDENTIALS", "wrong username or password"))?;
+    session.cycle_id().await.map_err(session_err)?;
+    session.insert(SESSION_KEY, SessionAuth { user_id: user.id, epoch }).await.map_err(session_err)?;
+    tracing::info!(user_id = user.id, "session started");
+    Ok(())
+}
+
+/// Issues a login bearer token.
+pub async fn issue_login_token(state: &AppState, user: UserView) -> Result<LoginGrant> {
+    let secret = token::generate();
+    let now = time::now();
+    let expires_at = now + state.config.token_ttl_hours as i64 * 3600;
+    state
+        .store
+        .insert_token(
+            NewTokenRow {
+                user_id: user.id,
+                kind: TokenKind::Login,
+                name: "login",
+                token_hash: &token::hash(&secret),
+                prefix: &token::display_prefix(&secret),
+                expires_at: Some(expires_at),
+            },
+            now,
+        )
+        .await?;
+    tracing::info!(user_id = user.id, "login token issued");
+    Ok(LoginGrant { token: secret, token_type: "Bearer".into(), expires_at: time::rfc3339(expires_at), user })
+}
+
+/// Ends what the caller logged in with: the session, or the login token.
+pub async fn logout(state: &AppState, parts: &Parts) -> Result<()> {
+    match caller(state, parts).await? {
+        Some(Caller { via: AuthVia::Token { token_id }, .. }) => state.store.delete_token(token_id).await?,
+        _ => {
+            if let Some(session) = parts.extensions.get::<Session>() {
+                session.flush().await.map_err(session_err)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn change_password(state: &AppState, parts: &Parts, caller: &Caller, change: PasswordChange) -> Result<()> {
+    if let Some(problem) = password::weakness(&change.new_password) {
+        return Err(AppError::invalid("new_password", problem).into());
+    }
+    let hash = state.store.credentials_by_id(caller.id()).await?.map(|c| c.password_hash);
+    if !password::verify(change.current_password, hash).await? {
+        return Err(AppError::invalid("current_password", "is not your current password").into());
+    }
+    let new_hash = password::hash(change.new_password).await?;
+    state.store.set_password(caller.id(), &new_hash, time::now()).await?;
+    // Other sessions end with the epoch bump; keep this one alive.
+    if caller.via == AuthVia::Session {
+        if let Some(session) = parts.extensions.get::<Session>() {
+            start_session(state, session, &caller.user).await?;
+        }
+    }
+    tracing::info!(user_id = caller.id(), "password changed");
+    Ok(())
+}
+
+pub async fn list_tokens(state: &AppState, caller: &Caller) -> Result<Vec<TokenView>> {
+    Ok(state.store.list_personal_tokens(&caller.user).await?)
+}
+
+pub async fn create_token(state: &AppState, caller: &Caller, input: NewToken) -> Result<CreatedToken> {
+    let name = input.name.trim();
+    if name.is_empty() || name.chars().count() > 64 {
+        return Err(AppError::invalid("name", "must be 1 to 64 characters").into());
+    }
+    if input.expires_in_days.is_some_and(|d| d == 0 || d > 3650) {
+        return Err(AppError::invalid("expires_in_days", "must be between 1 and 3650").into());
+    }
+    let secret = token::generate();
+    let now = time::now();
+    let info = state
+        .store
+        .insert_token(
+            NewTokenRow {
+                user_id: caller.id(),
+                kind: TokenKind::Personal,
+                name,
+                token_hash: &token::hash(&secret),
+                prefix: &token::display_prefix(&secret),
+                expires_at: input.expires_in_days.map(|d| now + d as i64 * 86_400),
+            },
+            now,
+        )
+        .await?;
+    tracing::info!(user_id = caller.id(), token_id = info.id, "personal token created");
+    Ok(CreatedToken { token: secret, info })
+}
+
+pub async fn revoke_token(state: &AppState, caller: &Caller, id: i64) -> Result<()> {
+    if state.store.revoke_personal_token(caller.id(), id).await? {
+        tracing::info!(user_id = caller.id(), token_id = id, "personal token revoked");
+        Ok(())
+    } else {
+        Err(AppError::not_found("TOKEN_NOT_FOUND", format!("you have no token {id}")).into())
+    }
+}

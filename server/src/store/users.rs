@@ -1,0 +1,246 @@
+//! Users.
+
+use super::Store;
+use crate::time::rfc3339;
+use app::types::{Role, UserView};
+use sqlx::{QueryBuilder, Sqlite};
+
+#[derive(sqlx::FromRow)]
+pub(super) struct UserRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    email: Option<String>,
+    role: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl UserRow {
+    pub(super) fn into_view(self) -> UserView {
+        UserView {
+            id: self.id,
+            username: self.username,
+            display_name: self.display_name,
+            email: self.email,
+            // The CHECK constraint keeps roles to the three known ones.
+            role: Role::parse(&self.role).unwrap_or(Role::Student),
+            created_at: rfc3339(self.created_at),
+            updated_at: rfc3339(self.updated_at),
+        }
+    }
+}
+
+const USER_COLUMNS: &str = "id, username, display_name, email, role, created_at, updated_at";
+
+/// What a password login needs: never serialised, never logged.
+pub struct Credentials {
+    pub user: UserView,
+    pub password_hash: String,
+    pub auth_epoch: i64,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials").field("user", &self.user.username).finish_non_exhaustive()
+    }
+}
+
+/// Columns a user list may be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserSort {
+    Username,
+    DisplayName,
+    Role,
+    CreatedAt,
+}
+
+impl UserSort {
+    pub fn parse(s: &str) -> Option<UserSort> {
+        Some(match s {
+            "username" => UserSort::Username,
+            "display_name" => UserSort::DisplayName,
+            "role" => UserSort::Role,
+            "created_at" => UserSort::CreatedAt,
+            _ => return None,
+        })
+    }
+    fn column(self) -> &'static str {
+        match self {
+            UserSort::Username => "username",
+            UserSort::DisplayName => "display_name",
+            UserSort::Role => "role",
+            UserSort::CreatedAt => "created_at",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct UserFilter {
+    pub role: Option<Role>,
+    pub search: Option<String>,
+    pub sort: UserSort,
+    pub descending: bool,
+    pub limit: u32,
+    pub offset: u64,
+}
+
+fn push_filter(qb: &mut QueryBuilder<'_, Sqlite>, f: &UserFilter) {
+    qb.push(" WHERE 1 = 1");
+    if let Some(role) = f.role {
+        qb.push(" AND role = ").push_bind(role.as_str());
+    }
+    if let Some(s) = &f.search {
+        let pattern = format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        qb.push(" AND (username LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+        qb.push(" OR display_name LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+        qb.push(" OR email LIKE ").push_bind(pattern).push(" ESCAPE '\\')");
+    }
+}
+
+impl Store {
+    pub async fn insert_user(
+        &self,
+        username: &str,
+        display_name: &str,
+        email: Option<&str>,
+        role: Role,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<UserView, sqlx::Error> {
+        let row: UserRow = sqlx::query_as(&format!(
+            "INSERT INTO users (username, display_name, email, role, password_hash, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {USER_COLUMNS}"
+        ))
+        .bind(username)
+        .bind(display_name)
+        .bind(email)
+        .bind(role.as_str())
+        .bind(password_hash)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.into_view())
+    }
+
+    pub async fn user(&self, id: i64) -> Result<Option<UserView>, sqlx::Error> {
+        let row: Option<UserRow> = sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(UserRow::into_view))
+    }
+
+    /// The user and their password hash and session epoch.
+    pub async fn credentials_by_username(&self, username: &str) -> Result<Option<Credentials>, sqlx::Error> {
+        self.credentials_where("username = ?", username.to_owned()).await
+    }
+
+    pub async fn credentials_by_id(&self, id: i64) -> Result<Option<Credentials>, sqlx::Error> {
+        self.credentials_where("id = ?", id).await
+    }
+
+    async fn credentials_where<T>(&self, clause: &str, value: T) -> Result<Option<Credentials>, sqlx::Error>
+    where
+        T: for<'q> sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite> + Send,
+    {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            user: UserRow,
+            password_hash: String,
+            auth_epoch: i64,
+        }
+        let row: Option<Row> = sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS}, password_hash, auth_epoch FROM users WHERE {clause}"
+        ))
+        .bind(value)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| Credentials { user: r.user.into_view(), password_hash: r.password_hash, auth_epoch: r.auth_epoch }))
+    }
+
+    pub async fn count_users(&self) -> Result<u64, sqlx::Error> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?;
+        Ok(n as u64)
+    }
+
+    /// One page of users and the total matching the filter.
+    pub async fn list_users(&self, f: &UserFilter) -> Result<(Vec<UserView>, u64), sqlx::Error> {
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM users");
+        push_filter(&mut count, f);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+
+        let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {USER_COLUMNS} FROM users"));
+        push_filter(&mut qb, f);
+        qb.push(format_args!(
+            " ORDER BY {} {}, id ASC LIMIT ",
+            f.sort.column(),
+            if f.descending { "DESC" } else { "ASC" }
+        ));
+        qb.push_bind(f.limit as i64).push(" OFFSET ").push_bind(f.offset as i64);
+        let rows: Vec<UserRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+        Ok((rows.into_iter().map(UserRow::into_view).collect(), total as u64))
+    }
+
+    /// Applies the given changes; bumps the session epoch when the role changes.
+    pub async fn update_user(
+        &self,
+        id: i64,
+        display_name: Option<&str>,
+        email: Option<Option<&str>>,
+        role: Option<Role>,
+        now: i64,
+    ) -> Result<Option<UserView>, sqlx::Error> {
+        let row: Option<UserRow> = sqlx::query_as(&format!(
+            "UPDATE users SET \
+               display_name = COALESCE(?, display_name), \
+               email = CASE WHEN ? THEN ? ELSE email END, \
+               auth_epoch = auth_epoch + CASE WHEN ? IS NOT NULL AND ? <> role THEN 1 ELSE 0 END, \
+               role = COALESCE(?, role), \
+               updated_at = ? \
+             WHERE id = ? RETURNING {USER_COLUMNS}"
+        ))
+        .bind(display_name)
+        .bind(email.is_some())
+        .bind(email.flatten())
+        .bind(role.map(Role::as_str))
+        .bind(role.map(Role::as_str))
+        .bind(role.map(Role::as_str))
+        .bind(now)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(UserRow::into_view))
+    }
+
+    /// Sets a new hash, bumps the epoch (old sessions end) and drops the
+    /// user's login tokens, in one transaction. False if no such user.
+    pub async fn set_password(&self, id: i64, password_hash: &str, now: i64) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE users SET password_hash = ?, auth_epoch = auth_epoch + 1, updated_at = ? WHERE id = ?",
+        )
+        .bind(password_hash)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        sqlx::query("DELETE FROM api_tokens WHERE user_id = ? AND kind = 'login'").bind(id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    pub async fn delete_user(&self, id: i64) -> Result<bool, sqlx::Error> {
+        let r = sqlx::query("DELETE FROM users WHERE id = ?").bind(id).execute(&self.pool).await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    pub async fn count_admins(&self) -> Result<u64, sqlx::Error> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'").fetch_one(&self.pool).await?;
+        Ok(n as u64)
+    }
+}
