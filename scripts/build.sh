@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds the site (WebAssembly, JS glue, CSS, static assets) into
+# target/site and the server binary. Usage: scripts/build.sh [--release]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/common.sh
+
+profile=dev
+[ "${1:-}" = --release ] && profile=release
+wasm_profile=${VLAB_WASM_PROFILE:-wasm-release}
+site=target/site
+
+say "building the browser half ($wasm_profile)"
+wasm_cargo build -p frontend --lib --target wasm32-unknown-unknown --profile "$wasm_profile"
+wasm_dir=$wasm_profile
+[ "$wasm_profile" = dev ] && wasm_dir=debug
+mkdir -p "$site/pkg.new"
+wasm-bindgen --target web --no-typescript --out-name vlab --out-dir "$site/pkg.new" \
+  "target/wasm32-unknown-unknown/$wasm_dir/frontend.wasm"
+if [ "$wasm_profile" != dev ]; then
+  wasm-opt -Oz "$site/pkg.new/vlab_bg.wasm" -o "$site/pkg.new/vlab_bg.wasm.opt"
+  mv "$site/pkg.new/vlab_bg.wasm.opt" "$site/pkg.new/vlab_bg.wasm"
+fi
+cp style/main.css "$site/pkg.new/vlab.css"
+# Swap in whole, so a failed build never leaves a half-empty pkg dir.
+rm -rf "$site/pkg" && mv "$site/pkg.new" "$site/pkg"
+
+say "copying static assets"
+cp -r public/. "$site/"
+mkdir -p "$site/vendor/swagger-ui"
+cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui-bundle.js "$site/vendor/swagger-ui/"
+
+say "building the server ($profile)"
+if [ "$profile" = release ]; then host_cargo build -p server --release; else host_cargo build -p server; fi

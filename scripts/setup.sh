@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing vlab needs, skipping whatever
+# is already there. Usage: scripts/setup.sh [run|test]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/common.sh
+
+purpose=${1:-run}
+
+# --- Debian packages ------------------------------------------------------
+need=(build-essential pkg-config ca-certificates)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+# Without rustup, Debian's Rust 1.96 builds both halves.
+command -v cargo >/dev/null 2>&1 || need+=(cargo-web rustc-web)
+if [ "$purpose" = test ]; then
+  need+=(chromium wrk)
+fi
+missing=()
+for p in "${need[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+apt_install "${missing[@]}"
+
+# --- The WebAssembly toolchain -------------------------------------------
+# Prefer rustup's wasm32 target; where it cannot be downloaded, build std
+# for wasm32 from Debian's rust-web-src with Debian's compiler.
+route=$(wasm_route)
+if [ -z "$route" ]; then
+  if command -v rustup >/dev/null 2>&1 && timeout 45 rustup target add wasm32-unknown-unknown >/dev/null 2>&1; then
+    route=rustup
+  else
+    route=debian
+  fi
+  mkdir -p .tools && echo "$route" > .tools/wasm-route
+fi
+if [ "$route" = debian ]; then
+  missing=()
+  for p in rustc-web cargo-web rust-web-src lld-22; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  apt_install "${missing[@]}"
+  if command -v rustup >/dev/null 2>&1 && ! rustup toolchain list | grep -q '^debian-web'; then
+    rustup toolchain link debian-web /usr
+  fi
+fi
+say "wasm toolchain: $route"
+
+# --- wasm-bindgen-cli, exactly the version in Cargo.lock -------------------
+want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  say "installing wasm-bindgen-cli $want (a few minutes, once)"
+  host_cargo install wasm-bindgen-cli --version "$want" --root "$PWD/.tools"
+fi
+
+# --- npm packages, from the lock file --------------------------------------
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages"
+  npm ci --no-audit --no-fund --ignore-scripts
+fi
+say "setup done"
