@@ -14,7 +14,8 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 # Without rustup, Debian's Rust 1.96 builds both halves.
 command -v cargo >/dev/null 2>&1 || need+=(cargo-web rustc-web)
 if [ "$purpose" = test ]; then
-  need+=(chromium wrk)
+  # fonts-wqy-zenhei: Chinese text in browser-test screenshots.
+  need+=(chromium fonts-wqy-zenhei wrk)
 fi
 missing=()
 for p in "${need[@]}"; do

@@ -110,9 +110,9 @@ fn UsersAdmin() -> impl IntoView {
                                     </tbody>
                                 </table>
                                 <div class="row pager">
-                                    <button type="button" disabled=pg.page <= 1 on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>{tr("users.prev")}</button>
+                                    <button type="button" disabled={pg.page <= 1} on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>{tr("users.prev")}</button>
                                     <span>{tr("users.page")}" "{pg.page}" / "{pg.total_pages.max(1)}" · "{pg.total}" "{tr("users.total")}</span>
-                                    <button type="button" disabled=pg.page >= pg.total_pages on:click=move |_| page.update(|p| *p += 1)>{tr("users.next")}</button>
+                                    <button type="button" disabled={pg.page >= pg.total_pages} on:click=move |_| page.update(|p| *p += 1)>{tr("users.next")}</button>
                                 </div>
                             }.into_any()
                         }
