@@ -94,8 +94,15 @@ impl Application {
 
     /// Serves until SIGINT/SIGTERM, then finishes in-flight requests.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        tracing::info!(addr = %self.local_addr(), "vlab is listening; open http://{}", self.local_addr());
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+        let addr = self.local_addr();
+        tracing::info!(%addr, "vlab is listening; open http://{addr}");
+        use axum::serve::ListenerExt;
+        // Without NODELAY, responses written in several pieces wait ~40 ms
+        // for delayed ACKs.
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
             .await?;
         tracing::info!("vlab stopped");
