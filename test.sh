@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 bash scripts/setup.sh test
 bash scripts/build.sh
+bash guests/build.sh
 . scripts/common.sh
 say "unit and API integration tests"
 host_cargo test -p app -p server

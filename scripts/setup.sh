@@ -13,9 +13,14 @@ command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 # Without rustup, Debian's Rust 1.96 builds both halves.
 command -v cargo >/dev/null 2>&1 || need+=(cargo-web rustc-web)
+# QEMU runs the guests; any QEMU >= 7.2 will do, so keep a newer one.
+command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)
+command -v qemu-img >/dev/null 2>&1 || need+=(qemu-utils)
 if [ "$purpose" = test ]; then
   # fonts-wqy-zenhei: Chinese text in browser-test screenshots.
   need+=(chromium fonts-wqy-zenhei wrk)
+  # Building the test guests (guests/build.sh).
+  need+=(busybox-static kmod xz-utils grub-pc-bin grub-common xorriso mtools)
 fi
 missing=()
 for p in "${need[@]}"; do
