@@ -1,0 +1,4 @@
+//! Talking to QEMU: its command line and its monitor protocol.
+
+pub mod argv;
+pub mod qmp;
