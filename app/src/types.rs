@@ -179,3 +179,138 @@ pub struct Page<T> {
     pub items: Vec<T>,
     pub pagination: Pagination,
 }
+
+/// A forwarded port: host 127.0.0.1:`host_port` reaches the guest's `guest_port`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct PortForwardView {
+    pub id: i64,
+    /// `tcp` or `udp`.
+    pub protocol: String,
+    pub host_port: u16,
+    pub guest_port: u16,
+}
+
+/// A port forward to add. Without `host_port`, one is allocated.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewPortForward {
+    #[serde(default = "default_protocol")]
+    pub protocol: String,
+    #[serde(default)]
+    pub host_port: Option<u16>,
+    pub guest_port: u16,
+}
+
+fn default_protocol() -> String {
+    "tcp".into()
+}
+
+/// A virtual machine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct VmView {
+    pub id: i64,
+    pub uuid: String,
+    pub name: String,
+    pub description: String,
+    pub owner_id: i64,
+    pub owner: String,
+    pub cpus: u32,
+    pub memory_mib: u32,
+    /// QEMU boot order letters: c disk, d CD-ROM, n network.
+    pub boot_order: String,
+    /// `virtio` or `ide`.
+    pub disk_bus: String,
+    /// `user`, `none` or `bridge`.
+    pub network: String,
+    pub kernel: Option<String>,
+    pub port_forwards: Vec<PortForwardView>,
+    /// stopped, starting, running, paused, stopping or crashed.
+    pub state: String,
+    /// Why the VM is in its state, e.g. how it crashed.
+    pub state_reason: Option<String>,
+    /// The stored configuration differs from the running one.
+    pub needs_restart: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// Input for creating a VM.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewVm {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub cpus: Option<u32>,
+    #[serde(default)]
+    pub memory_mib: Option<u32>,
+    #[serde(default)]
+    pub boot_order: Option<String>,
+    #[serde(default)]
+    pub disk_bus: Option<String>,
+    #[serde(default)]
+    pub network: Option<String>,
+    /// A kernel bundle from the kernels pool (direct kernel boot).
+    #[serde(default)]
+    pub kernel: Option<String>,
+    #[serde(default)]
+    pub port_forwards: Vec<NewPortForward>,
+    /// Admins and teachers may create a VM for someone else.
+    #[serde(default)]
+    pub owner_id: Option<i64>,
+}
+
+/// Changes to a VM's configuration. Applied at the next start when running.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VmPatch {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub cpus: Option<u32>,
+    #[serde(default)]
+    pub memory_mib: Option<u32>,
+    #[serde(default)]
+    pub boot_order: Option<String>,
+}
+
+/// A lifecycle request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StateChangeRequest {
+    /// start, stop, shutdown, restart, pause, resume or reset.
+    pub action: String,
+    /// With `shutdown`: power off at once if the guest has not after `timeout`.
+    #[serde(default)]
+    pub force: Option<bool>,
+    /// Seconds to wait for a graceful shutdown (default 30, at most 600).
+    #[serde(default)]
+    pub timeout: Option<u32>,
+}
+
+/// A long-running piece of work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct OperationView {
+    pub id: i64,
+    pub kind: String,
+    pub target_kind: String,
+    pub target_id: i64,
+    /// pending, running, succeeded, failed or cancelled.
+    pub status: String,
+    pub progress: u8,
+    pub error: Option<String>,
+    pub requested_by: Option<i64>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub finished_at: Option<String>,
+}

@@ -119,6 +119,10 @@ pub struct FileConfig {
     pub login_max_failures: Option<u32>,
     pub login_window_secs: Option<u64>,
     pub token_ttl_hours: Option<u32>,
+    pub port_range_start: Option<u16>,
+    pub port_range_end: Option<u16>,
+    pub max_vm_cpus: Option<u32>,
+    pub max_vm_memory_mib: Option<u32>,
 }
 
 /// Resolved settings.
@@ -139,6 +143,11 @@ pub struct Config {
     pub login_max_failures: u32,
     pub login_window_secs: u64,
     pub token_ttl_hours: u32,
+    /// Host ports handed out to port forwards.
+    pub port_range: (u16, u16),
+    /// Largest VM one may create.
+    pub max_vm_cpus: u32,
+    pub max_vm_memory_mib: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -188,6 +197,11 @@ impl Config {
         if login_max_failures == 0 {
             return Err(ConfigError::Invalid { name: "login_max_failures", message: "must be at least 1".into() });
         }
+        if let (Some(a), Some(b)) = (file.port_range_start, file.port_range_end) {
+            if a == 0 || a > b {
+                return Err(ConfigError::Invalid { name: "port_range_start", message: "must be 1..=port_range_end".into() });
+            }
+        }
         if let Some(s) = cli.session_secret.as_ref().or(file.session_secret.as_ref()) {
             if s.expose().len() < 32 {
                 return Err(ConfigError::Invalid {
@@ -211,8 +225,16 @@ impl Config {
             login_max_failures,
             login_window_secs: file.login_window_secs.unwrap_or(300),
             token_ttl_hours: file.token_ttl_hours.unwrap_or(12).max(1),
+            port_range: (file.port_range_start.unwrap_or(20000), file.port_range_end.unwrap_or(29999)),
+            max_vm_cpus: file.max_vm_cpus.unwrap_or(16),
+            max_vm_memory_mib: file.max_vm_memory_mib.unwrap_or(65536),
             data_dir,
         })
+    }
+
+    /// Where a pool of files vlab owns lives (disks, isos, kernels, ...).
+    pub fn pool_dir(&self, pool: &str) -> PathBuf {
+        self.data_dir.join("pools").join(pool)
     }
 
     /// Settings for a throwaway instance under `data_dir` (tests, benchmarks).

@@ -56,7 +56,13 @@ impl Application {
             .site_addr(addr)
             .build();
 
+        let accel = engine::resolve_accel(config.accel, &config.qemu_binary).await;
+        tracing::info!(accel = ?accel, "guest acceleration");
+        let engine = engine::Engine::new(config.qemu_binary.clone(), config.data_dir.join("run"), store.clone());
         let state = AppState {
+            engine,
+            accel,
+            events: service::operations::channel(),
             store: store.clone(),
             api_limiter: Arc::new(RateLimiter::new(config.api_rate_limit)),
             login_throttle: Arc::new(LoginThrottle::new(Duration::from_secs(config.login_window_secs))),
@@ -67,6 +73,8 @@ impl Application {
         if let Some((username, generated)) = service::users::ensure_first_admin(&state).await? {
             announce_first_admin(&username, generated.as_deref());
         }
+        service::operations::spawn_state_forwarder(state.clone());
+        adopt_vms(&state).await?;
 
         let session_store = SqliteStore::new(store.pool().clone())
             .with_table_name("sessions")
@@ -126,6 +134,19 @@ fn app_router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
         .with_state(state)
+}
+
+/// QEMU processes outlive vlab: take charge of those the database says
+/// exist, and record how the others ended.
+async fn adopt_vms(state: &AppState) -> anyhow::Result<()> {
+    let orphaned = state.store.fail_orphaned_operations().await?;
+    if orphaned > 0 {
+        tracing::warn!(orphaned, "operations left unfinished by the previous run were marked failed");
+    }
+    for (id, uuid, stored) in state.store.vms_not_stopped().await? {
+        state.engine.adopt(engine::VmId(id), stored, &uuid).await;
+    }
+    Ok(())
 }
 
 fn prepare_data_dir(dir: &Path) -> anyhow::Result<()> {

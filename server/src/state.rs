@@ -2,6 +2,8 @@
 
 use crate::auth::ratelimit::{LoginThrottle, RateLimiter};
 use crate::config::Config;
+use crate::engine::Engine;
+use crate::engine::qemu::argv::Accel;
 use crate::store::Store;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -14,6 +16,11 @@ pub struct AppState {
     pub api_limiter: Arc<RateLimiter>,
     pub login_throttle: Arc<LoginThrottle>,
     pub leptos: LeptosOptions,
+    pub engine: Engine,
+    /// VM state changes and operation progress, for event streams.
+    pub events: tokio::sync::broadcast::Sender<crate::service::operations::Event>,
+    /// The accelerator `auto` resolved to at start-up.
+    pub accel: Accel,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -1,5 +1,366 @@
 //! The QEMU engine: VM state machine, command line, QMP, one supervisor per
-//! running VM.
+//! running VM. It never sees HTTP: callers ask for an action and await the
+//! outcome.
 
 pub mod qemu;
 pub mod state;
+pub mod supervisor;
+
+use crate::store::Store;
+use qemu::argv::{self, Machine, RunPaths};
+use qemu::qmp::Qmp;
+use state::{next, observe, Action, EngineEvent, InvalidTransition, VmState};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::Duration;
+use supervisor::{Command, Process, Request};
+use tokio::sync::{broadcast, mpsc, oneshot, Mutex};
+
+/// How long QEMU gets to open its QMP socket.
+const START_TIMEOUT: Duration = Duration::from_secs(15);
+/// Longest unix socket path the kernel accepts (sun_path is 108 bytes).
+const MAX_SOCKET_PATH: usize = 107;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct VmId(pub i64);
+
+/// A VM changed state.
+#[derive(Debug, Clone)]
+pub struct StateChange {
+    pub vm: VmId,
+    pub state: VmState,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Invalid(#[from] InvalidTransition),
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// Resolves when an accepted action has finished (or failed).
+pub type Outcome = oneshot::Receiver<Result<(), String>>;
+
+struct Slot {
+    state: VmState,
+    requests: Option<mpsc::Sender<Request>>,
+    /// Set by `restart`: start again with this once the process is gone.
+    restart_with: Option<Machine>,
+    /// The QEMU process id while one exists.
+    pid: Option<u32>,
+}
+
+struct Inner {
+    qemu_binary: String,
+    run_root: PathBuf,
+    store: Store,
+    slots: std::sync::Mutex<HashMap<VmId, Arc<Mutex<Slot>>>>,
+    changes: broadcast::Sender<StateChange>,
+}
+
+/// Handle on the engine; cheap to clone.
+#[derive(Clone)]
+pub struct Engine(Arc<Inner>);
+
+impl Engine {
+    pub fn new(qemu_binary: String, run_root: PathBuf, store: Store) -> Engine {
+        let (changes, _) = broadcast::channel(1024);
+        Engine(Arc::new(Inner { qemu_binary, run_root, store, slots: Default::default(), changes }))
+    }
+
+    /// State changes from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<StateChange> {
+        self.0.changes.subscribe()
+    }
+
+    pub fn run_paths(&self, vm: VmId) -> RunPaths {
+        RunPaths::new(self.0.run_root.join(format!("vm-{}", vm.0)))
+    }
+
+    fn slot(&self, vm: VmId, stored: VmState) -> Arc<Mutex<Slot>> {
+        let mut slots = self.0.slots.lock().unwrap_or_else(|p| p.into_inner());
+        slots
+            .entry(vm)
+            .or_insert_with(|| Arc::new(Mutex::new(Slot { state: stored, requests: None, restart_with: None, pid: None })))
+            .clone()
+    }
+
+    fn existing(&self, vm: VmId) -> Option<Arc<Mutex<Slot>>> {
+        let slots = self.0.slots.lock().unwrap_or_else(|p| p.into_inner());
+        slots.get(&vm).cloned()
+    }
+
+    /// The engine's view of a VM's state, if it has one.
+    pub async fn state(&self, vm: VmId) -> Option<VmState> {
+        let slot = self.existing(vm)?;
+        let s = slot.lock().await;
+        Some(s.state)
+    }
+
+    /// The QEMU pid of a VM, while it has a process.
+    pub async fn pid(&self, vm: VmId) -> Option<u32> {
+        let slot = self.existing(vm)?;
+        let s = slot.lock().await;
+        s.pid
+    }
+
+    /// Forgets a deleted VM.
+    pub fn forget(&self, vm: VmId) {
+        self.0.slots.lock().unwrap_or_else(|p| p.into_inner()).remove(&vm);
+        let _ = std::fs::remove_dir_all(self.run_paths(vm).dir);
+    }
+
+    /// Checks `action` against the VM's state and, if allowed, starts it.
+    /// `stored` is the database's state, used the first time the engine
+    /// sees this VM; `machine` is needed to start or restart.
+    pub async fn request(
+        &self,
+        vm: VmId,
+        stored: VmState,
+        action: Action,
+        machine: Option<Machine>,
+        shutdown_timeout: Duration,
+    ) -> Result<Outcome, EngineError> {
+        let slot = self.slot(vm, stored);
+        let mut s = slot.lock().await;
+        let to = next(s.state, action)?;
+        let (reply, outcome) = oneshot::channel();
+        match action {
+            Action::Start => {
+                let machine = machine.ok_or_else(|| EngineError::Failed("no machine description".into()))?;
+                let (tx, rx) = mpsc::channel(16);
+                s.requests = Some(tx);
+                self.set(vm, &mut s, to, None).await;
+                tokio::spawn(self.clone().run_boxed(vm, machine, rx, reply));
+            }
+            Action::Pause | Action::Resume | Action::Reset => {
+                let command = match action {
+                    Action::Pause => Command::Pause,
+                    Action::Resume => Command::Resume,
+                    _ => Command::Reset,
+                };
+                send(&s, Request { command, reply })?;
+            }
+            Action::Stop | Action::Shutdown | Action::Restart => {
+                let command = match action {
+                    Action::Shutdown => Command::Shutdown { timeout: shutdown_timeout },
+                    _ => Command::Stop,
+                };
+                if action == Action::Restart {
+                    s.restart_with = machine;
+                }
+                send(&s, Request { command, reply })?;
+                self.set(vm, &mut s, to, None).await;
+            }
+        }
+        Ok(outcome)
+    }
+
+    async fn set(&self, vm: VmId, s: &mut Slot, state: VmState, reason: Option<String>) {
+        if s.state == state && reason.is_none() {
+            return;
+        }
+        s.state = state;
+        if let Err(e) = self.0.store.set_vm_state(vm.0, state, reason.as_deref()).await {
+            tracing::error!(vm_id = vm.0, error = %e, "could not record VM state");
+        }
+        tracing::info!(vm_id = vm.0, state = state.as_str(), reason = reason.as_deref().unwrap_or(""), "VM state");
+        let _ = self.0.changes.send(StateChange { vm, state, reason });
+    }
+
+    /// Applies an observed event.
+    pub(crate) async fn observe(&self, vm: VmId, event: EngineEvent, reason: Option<String>) {
+        let Some(slot) = self.existing(vm) else { return };
+        let mut s = slot.lock().await;
+        let to = observe(s.state, event);
+        self.set(vm, &mut s, to, reason).await;
+    }
+
+    /// The supervisor's last word: the process is gone.
+    pub(crate) async fn process_gone(&self, vm: VmId, expected: bool, reason: Option<String>) {
+        let Some(slot) = self.existing(vm) else { return };
+        let restart = {
+            let mut s = slot.lock().await;
+            s.requests = None;
+            s.pid = None;
+            let to = supervisor::final_state(s.state, expected);
+            self.set(vm, &mut s, to, reason).await;
+            s.restart_with.take().filter(|_| to == VmState::Stopped)
+        };
+        if let Some(machine) = restart {
+            if let Err(e) = self.request(vm, VmState::Stopped, Action::Start, Some(machine), Duration::ZERO).await {
+                tracing::error!(vm_id = vm.0, error = %e, "restart could not start the VM again");
+            }
+        }
+    }
+
+    /// `run` behind a named `Send` type: restart makes start and supervise
+    /// mutually recursive, which the compiler cannot see through otherwise.
+    fn run_boxed(
+        self,
+        vm: VmId,
+        machine: Machine,
+        requests: mpsc::Receiver<Request>,
+        reply: oneshot::Sender<Result<(), String>>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+        Box::pin(self.run(vm, machine, requests, reply))
+    }
+
+    /// Starts QEMU, waits for QMP, lets the CPUs run, then supervises.
+    async fn run(self, vm: VmId, machine: Machine, requests: mpsc::Receiver<Request>, reply: oneshot::Sender<Result<(), String>>) {
+        match self.launch(vm, &machine).await {
+            Ok((qmp, child)) => {
+                self.observe(vm, EngineEvent::Booted, None).await;
+                let _ = reply.send(Ok(()));
+                supervisor::supervise(self, vm, qmp, Process::Child(child), requests).await;
+            }
+            Err(e) => {
+                tracing::warn!(vm_id = vm.0, error = %e, "VM failed to start");
+                if let Some(slot) = self.existing(vm) {
+                    let mut s = slot.lock().await;
+                    s.requests = None;
+                    s.pid = None;
+                    self.set(vm, &mut s, VmState::Stopped, Some(e.clone())).await;
+                }
+                let _ = reply.send(Err(e));
+            }
+        }
+    }
+
+    async fn launch(&self, vm: VmId, machine: &Machine) -> Result<(Qmp, tokio::process::Child), String> {
+        let paths = self.run_paths(vm);
+        prepare_run_dir(&paths)?;
+        let log = std::fs::File::create(paths.log()).map_err(|e| format!("cannot create the QEMU log: {e}"))?;
+        let mut cmd = tokio::process::Command::new(&self.0.qemu_binary);
+        cmd.args(argv::build(machine, &paths))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(log))
+            // Its own process group: signals aimed at vlab (Ctrl-C, a
+            // service manager's stop) do not reach the guests.
+            .process_group(0)
+            .kill_on_drop(false);
+        let mut child = cmd.spawn().map_err(|e| format!("cannot run {}: {e}", self.0.qemu_binary))?;
+        if let Some(slot) = self.existing(vm) {
+            slot.lock().await.pid = child.id();
+        }
+        let qmp_path = paths.qmp();
+        let qmp = tokio::select! {
+            q = Qmp::connect_retry(&qmp_path, START_TIMEOUT) => q.map_err(|e| e.to_string()),
+            status = child.wait() => Err(format!("QEMU exited at start ({}): {}",
+                status.map(|s| s.to_string()).unwrap_or_default(), log_tail(&paths.log()))),
+        };
+        let qmp = match qmp {
+            Ok(q) => q,
+            Err(e) => {
+                let _ = child.start_kill();
+                return Err(e);
+            }
+        };
+        if let Err(e) = qmp.execute("cont", None).await {
+            let _ = child.start_kill();
+            return Err(format!("QEMU did not start the guest: {e}"));
+        }
+        Ok((qmp, child))
+    }
+
+    /// On start-up: takes charge of a VM the database says is not stopped.
+    /// Re-attaches to its QEMU if it still runs, else records how it ended.
+    pub async fn adopt(&self, vm: VmId, stored: VmState, uuid: &str) -> VmState {
+        let slot = self.slot(vm, stored);
+        let mut s = slot.lock().await;
+        let paths = self.run_paths(vm);
+        let pid = std::fs::read_to_string(paths.pidfile()).ok().and_then(|p| p.trim().parse::<u32>().ok());
+        let alive = pid.filter(|p| pid_alive(*p) && cmdline_has(*p, &format!("vlab-{uuid}")));
+        let qmp = match alive {
+            Some(_) => Qmp::connect_retry(&paths.qmp(), Duration::from_secs(2)).await.ok(),
+            None => None,
+        };
+        let status = match &qmp {
+            Some(q) => q.execute("query-status", None).await.ok(),
+            None => None,
+        };
+        let (Some(pid), Some(qmp), Some(status)) = (alive, qmp, status) else {
+            let (to, reason) = if stored == VmState::Stopping {
+                (VmState::Stopped, None)
+            } else {
+                (VmState::Crashed, Some("QEMU was no longer running when vlab started".to_string()))
+            };
+            self.set(vm, &mut s, to, reason).await;
+            return to;
+        };
+        let to = if status["running"].as_bool() == Some(true) { VmState::Running } else { VmState::Paused };
+        let (tx, rx) = mpsc::channel(16);
+        s.requests = Some(tx);
+        s.pid = Some(pid);
+        self.set(vm, &mut s, to, None).await;
+        tracing::info!(vm_id = vm.0, pid, state = to.as_str(), "re-attached to running VM");
+        tokio::spawn(supervisor::supervise(self.clone(), vm, qmp, Process::Adopted(pid), rx));
+        to
+    }
+}
+
+fn send(s: &Slot, req: Request) -> Result<(), EngineError> {
+    s.requests
+        .as_ref()
+        .ok_or_else(|| EngineError::Failed("the VM has no running process".into()))?
+        .try_send(req)
+        .map_err(|_| EngineError::Failed("the VM is busy; try again".into()))
+}
+
+fn prepare_run_dir(paths: &RunPaths) -> Result<(), String> {
+    if paths.qmp().as_os_str().len() > MAX_SOCKET_PATH || paths.dir.to_string_lossy().contains(',') {
+        return Err(format!("the run directory path {} is too long or contains ','", paths.dir.display()));
+    }
+    std::fs::create_dir_all(&paths.dir).map_err(|e| format!("cannot create {}: {e}", paths.dir.display()))?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&paths.dir, std::fs::Permissions::from_mode(0o700)).map_err(|e| e.to_string())?;
+    for stale in [paths.qmp(), paths.vnc(), paths.serial(), paths.pidfile()] {
+        let _ = std::fs::remove_file(stale);
+    }
+    Ok(())
+}
+
+fn log_tail(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().rev().take(5).collect();
+    lines.into_iter().rev().collect::<Vec<_>>().join(" | ")
+}
+
+/// True when the process exists and is not a zombie.
+pub fn pid_alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat.rsplit(')').next().map(|rest| !rest.trim_start().starts_with('Z')).unwrap_or(false),
+        Err(_) => false,
+    }
+}
+
+fn cmdline_has(pid: u32, needle: &str) -> bool {
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .map(|c| String::from_utf8_lossy(&c).contains(needle))
+        .unwrap_or(false)
+}
+
+/// Resolves `auto`: KVM only when `/dev/kvm` opens and a probe guest really
+/// runs code under it (some nested setups accept KVM but cannot run guests).
+pub async fn resolve_accel(choice: crate::config::Accel, qemu_binary: &str) -> argv::Accel {
+    use crate::config::Accel as C;
+    match choice {
+        C::Kvm => argv::Accel::Kvm,
+        C::Tcg => argv::Accel::Tcg,
+        C::Auto => {
+            let kvm_opens = std::fs::OpenOptions::new().read(true).write(true).open("/dev/kvm").is_ok();
+            if kvm_opens && probe::kvm_runs_guest(qemu_binary).await {
+                argv::Accel::Kvm
+            } else {
+                argv::Accel::Tcg
+            }
+        }
+    }
+}
+
+mod probe;

@@ -21,9 +21,13 @@ use utoipa::{Modify, OpenApi};
         super::auth::list_tokens, super::auth::create_token, super::auth::revoke_token,
         super::users::list_users, super::users::create_user, super::users::get_user,
         super::users::update_user, super::users::delete_user, super::users::reset_password,
+        super::vms::list_vms, super::vms::create_vm, super::vms::get_vm, super::vms::update_vm,
+        super::vms::delete_vm, super::vms::change_vm_state,
+        super::operations::list_operations, super::operations::get_operation,
+        super::operations::wait_operation, super::operations::stream_events,
     ),
     modifiers(&BearerAuth),
-    tags((name = "system"), (name = "auth"), (name = "users"))
+    tags((name = "system"), (name = "auth"), (name = "users"), (name = "vms"), (name = "operations"))
 )]
 pub struct ApiDoc;
 

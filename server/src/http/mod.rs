@@ -4,7 +4,9 @@
 mod auth;
 mod docs;
 mod health;
+mod operations;
 mod users;
+mod vms;
 
 pub use docs::ApiDoc;
 
@@ -32,6 +34,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(health::router())
         .merge(auth::router())
         .merge(users::router())
+        .merge(vms::router())
+        .merge(operations::router())
         .merge(docs::router())
         .fallback(|| async {
             error_response(AppError::not_found("ROUTE_NOT_FOUND", "no such API endpoint"))
@@ -67,6 +71,11 @@ pub fn ok<T: Serialize>(data: T) -> Response {
 
 pub fn created<T: Serialize>(data: T) -> Response {
     envelope(StatusCode::CREATED, data, None)
+}
+
+/// 202: the work goes on; `data` is the operation tracking it.
+pub fn accepted<T: Serialize>(data: T) -> Response {
+    envelope(StatusCode::ACCEPTED, data, None)
 }
 
 /// Success with no data, only a message.

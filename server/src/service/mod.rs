@@ -2,7 +2,9 @@
 //! these functions, so the two cannot drift apart.
 
 pub mod auth;
+pub mod operations;
 pub mod users;
+pub mod vms;
 
 use app::error::AppError;
 use app::types::{ListQuery, Pagination};

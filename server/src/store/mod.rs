@@ -1,11 +1,15 @@
 //! All SQL lives here. Row structs stay private to this module; callers get
 //! wire types or small domain structs.
 
+mod operations;
 mod tokens;
 mod users;
+mod vms;
 
 pub use tokens::{NewTokenRow, TokenKind, TokenOwner};
+pub use operations::OpRecord;
 pub use users::{Credentials, UserFilter, UserSort};
+pub use vms::{NewVmRow, VmFilter, VmRecord};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;

@@ -1,0 +1,189 @@
+//! One task per running VM. It owns the VM's QMP connection and QEMU
+//! process; user commands, QMP events and process exit all arrive in one
+//! loop, so state changes are serialised without further locking.
+
+use super::qemu::qmp::{Qmp, QmpError};
+use super::state::{observe, EngineEvent, VmState};
+use super::{Engine, VmId};
+use std::time::Duration;
+use tokio::process::Child;
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
+
+/// After `quit`, how long QEMU gets before SIGKILL.
+const QUIT_GRACE: Duration = Duration::from_secs(3);
+
+/// What the supervisor is asked to do. State checks happened already.
+#[derive(Debug)]
+pub enum Command {
+    Pause,
+    Resume,
+    Reset,
+    /// Power off now.
+    Stop,
+    /// ACPI power button; power off when `timeout` passes.
+    Shutdown { timeout: Duration },
+}
+
+pub type Reply = oneshot::Sender<Result<(), String>>;
+
+pub struct Request {
+    pub command: Command,
+    pub reply: Reply,
+}
+
+/// How the process is watched: our child, or (after a restart of vlab) a
+/// process found by its pid.
+pub enum Process {
+    Child(Child),
+    Adopted(u32),
+}
+
+impl Process {
+    fn pid(&self) -> Option<u32> {
+        match self {
+            Process::Child(c) => c.id(),
+            Process::Adopted(p) => Some(*p),
+        }
+    }
+}
+
+/// Waits for the QEMU process to end; returns a description of how.
+async fn exited(process: &mut Process, qmp: &Qmp) -> String {
+    match process {
+        Process::Child(child) => match child.wait().await {
+            Ok(status) => status.to_string(),
+            Err(e) => format!("wait failed: {e}"),
+        },
+        Process::Adopted(pid) => {
+            // Not our child: QMP's socket closes when QEMU dies; confirm
+            // the pid is gone (zombies of another parent still count as gone).
+            qmp.closed().await;
+            let pid = *pid;
+            for _ in 0..100 {
+                if !super::pid_alive(pid) {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            "the QEMU process ended".into()
+        }
+    }
+}
+
+fn kill(pid: Option<u32>) {
+    if let Some(pid) = pid {
+        // kill(1) rather than a libc binding: this is a rare last resort.
+        let _ = std::process::Command::new("kill").arg("-KILL").arg(pid.to_string()).status();
+    }
+}
+
+/// Runs until the QEMU process is gone.
+pub async fn supervise(engine: Engine, vm: VmId, qmp: Qmp, mut process: Process, mut requests: mpsc::Receiver<Request>) {
+    let mut events = qmp.events();
+    let mut expected_exit = false;
+    let mut deadline: Option<Instant> = None;
+    let mut quit_sent = false;
+    let mut waiting: Vec<Reply> = Vec::new();
+    let pid = process.pid();
+
+    let how = {
+        let exit = exited(&mut process, &qmp);
+        tokio::pin!(exit);
+        loop {
+            let sleep = async {
+                match deadline {
+                    Some(d) => tokio::time::sleep_until(d).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                how = &mut exit => break how,
+                Some(req) = requests.recv() => {
+                    match req.command {
+                        Command::Pause => {
+                            let r = qmp.execute("stop", None).await;
+                            if r.is_ok() {
+                                engine.observe(vm, EngineEvent::CpusStopped, None).await;
+                            }
+                            reply_with(req.reply, r);
+                        }
+                        Command::Resume => {
+                            let r = qmp.execute("cont", None).await;
+                            if r.is_ok() {
+                                engine.observe(vm, EngineEvent::CpusResumed, None).await;
+                            }
+                            reply_with(req.reply, r);
+                        }
+                        Command::Reset => reply_with(req.reply, qmp.execute("system_reset", None).await),
+                        Command::Stop => {
+                            expected_exit = true;
+                            if !quit_sent {
+                                quit_sent = true;
+                                let _ = qmp.execute_timeout("quit", None, QUIT_GRACE).await;
+                            }
+                            deadline = Some(Instant::now() + QUIT_GRACE);
+                            waiting.push(req.reply);
+                        }
+                        Command::Shutdown { timeout } => {
+                            expected_exit = true;
+                            if let Err(e) = qmp.execute("system_powerdown", None).await {
+                                tracing::warn!(vm_id = vm.0, error = %e, "system_powerdown failed; forcing");
+                            }
+                            deadline = Some(Instant::now() + timeout);
+                            waiting.push(req.reply);
+                        }
+                    }
+                }
+                ev = events.recv() => {
+                    let Ok(ev) = ev else { continue };
+                    let event = match ev.name.as_str() {
+                        "STOP" => Some(EngineEvent::CpusStopped),
+                        "RESUME" => Some(EngineEvent::CpusResumed),
+                        "SHUTDOWN" => {
+                            // Guest power-off or our quit: the exit that follows is not a crash.
+                            expected_exit = true;
+                            None
+                        }
+                        _ => None,
+                    };
+                    if let Some(event) = event {
+                        engine.observe(vm, event, None).await;
+                    }
+                }
+                _ = sleep => {
+                    if !quit_sent {
+                        tracing::info!(vm_id = vm.0, "guest did not power off in time; forcing");
+                        quit_sent = true;
+                        let _ = qmp.execute_timeout("quit", None, QUIT_GRACE).await;
+                        deadline = Some(Instant::now() + QUIT_GRACE);
+                    } else {
+                        tracing::warn!(vm_id = vm.0, "QEMU ignored quit; killing it");
+                        kill(pid);
+                        deadline = None;
+                    }
+                }
+            }
+        }
+    };
+
+    let reason = if expected_exit { None } else { Some(format!("QEMU exited unexpectedly ({how})")) };
+    engine.process_gone(vm, expected_exit, reason).await;
+    for w in waiting {
+        let _ = w.send(Ok(()));
+    }
+    // Anything still queued can no longer be done.
+    requests.close();
+    while let Ok(req) = requests.try_recv() {
+        let _ = req.reply.send(Err("the VM stopped".into()));
+    }
+}
+
+fn reply_with(reply: Reply, r: Result<serde_json::Value, QmpError>) {
+    let _ = reply.send(r.map(|_| ()).map_err(|e| e.to_string()));
+}
+
+/// The state after the process is gone.
+pub fn final_state(state: VmState, expected: bool) -> VmState {
+    observe(state, EngineEvent::Exited { expected })
+}

@@ -1,0 +1,92 @@
+//! `/operations` and `/events`.
+
+use super::{ok, page, ApiPath, ApiQuery};
+use crate::auth::CurrentUser;
+use crate::error::Result;
+use crate::service::operations as svc;
+use crate::state::AppState;
+use app::types::{ListQuery, OperationView};
+use axum::extract::State;
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use futures_util::stream;
+use serde::Deserialize;
+use std::convert::Infallible;
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/operations", get(list_operations))
+        .route("/operations/{id}", get(get_operation))
+        .route("/operations/{id}/wait", get(wait_operation))
+        .route("/events", get(stream_events))
+}
+
+/// Operations the caller may see, newest first.
+#[utoipa::path(get, path = "/api/v1/operations", tag = "operations", security(("bearer" = [])), params(ListQuery),
+    responses((status = 200, description = "A page of operations", body = [OperationView])))]
+pub async fn list_operations(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response> {
+    Ok(page(svc::list(&state, &me, q).await?))
+}
+
+/// One operation.
+#[utoipa::path(get, path = "/api/v1/operations/{id}", tag = "operations", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Operation id")),
+    responses((status = 200, description = "The operation", body = OperationView), (status = 404, description = "OPERATION_NOT_FOUND")))]
+pub async fn get_operation(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>) -> Result<Response> {
+    Ok(ok(svc::get(&state, &me, id).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct WaitQuery {
+    /// Seconds to wait at most (default 30, at most 120).
+    #[serde(default)]
+    timeout: Option<u64>,
+}
+
+/// Wait until the operation finishes or the timeout passes; answers with
+/// the operation either way (check `finished_at`).
+#[utoipa::path(get, path = "/api/v1/operations/{id}/wait", tag = "operations", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Operation id"), WaitQuery),
+    responses((status = 200, description = "The operation", body = OperationView)))]
+pub async fn wait_operation(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<WaitQuery>,
+) -> Result<Response> {
+    let timeout = svc::wait_timeout(q.timeout)?;
+    Ok(ok(svc::wait(&state, &me, id, timeout).await?))
+}
+
+/// Server-sent events: `vm_state` and `operation`, only those the caller may see.
+#[utoipa::path(get, path = "/api/v1/events", tag = "operations", security(("bearer" = [])),
+    responses((status = 200, description = "text/event-stream of JSON events")))]
+pub async fn stream_events(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> Response {
+    let rx = state.events.subscribe();
+    let events = stream::unfold((rx, me), |(mut rx, me)| async move {
+        loop {
+            match rx.recv().await {
+                Ok(ev) if ev.visible_to(&me) => {
+                    let name = match &ev {
+                        svc::Event::VmState { .. } => "vm_state",
+                        svc::Event::Operation { .. } => "operation",
+                    };
+                    let data = serde_json::to_string(&ev).unwrap_or_default();
+                    return Some((Ok::<_, Infallible>(SseEvent::default().event(name).data(data)), (rx, me)));
+                }
+                Ok(_) => continue,
+                Err(broadcast::error::RecvError::Lagged(n)) => {
+                    let ev = SseEvent::default().event("lagged").data(format!("{{\"missed\":{n}}}"));
+                    return Some((Ok(ev), (rx, me)));
+                }
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))).into_response()
+}

@@ -1,0 +1,390 @@
+//! Virtual machines: create, configure, run, delete. Who may touch which VM
+//! is decided in `authorize`, and nowhere else.
+
+use super::{parse_sort, Paging};
+use crate::auth::Caller;
+use crate::engine::qemu::argv::{self, DirectKernel, Disk, DiskBus, Machine, Network, PortForward, Protocol};
+use crate::engine::state::{Action, VmState};
+use crate::engine::{EngineError, VmId};
+use crate::error::{Result, ServerError};
+use crate::state::AppState;
+use crate::store::{NewVmRow, VmFilter, VmRecord};
+use crate::time;
+use app::error::{AppError, FieldErrors};
+use app::types::{ListQuery, NewPortForward, NewVm, OperationView, Page, Role, StateChangeRequest, VmPatch, VmView};
+use std::time::Duration;
+
+pub const DEFAULT_CPUS: u32 = 1;
+pub const DEFAULT_MEMORY_MIB: u32 = 512;
+pub const MIN_MEMORY_MIB: u32 = 128;
+const DEFAULT_SHUTDOWN_SECS: u32 = 30;
+const MAX_SHUTDOWN_SECS: u32 = 600;
+
+fn not_found(id: i64) -> AppError {
+    AppError::not_found("VM_NOT_FOUND", format!("no VM with id {id}"))
+}
+
+/// The one place VM access is decided. A VM the caller may not reach is
+/// reported as missing, so its existence does not leak.
+pub fn authorize(caller: &Caller, vm: &VmRecord) -> std::result::Result<(), AppError> {
+    match caller.user.role {
+        Role::Admin => Ok(()),
+        _ if vm.view.owner_id == caller.id() => Ok(()),
+        _ => Err(not_found(vm.view.id)),
+    }
+}
+
+/// Loads a VM the caller may reach.
+pub async fn load(state: &AppState, caller: &Caller, id: i64) -> Result<VmRecord> {
+    let vm = state.store.vm(id).await?.ok_or_else(|| not_found(id))?;
+    authorize(caller, &vm)?;
+    Ok(vm)
+}
+
+fn name_problem(name: &str) -> Option<&'static str> {
+    if name.trim().is_empty() {
+        Some("must not be blank")
+    } else if name.chars().count() > 64 {
+        Some("must be at most 64 characters")
+    } else if name.chars().any(char::is_control) {
+        Some("must not contain control characters")
+    } else {
+        None
+    }
+}
+
+/// A kernel bundle name: a plain directory name in the kernels pool.
+fn kernel_problem(state: &AppState, name: &str) -> Option<String> {
+    let plain = !name.is_empty()
+        && name.len() <= 64
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && !name.starts_with('.');
+    if !plain {
+        return Some("must be the name of a kernel in the kernels pool".into());
+    }
+    let dir = state.config.pool_dir("kernels").join(name);
+    // The pool is vlab's; a symlink out of it is not followed.
+    match std::fs::symlink_metadata(&dir) {
+        Ok(m) if m.is_dir() && dir.join("vmlinux").is_file() => None,
+        _ => Some(format!("no kernel named '{name}' in the kernels pool")),
+    }
+}
+
+fn check_resources(state: &AppState, cpus: Option<u32>, memory: Option<u32>, fields: &mut FieldErrors) {
+    if let Some(c) = cpus {
+        if c == 0 || c > state.config.max_vm_cpus {
+            fields.insert("cpus".into(), format!("must be between 1 and {}", state.config.max_vm_cpus));
+        }
+    }
+    if let Some(m) = memory {
+        if m < MIN_MEMORY_MIB || m > state.config.max_vm_memory_mib {
+            fields.insert(
+                "memory_mib".into(),
+                format!("must be between {MIN_MEMORY_MIB} and {}", state.config.max_vm_memory_mib),
+            );
+        }
+    }
+}
+
+/// Checks and allocates host ports for new forwards.
+async fn plan_forwards(state: &AppState, wanted: &[NewPortForward], fields: &mut FieldErrors) -> Result<Vec<(String, u16, u16)>> {
+    let (lo, hi) = state.config.port_range;
+    let mut planned: Vec<(String, u16, u16)> = Vec::new();
+    for (i, f) in wanted.iter().enumerate() {
+        let key = format!("port_forwards[{i}]");
+        if f.protocol != "tcp" && f.protocol != "udp" {
+            fields.insert(key, "protocol must be tcp or udp".into());
+            continue;
+        }
+        if f.guest_port == 0 {
+            fields.insert(key, "guest_port must be 1..=65535".into());
+            continue;
+        }
+        if planned.iter().any(|(p, _, g)| *p == f.protocol && *g == f.guest_port) {
+            fields.insert(key, format!("guest port {} is forwarded twice", f.guest_port));
+            continue;
+        }
+        let used = state.store.used_host_ports(&f.protocol).await?;
+        let taken = |port: u16| {
+            used.contains(&port) || planned.iter().any(|(p, h, _)| *p == f.protocol && *h == port) || !host_port_free(&f.protocol, port)
+        };
+        match f.host_port {
+            Some(p) if p < lo || p > hi => {
+                fields.insert(key, format!("host_port must be within {lo}..={hi}"));
+            }
+            Some(p) if taken(p) => {
+                return Err(AppError::conflict("PORT_IN_USE", format!("host port {}/{p} is already in use", f.protocol)).into());
+            }
+            Some(p) => planned.push((f.protocol.clone(), p, f.guest_port)),
+            None => match (lo..=hi).find(|p| !taken(*p)) {
+                Some(p) => planned.push((f.protocol.clone(), p, f.guest_port)),
+                None => return Err(AppError::conflict("NO_FREE_PORT", "no free host port is left in the range").into()),
+            },
+        }
+    }
+    Ok(planned)
+}
+
+/// Whether nothing on the host listens on the port already.
+fn host_port_free(protocol: &str, port: u16) -> bool {
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    match protocol {
+        "udp" => std::net::UdpSocket::bind(addr).is_ok(),
+        _ => std::net::TcpListener::bind(addr).is_ok(),
+    }
+}
+
+pub async fn create(state: &AppState, caller: &Caller, input: NewVm) -> Result<VmView> {
+    let mut fields = FieldErrors::new();
+    let name = input.name.trim().to_owned();
+    if let Some(p) = name_problem(&name) {
+        fields.insert("name".into(), p.into());
+    }
+    let description = input.description.unwrap_or_default();
+    if description.chars().count() > 2000 {
+        fields.insert("description".into(), "must be at most 2000 characters".into());
+    }
+    let cpus = input.cpus.unwrap_or(DEFAULT_CPUS);
+    let memory = input.memory_mib.unwrap_or(DEFAULT_MEMORY_MIB);
+    check_resources(state, Some(cpus), Some(memory), &mut fields);
+    let boot_order = input.boot_order.unwrap_or_else(|| "cdn".into());
+    if !argv::valid_boot_order(&boot_order) {
+        fields.insert("boot_order".into(), "must be one to three of c, d, n without repeats".into());
+    }
+    let disk_bus = input.disk_bus.unwrap_or_else(|| "virtio".into());
+    if disk_bus != "virtio" && disk_bus != "ide" {
+        fields.insert("disk_bus".into(), "must be virtio or ide".into());
+    }
+    let network = input.network.unwrap_or_else(|| "user".into());
+    match network.as_str() {
+        "user" | "none" => {}
+        "bridge" => {
+            fields.insert("network".into(), "no bridge is configured on this host".into());
+        }
+        _ => {
+            fields.insert("network".into(), "must be user, none or bridge".into());
+        }
+    }
+    if network != "user" && !input.port_forwards.is_empty() {
+        fields.insert("port_forwards".into(), "need user-mode networking".into());
+    }
+    if let Some(k) = &input.kernel {
+        if let Some(p) = kernel_problem(state, k) {
+            fields.insert("kernel".into(), p);
+        }
+    }
+    let owner_id = match input.owner_id {
+        None => caller.id(),
+        Some(o) if o == caller.id() => o,
+        Some(o) => {
+            if caller.user.role == Role::Student {
+                return Err(AppError::forbidden().into());
+            }
+            if state.store.user(o).await?.is_none() {
+                fields.insert("owner_id".into(), format!("no user with id {o}"));
+            }
+            o
+        }
+    };
+    if let Some(e) = AppError::from_fields(fields.clone()) {
+        return Err(e.into());
+    }
+    let forwards = plan_forwards(state, &input.port_forwards, &mut fields).await?;
+    if let Some(e) = AppError::from_fields(fields) {
+        return Err(e.into());
+    }
+    let uuid = new_uuid();
+    let id = state
+        .store
+        .insert_vm(
+            NewVmRow {
+                uuid: &uuid,
+                name: &name,
+                description: &description,
+                owner_id,
+                cpus,
+                memory_mib: memory,
+                boot_order: &boot_order,
+                disk_bus: &disk_bus,
+                network: &network,
+                kernel: input.kernel.as_deref(),
+                forwards: &forwards,
+            },
+            time::now(),
+        )
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(ref d) if d.is_unique_violation() => {
+                AppError::conflict("PORT_IN_USE", "a requested host port was just taken; try again").into()
+            }
+            other => ServerError::from(other),
+        })?;
+    tracing::info!(vm_id = id, user_id = caller.id(), owner_id, "VM created");
+    Ok(state.store.vm(id).await?.ok_or_else(|| not_found(id))?.view)
+}
+
+fn new_uuid() -> String {
+    let a = crate::auth::token::short_id();
+    let b = crate::auth::token::short_id();
+    format!("{}-{}-{}", &a[..8], &a[8..], &b)
+}
+
+pub async fn get(state: &AppState, caller: &Caller, id: i64) -> Result<VmView> {
+    Ok(load(state, caller, id).await?.view)
+}
+
+pub async fn list(state: &AppState, caller: &Caller, query: ListQuery) -> Result<Page<VmView>> {
+    let paging = Paging::from_query(&query)?;
+    if let (Some(s), _) = parse_sort(query.sort.as_deref()) {
+        if s != "id" {
+            return Err(AppError::invalid("sort", "VMs sort by id only").into());
+        }
+    }
+    let filter = VmFilter {
+        // Only admins see everyone's machines.
+        owner_id: (caller.user.role != Role::Admin).then_some(caller.id()),
+        search: query.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()),
+        limit: paging.page_size,
+        offset: paging.offset(),
+    };
+    let (items, total) = state.store.list_vms(&filter).await?;
+    Ok(Page { items: items.into_iter().map(|r| r.view).collect(), pagination: paging.describe(total) })
+}
+
+pub async fn update(state: &AppState, caller: &Caller, id: i64, patch: VmPatch) -> Result<VmView> {
+    let vm = load(state, caller, id).await?;
+    let mut fields = FieldErrors::new();
+    let name = patch.name.map(|n| n.trim().to_owned());
+    if let Some(p) = name.as_deref().and_then(name_problem) {
+        fields.insert("name".into(), p.into());
+    }
+    if patch.description.as_ref().is_some_and(|d| d.chars().count() > 2000) {
+        fields.insert("description".into(), "must be at most 2000 characters".into());
+    }
+    check_resources(state, patch.cpus, patch.memory_mib, &mut fields);
+    if patch.boot_order.as_deref().is_some_and(|b| !argv::valid_boot_order(b)) {
+        fields.insert("boot_order".into(), "must be one to three of c, d, n without repeats".into());
+    }
+    if let Some(e) = AppError::from_fields(fields) {
+        return Err(e.into());
+    }
+    let changes_machine = patch.cpus.is_some_and(|c| c != vm.view.cpus)
+        || patch.memory_mib.is_some_and(|m| m != vm.view.memory_mib)
+        || patch.boot_order.as_ref().is_some_and(|b| *b != vm.view.boot_order);
+    let needs_restart = changes_machine && vm.state.has_process();
+    state
+        .store
+        .update_vm(id, name.as_deref(), patch.description.as_deref(), patch.cpus, patch.memory_mib, patch.boot_order.as_deref(), needs_restart)
+        .await?;
+    Ok(state.store.vm(id).await?.ok_or_else(|| not_found(id))?.view)
+}
+
+pub async fn delete(state: &AppState, caller: &Caller, id: i64, force: bool) -> Result<()> {
+    let vm = load(state, caller, id).await?;
+    let current = current_state(state, &vm).await;
+    if current.has_process() {
+        if !force {
+            return Err(AppError::conflict("VM_RUNNING", format!("the VM is {}; stop it first or pass force=true", current.as_str())).into());
+        }
+        if let Ok(done) = state.engine.request(VmId(id), current, Action::Stop, None, Duration::ZERO).await {
+            let _ = tokio::time::timeout(Duration::from_secs(10), done).await;
+        }
+    }
+    state.store.delete_vm(id).await?;
+    state.engine.forget(VmId(id));
+    tracing::info!(vm_id = id, user_id = caller.id(), "VM deleted");
+    Ok(())
+}
+
+async fn current_state(state: &AppState, vm: &VmRecord) -> VmState {
+    state.engine.state(VmId(vm.view.id)).await.unwrap_or(vm.state)
+}
+
+fn parse_action(s: &str) -> std::result::Result<Action, AppError> {
+    Ok(match s {
+        "start" => Action::Start,
+        "stop" => Action::Stop,
+        "shutdown" => Action::Shutdown,
+        "restart" => Action::Restart,
+        "pause" => Action::Pause,
+        "resume" => Action::Resume,
+        "reset" => Action::Reset,
+        _ => return Err(AppError::invalid("action", "must be start, stop, shutdown, restart, pause, resume or reset")),
+    })
+}
+
+/// What QEMU is told about this VM.
+fn machine(state: &AppState, vm: &VmRecord) -> Machine {
+    let v = &vm.view;
+    let kernel = v.kernel.as_ref().map(|name| {
+        let dir = state.config.pool_dir("kernels").join(name);
+        let initrd = dir.join("initrd.img");
+        DirectKernel {
+            kernel: dir.join("vmlinux"),
+            initrd: initrd.is_file().then_some(initrd),
+            append: std::fs::read_to_string(dir.join("cmdline")).map(|s| s.trim().to_owned()).unwrap_or_else(|_| "console=ttyS0".into()),
+        }
+    });
+    let network = match v.network.as_str() {
+        "user" => Network::User {
+            forwards: v
+                .port_forwards
+                .iter()
+                .map(|f| PortForward {
+                    protocol: if f.protocol == "udp" { Protocol::Udp } else { Protocol::Tcp },
+                    host_port: f.host_port,
+                    guest_port: f.guest_port,
+                })
+                .collect(),
+            host_addr: "127.0.0.1".into(),
+        },
+        "bridge" => Network::Bridge { bridge: vm.bridge.clone().unwrap_or_default() },
+        _ => Network::None,
+    };
+    Machine {
+        uuid: v.uuid.clone(),
+        accel: state.accel,
+        cpus: v.cpus,
+        memory_mib: v.memory_mib,
+        disks: Vec::<Disk>::new(),
+        disk_bus: if v.disk_bus == "ide" { DiskBus::Ide } else { DiskBus::Virtio },
+        cdrom: None,
+        boot_order: v.boot_order.clone(),
+        kernel,
+        network,
+        mac: format!("52:54:00:{:02x}:{:02x}:{:02x}", (v.id >> 16) & 0xff, (v.id >> 8) & 0xff, v.id & 0xff),
+    }
+}
+
+/// Asks for a lifecycle action. Returns the operation that tracks it; the
+/// work goes on after the call returns.
+pub async fn change_state(state: &AppState, caller: &Caller, id: i64, req: StateChangeRequest) -> Result<OperationView> {
+    let vm = load(state, caller, id).await?;
+    let mut action = parse_action(&req.action)?;
+    let timeout = req.timeout.unwrap_or(DEFAULT_SHUTDOWN_SECS);
+    if timeout > MAX_SHUTDOWN_SECS {
+        return Err(AppError::invalid("timeout", format!("must be at most {MAX_SHUTDOWN_SECS} seconds")).into());
+    }
+    if action == Action::Shutdown && req.force == Some(true) && timeout == 0 {
+        action = Action::Stop;
+    }
+    let current = current_state(state, &vm).await;
+    let machine = matches!(action, Action::Start | Action::Restart).then(|| machine(state, &vm));
+    let outcome = state
+        .engine
+        .request(VmId(id), current, action, machine, Duration::from_secs(timeout as u64))
+        .await
+        .map_err(|e| match e {
+            EngineError::Invalid(t) => AppError::conflict("INVALID_STATE", format!("{t} (the VM is {})", t.state)),
+            EngineError::Failed(m) => AppError::conflict("VM_BUSY", m),
+        })?;
+    let op = state.store.insert_operation(action.as_str(), "vm", id, Some(vm.view.owner_id), caller.id()).await?;
+    super::operations::publish(state, &op);
+    let st = state.clone();
+    let op_id = op.view.id;
+    tokio::spawn(async move {
+        let result = outcome.await.unwrap_or_else(|_| Err("the engine dropped the request".into()));
+        super::operations::finish(&st, op_id, result).await;
+    });
+    Ok(op.view)
+}

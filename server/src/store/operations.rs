@@ -1,0 +1,138 @@
+//! Operations: long-running work with status and progress.
+
+use super::Store;
+use crate::time::{now, rfc3339};
+use app::types::OperationView;
+
+#[derive(sqlx::FromRow)]
+struct OpRow {
+    id: i64,
+    kind: String,
+    target_kind: String,
+    target_id: i64,
+    owner_id: Option<i64>,
+    status: String,
+    progress: i64,
+    error: Option<String>,
+    requested_by: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+    finished_at: Option<i64>,
+}
+
+/// An operation and who may see it.
+#[derive(Debug, Clone)]
+pub struct OpRecord {
+    pub view: OperationView,
+    pub owner_id: Option<i64>,
+}
+
+impl OpRow {
+    fn into_record(self) -> OpRecord {
+        OpRecord {
+            owner_id: self.owner_id,
+            view: OperationView {
+                id: self.id,
+                kind: self.kind,
+                target_kind: self.target_kind,
+                target_id: self.target_id,
+                status: self.status,
+                progress: self.progress.clamp(0, 100) as u8,
+                error: self.error,
+                requested_by: self.requested_by,
+                created_at: rfc3339(self.created_at),
+                updated_at: rfc3339(self.updated_at),
+                finished_at: self.finished_at.map(rfc3339),
+            },
+        }
+    }
+}
+
+const OP_COLUMNS: &str = "id, kind, target_kind, target_id, owner_id, status, progress, error, requested_by, \
+    created_at, updated_at, finished_at";
+
+impl Store {
+    pub async fn insert_operation(
+        &self,
+        kind: &str,
+        target_kind: &str,
+        target_id: i64,
+        owner_id: Option<i64>,
+        requested_by: i64,
+    ) -> Result<OpRecord, sqlx::Error> {
+        let t = now();
+        let row: OpRow = sqlx::query_as(&format!(
+            "INSERT INTO operations (kind, target_kind, target_id, owner_id, status, requested_by, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, 'running', ?, ?, ?) RETURNING {OP_COLUMNS}"
+        ))
+        .bind(kind)
+        .bind(target_kind)
+        .bind(target_id)
+        .bind(owner_id)
+        .bind(requested_by)
+        .bind(t)
+        .bind(t)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.into_record())
+    }
+
+    /// Marks an operation finished (`succeeded`, `failed`, `cancelled`).
+    pub async fn finish_operation(&self, id: i64, status: &str, error: Option<&str>) -> Result<OpRecord, sqlx::Error> {
+        let t = now();
+        let row: OpRow = sqlx::query_as(&format!(
+            "UPDATE operations SET status = ?, error = ?, progress = CASE WHEN ? = 'succeeded' THEN 100 ELSE progress END, \
+             updated_at = ?, finished_at = ? WHERE id = ? RETURNING {OP_COLUMNS}"
+        ))
+        .bind(status)
+        .bind(error)
+        .bind(status)
+        .bind(t)
+        .bind(t)
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.into_record())
+    }
+
+    pub async fn operation(&self, id: i64) -> Result<Option<OpRecord>, sqlx::Error> {
+        let row: Option<OpRow> = sqlx::query_as(&format!("SELECT {OP_COLUMNS} FROM operations WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(OpRow::into_record))
+    }
+
+    /// Newest first; `owner_id` limits to one owner's.
+    pub async fn list_operations(&self, owner_id: Option<i64>, limit: u32, offset: u64) -> Result<(Vec<OpRecord>, u64), sqlx::Error> {
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM operations WHERE ? IS NULL OR owner_id = ?")
+            .bind(owner_id)
+            .bind(owner_id)
+            .fetch_one(&self.pool)
+            .await?;
+        let rows: Vec<OpRow> = sqlx::query_as(&format!(
+            "SELECT {OP_COLUMNS} FROM operations WHERE ? IS NULL OR owner_id = ? ORDER BY id DESC LIMIT ? OFFSET ?"
+        ))
+        .bind(owner_id)
+        .bind(owner_id)
+        .bind(limit as i64)
+        .bind(offset as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok((rows.into_iter().map(OpRow::into_record).collect(), total as u64))
+    }
+
+    /// Operations left running by a previous process can never finish.
+    pub async fn fail_orphaned_operations(&self) -> Result<u64, sqlx::Error> {
+        let t = now();
+        let r = sqlx::query(
+            "UPDATE operations SET status = 'failed', error = 'vlab restarted while this was running', \
+             updated_at = ?, finished_at = ? WHERE status IN ('pending', 'running')",
+        )
+        .bind(t)
+        .bind(t)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected())
+    }
+}

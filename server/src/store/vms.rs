@@ -1,0 +1,251 @@
+//! Virtual machines and their port forwards.
+
+use super::Store;
+use crate::engine::state::VmState;
+use crate::time::rfc3339;
+use app::types::{PortForwardView, VmView};
+use sqlx::{QueryBuilder, Sqlite};
+
+#[derive(sqlx::FromRow)]
+struct VmRow {
+    id: i64,
+    uuid: String,
+    name: String,
+    description: String,
+    owner_id: i64,
+    owner: String,
+    cpus: i64,
+    memory_mib: i64,
+    boot_order: String,
+    disk_bus: String,
+    network: String,
+    bridge: Option<String>,
+    kernel: Option<String>,
+    state: String,
+    state_reason: Option<String>,
+    needs_restart: bool,
+    created_at: i64,
+    updated_at: i64,
+}
+
+const VM_SELECT: &str = "SELECT v.id, v.uuid, v.name, v.description, v.owner_id, u.username AS owner, v.cpus, \
+    v.memory_mib, v.boot_order, v.disk_bus, v.network, v.bridge, v.kernel, v.state, v.state_reason, \
+    v.needs_restart, v.created_at, v.updated_at FROM vms v JOIN users u ON u.id = v.owner_id";
+
+/// A VM as the engine and services need it.
+#[derive(Debug, Clone)]
+pub struct VmRecord {
+    pub view: VmView,
+    pub state: VmState,
+    pub bridge: Option<String>,
+}
+
+impl VmRow {
+    fn into_record(self, forwards: Vec<PortForwardView>) -> VmRecord {
+        let state = VmState::parse(&self.state).unwrap_or(VmState::Crashed);
+        VmRecord {
+            state,
+            bridge: self.bridge,
+            view: VmView {
+                id: self.id,
+                uuid: self.uuid,
+                name: self.name,
+                description: self.description,
+                owner_id: self.owner_id,
+                owner: self.owner,
+                cpus: self.cpus as u32,
+                memory_mib: self.memory_mib as u32,
+                boot_order: self.boot_order,
+                disk_bus: self.disk_bus,
+                network: self.network,
+                kernel: self.kernel,
+                port_forwards: forwards,
+                state: state.as_str().into(),
+                state_reason: self.state_reason,
+                needs_restart: self.needs_restart,
+                created_at: rfc3339(self.created_at),
+                updated_at: rfc3339(self.updated_at),
+            },
+        }
+    }
+}
+
+/// Everything needed to insert a VM.
+pub struct NewVmRow<'a> {
+    pub uuid: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub owner_id: i64,
+    pub cpus: u32,
+    pub memory_mib: u32,
+    pub boot_order: &'a str,
+    pub disk_bus: &'a str,
+    pub network: &'a str,
+    pub kernel: Option<&'a str>,
+    /// (protocol, host port, guest port)
+    pub forwards: &'a [(String, u16, u16)],
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct VmFilter {
+    pub owner_id: Option<i64>,
+    pub search: Option<String>,
+    pub limit: u32,
+    pub offset: u64,
+}
+
+fn push_vm_filter(qb: &mut QueryBuilder<'_, Sqlite>, f: &VmFilter) {
+    qb.push(" WHERE 1 = 1");
+    if let Some(o) = f.owner_id {
+        qb.push(" AND v.owner_id = ").push_bind(o);
+    }
+    if let Some(s) = &f.search {
+        let pattern = format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        qb.push(" AND v.name LIKE ").push_bind(pattern).push(" ESCAPE '\\'");
+    }
+}
+
+impl Store {
+    /// Inserts a VM and its forwards in one transaction.
+    pub async fn insert_vm(&self, v: NewVmRow<'_>, now: i64) -> Result<i64, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO vms (uuid, name, description, owner_id, cpus, memory_mib, boot_order, disk_bus, network, \
+             kernel, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(v.uuid)
+        .bind(v.name)
+        .bind(v.description)
+        .bind(v.owner_id)
+        .bind(v.cpus as i64)
+        .bind(v.memory_mib as i64)
+        .bind(v.boot_order)
+        .bind(v.disk_bus)
+        .bind(v.network)
+        .bind(v.kernel)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        for (protocol, host, guest) in v.forwards {
+            sqlx::query("INSERT INTO vm_port_forwards (vm_id, protocol, host_port, guest_port) VALUES (?, ?, ?, ?)")
+                .bind(id)
+                .bind(protocol)
+                .bind(*host as i64)
+                .bind(*guest as i64)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn vm(&self, id: i64) -> Result<Option<VmRecord>, sqlx::Error> {
+        let row: Option<VmRow> =
+            sqlx::query_as(&format!("{VM_SELECT} WHERE v.id = ?")).bind(id).fetch_optional(&self.pool).await?;
+        match row {
+            None => Ok(None),
+            Some(r) => {
+                let fw = self.port_forwards(r.id).await?;
+                Ok(Some(r.into_record(fw)))
+            }
+        }
+    }
+
+    pub async fn list_vms(&self, f: &VmFilter) -> Result<(Vec<VmRecord>, u64), sqlx::Error> {
+        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM vms v");
+        push_vm_filter(&mut count, f);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let mut qb = QueryBuilder::<Sqlite>::new(VM_SELECT);
+        push_vm_filter(&mut qb, f);
+        qb.push(" ORDER BY v.id LIMIT ").push_bind(f.limit as i64).push(" OFFSET ").push_bind(f.offset as i64);
+        let rows: Vec<VmRow> = qb.build_query_as().fetch_all(&self.pool).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let fw = self.port_forwards(r.id).await?;
+            out.push(r.into_record(fw));
+        }
+        Ok((out, total as u64))
+    }
+
+    /// VMs whose recorded state says a QEMU process should exist.
+    pub async fn vms_not_stopped(&self) -> Result<Vec<(i64, String, VmState)>, sqlx::Error> {
+        let rows: Vec<(i64, String, String)> =
+            sqlx::query_as("SELECT id, uuid, state FROM vms WHERE state IN ('starting', 'running', 'paused', 'stopping')")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|(id, uuid, s)| (id, uuid, VmState::parse(&s).unwrap_or(VmState::Crashed))).collect())
+    }
+
+    pub async fn set_vm_state(&self, id: i64, state: VmState, reason: Option<&str>) -> Result<(), sqlx::Error> {
+        // Leaving a process state applies any stored config change.
+        sqlx::query(
+            "UPDATE vms SET state = ?, state_reason = ?, \
+             needs_restart = CASE WHEN ? IN ('stopped', 'crashed') THEN 0 ELSE needs_restart END, updated_at = ? \
+             WHERE id = ?",
+        )
+        .bind(state.as_str())
+        .bind(reason)
+        .bind(state.as_str())
+        .bind(crate::time::now())
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn update_vm(
+        &self,
+        id: i64,
+        name: Option<&str>,
+        description: Option<&str>,
+        cpus: Option<u32>,
+        memory_mib: Option<u32>,
+        boot_order: Option<&str>,
+        needs_restart: bool,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE vms SET name = COALESCE(?, name), description = COALESCE(?, description), \
+             cpus = COALESCE(?, cpus), memory_mib = COALESCE(?, memory_mib), boot_order = COALESCE(?, boot_order), \
+             needs_restart = CASE WHEN ? THEN 1 ELSE needs_restart END, updated_at = ? WHERE id = ?",
+        )
+        .bind(name)
+        .bind(description)
+        .bind(cpus.map(|c| c as i64))
+        .bind(memory_mib.map(|m| m as i64))
+        .bind(boot_order)
+        .bind(needs_restart)
+        .bind(crate::time::now())
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn delete_vm(&self, id: i64) -> Result<bool, sqlx::Error> {
+        let r = sqlx::query("DELETE FROM vms WHERE id = ?").bind(id).execute(&self.pool).await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    pub async fn port_forwards(&self, vm_id: i64) -> Result<Vec<PortForwardView>, sqlx::Error> {
+        let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT id, protocol, host_port, guest_port FROM vm_port_forwards WHERE vm_id = ? ORDER BY id",
+        )
+        .bind(vm_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, protocol, h, g)| PortForwardView { id, protocol, host_port: h as u16, guest_port: g as u16 })
+            .collect())
+    }
+
+    /// Host ports of a protocol already given to some VM.
+    pub async fn used_host_ports(&self, protocol: &str) -> Result<Vec<u16>, sqlx::Error> {
+        let rows: Vec<i64> = sqlx::query_scalar("SELECT host_port FROM vm_port_forwards WHERE protocol = ?")
+            .bind(protocol)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|p| p as u16).collect())
+    }
+}
