@@ -17,8 +17,20 @@ pub struct TestApp {
 }
 
 impl Drop for TestApp {
+    /// Stops the server and kills any QEMU it left behind, so no test
+    /// leaks guests into the next.
     fn drop(&mut self) {
         self.task.abort();
+        kill_guests_under(self.data_dir.path());
+    }
+}
+
+pub fn kill_guests_under(data_dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(data_dir.join("run")) else { return };
+    for e in entries.flatten() {
+        if let Ok(pid) = std::fs::read_to_string(e.path().join("qemu.pid")) {
+            let _ = std::process::Command::new("kill").args(["-KILL", pid.trim()]).status();
+        }
     }
 }
 
@@ -111,4 +123,105 @@ pub fn assert_error(status: StatusCode, body: &Value, want_status: u16, want_cod
     assert_eq!(body["success"], false, "body: {body}");
     assert_eq!(body["error"]["code"], want_code, "body: {body}");
     assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "message: {body}");
+}
+
+/// The test guests built by guests/build.sh.
+pub fn guest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../guests/out")
+}
+
+pub const GUEST_CMDLINE: &str = "console=ttyS0 quiet panic=-1 no_timer_check clocksource=hpet";
+pub const MARKER: &str = "VLAB-GUEST-READY";
+
+/// Puts the test guest into the data dir's kernel pool under `name`.
+pub fn install_guest_kernel(data_dir: &std::path::Path, name: &str, extra_cmdline: &str) {
+    let dir = data_dir.join("pools/kernels").join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = guest_dir();
+    assert!(src.join("vmlinux").is_file(), "run guests/build.sh first (./test.sh does)");
+    for f in ["vmlinux", "initrd.img"] {
+        let _ = std::fs::remove_file(dir.join(f));
+        std::os::unix::fs::symlink(src.join(f), dir.join(f)).unwrap();
+    }
+    std::fs::write(dir.join("cmdline"), format!("{GUEST_CMDLINE} {extra_cmdline}")).unwrap();
+}
+
+impl TestApp {
+    /// An app whose guests run under TCG, with the test kernels installed.
+    pub async fn spawn_for_vms() -> TestApp {
+        let app = TestApp::spawn_with(|c| c.accel = server::config::Accel::Tcg).await;
+        install_guest_kernel(app.data_dir.path(), "test-guest", "");
+        install_guest_kernel(app.data_dir.path(), "test-guest-acpi", "vlab.acpi=1");
+        app
+    }
+
+    /// Creates a VM from a JSON body and returns its id.
+    pub async fn create_vm(&self, token: &str, body: Value) -> i64 {
+        let (s, v) = self.json(Method::POST, "/api/v1/vms", Some(token), Some(body)).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        v["data"]["id"].as_i64().unwrap()
+    }
+
+    /// Asks for a state change and waits for its operation; returns it.
+    pub async fn vm_action(&self, token: &str, id: i64, body: Value) -> Value {
+        let (s, v) = self.json(Method::PUT, &format!("/api/v1/vms/{id}/state"), Some(token), Some(body)).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+        let op = v["data"]["id"].as_i64().unwrap();
+        let (s, v) = self.json(Method::GET, &format!("/api/v1/operations/{op}/wait?timeout=60"), Some(token), None).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v["data"].clone()
+    }
+
+    pub async fn vm_state(&self, token: &str, id: i64) -> String {
+        let (s, v) = self.json(Method::GET, &format!("/api/v1/vms/{id}"), Some(token), None).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v["data"]["state"].as_str().unwrap().to_owned()
+    }
+
+    pub fn run_dir(&self, id: i64) -> PathBuf {
+        self.data_dir.path().join("run").join(format!("vm-{id}"))
+    }
+}
+
+/// Reads a VM's serial console until `needle` has appeared `times` times.
+pub async fn wait_serial(run_dir: &std::path::Path, needle: &str, times: usize, within: std::time::Duration) -> String {
+    use tokio::io::AsyncReadExt;
+    let deadline = tokio::time::Instant::now() + within;
+    let mut stream = loop {
+        match tokio::net::UnixStream::connect(run_dir.join("serial.sock")).await {
+            Ok(s) => break s,
+            Err(e) if tokio::time::Instant::now() < deadline => {
+                let _ = e;
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            Err(e) => panic!("serial socket: {e}"),
+        }
+    };
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let text = String::from_utf8_lossy(&seen).to_string();
+        if text.matches(needle).count() >= times {
+            return text;
+        }
+        match tokio::time::timeout_at(deadline, stream.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => panic!("serial closed before {needle} x{times}: {text}"),
+            Ok(Ok(n)) => seen.extend_from_slice(&buf[..n]),
+            Err(_) => panic!("no {needle} x{times} on the serial console within {within:?}: {text}"),
+        }
+    }
+}
+
+/// Pids of QEMU processes started for the VM with this uuid.
+pub fn qemu_pids(uuid: &str) -> Vec<u32> {
+    let needle = format!("vlab-{uuid}");
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let cmd = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            String::from_utf8_lossy(&cmd).contains(&needle) && !stat.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z')
+        })
+        .collect()
 }

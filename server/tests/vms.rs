@@ -1,0 +1,266 @@
+//! VM lifecycle against real QEMU (TCG) and the test guest.
+
+mod common;
+
+use common::*;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+/// Collects server-sent events in the background.
+fn collect_events(app: &TestApp, token: &str) -> std::sync::Arc<std::sync::Mutex<Vec<Value>>> {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let resp = app.http.get(app.url("/api/v1/events")).bearer_auth(token).send();
+    let out = seen.clone();
+    tokio::spawn(async move {
+        let mut resp = resp.await.expect("event stream");
+        let mut buf = String::new();
+        while let Ok(Some(chunk)) = resp.chunk().await {
+            buf.push_str(&String::from_utf8_lossy(&chunk));
+            while let Some(end) = buf.find("\n\n") {
+                let block: String = buf.drain(..end + 2).collect();
+                if let Some(data) = block.lines().find_map(|l| l.strip_prefix("data: ")) {
+                    if let Ok(v) = serde_json::from_str::<Value>(data) {
+                        out.lock().unwrap().push(v);
+                    }
+                }
+            }
+        }
+    });
+    seen
+}
+
+fn vm_states(events: &[Value], id: i64) -> Vec<String> {
+    events
+        .iter()
+        .filter(|e| e["type"] == "vm_state" && e["vm_id"] == id)
+        .map(|e| e["state"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn full_lifecycle_with_forced_shutdown() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    let events = collect_events(&app, &admin);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let id = app.create_vm(&admin, json!({"name": "life", "memory_mib": 128, "kernel": "test-guest", "network": "none"})).await;
+    assert_eq!(app.vm_state(&admin, id).await, "stopped");
+
+    let op = app.vm_action(&admin, id, json!({"action": "start"})).await;
+    assert_eq!(op["status"], "succeeded", "{op}");
+    assert_eq!(app.vm_state(&admin, id).await, "running");
+    wait_serial(&app.run_dir(id), MARKER, 1, Duration::from_secs(30)).await;
+
+    let op = app.vm_action(&admin, id, json!({"action": "pause"})).await;
+    assert_eq!(op["status"], "succeeded", "{op}");
+    assert_eq!(app.vm_state(&admin, id).await, "paused");
+    let (s, v) = app.json(Method::PUT, &format!("/api/v1/vms/{id}/state"), Some(&admin), Some(json!({"action": "pause"}))).await;
+    assert_error(s, &v, 409, "INVALID_STATE");
+    assert!(v["error"]["message"].as_str().unwrap().contains("paused"), "{v}");
+
+    let op = app.vm_action(&admin, id, json!({"action": "resume"})).await;
+    assert_eq!(op["status"], "succeeded");
+    assert_eq!(app.vm_state(&admin, id).await, "running");
+
+    // Reset reboots the guest: a second marker appears on a fresh console read.
+    let serial = tokio::spawn({
+        let dir = app.run_dir(id);
+        async move { wait_serial(&dir, MARKER, 1, Duration::from_secs(40)).await }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let op = app.vm_action(&admin, id, json!({"action": "reset"})).await;
+    assert_eq!(op["status"], "succeeded");
+    serial.await.unwrap();
+    assert_eq!(app.vm_state(&admin, id).await, "running");
+
+    // This guest ignores ACPI: the graceful shutdown times out and is forced.
+    let uuid = app.json(Method::GET, &format!("/api/v1/vms/{id}"), Some(&admin), None).await.1["data"]["uuid"].as_str().unwrap().to_owned();
+    assert_eq!(qemu_pids(&uuid).len(), 1);
+    let t0 = Instant::now();
+    let op = app.vm_action(&admin, id, json!({"action": "shutdown", "timeout": 2})).await;
+    assert_eq!(op["status"], "succeeded", "{op}");
+    assert!(t0.elapsed() >= Duration::from_secs(2), "waited for the guest first: {:?}", t0.elapsed());
+    assert_eq!(app.vm_state(&admin, id).await, "stopped");
+    assert!(qemu_pids(&uuid).is_empty(), "QEMU is gone");
+
+    let (s, _) = app.json(Method::DELETE, &format!("/api/v1/vms/{id}"), Some(&admin), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, v) = app.json(Method::GET, &format!("/api/v1/vms/{id}"), Some(&admin), None).await;
+    assert_error(s, &v, 404, "VM_NOT_FOUND");
+
+    let states = vm_states(&events.lock().unwrap(), id);
+    assert_eq!(states, ["starting", "running", "paused", "running", "stopping", "stopped"], "events: {states:?}");
+    let ops: Vec<Value> = events.lock().unwrap().iter().filter(|e| e["type"] == "operation").cloned().collect();
+    assert!(ops.iter().any(|e| e["operation"]["kind"] == "shutdown" && e["operation"]["status"] == "succeeded"));
+}
+
+#[tokio::test]
+async fn acpi_guest_shuts_down_gracefully() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    let id = app.create_vm(&admin, json!({"name": "acpi", "memory_mib": 128, "kernel": "test-guest-acpi", "network": "none"})).await;
+    app.vm_action(&admin, id, json!({"action": "start"})).await;
+    wait_serial(&app.run_dir(id), MARKER, 1, Duration::from_secs(30)).await;
+    tokio::time::sleep(Duration::from_secs(2)).await; // acpid starts a moment after the marker
+    let t0 = Instant::now();
+    let op = app.vm_action(&admin, id, json!({"action": "shutdown", "timeout": 60})).await;
+    assert_eq!(op["status"], "succeeded", "{op}");
+    assert!(t0.elapsed() < Duration::from_secs(30), "the guest powered off by itself: {:?}", t0.elapsed());
+    assert_eq!(app.vm_state(&admin, id).await, "stopped");
+}
+
+#[tokio::test]
+async fn killed_qemu_is_seen_as_crashed_within_a_second() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    let id = app.create_vm(&admin, json!({"name": "crash", "memory_mib": 128, "kernel": "test-guest", "network": "none"})).await;
+    app.vm_action(&admin, id, json!({"action": "start"})).await;
+    let pid = std::fs::read_to_string(app.run_dir(id).join("qemu.pid")).unwrap();
+    let killed = Instant::now();
+    assert!(std::process::Command::new("kill").args(["-KILL", pid.trim()]).status().unwrap().success());
+    loop {
+        let (_, v) = app.json(Method::GET, &format!("/api/v1/vms/{id}"), Some(&admin), None).await;
+        if v["data"]["state"] == "crashed" {
+            assert!(v["data"]["state_reason"].as_str().unwrap().contains("unexpectedly"), "{v}");
+            break;
+        }
+        assert!(killed.elapsed() < Duration::from_secs(1), "still {} after 1 s", v["data"]["state"]);
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    // A crashed VM can be started again.
+    let op = app.vm_action(&admin, id, json!({"action": "start"})).await;
+    assert_eq!(op["status"], "succeeded", "{op}");
+    wait_serial(&app.run_dir(id), MARKER, 1, Duration::from_secs(30)).await;
+}
+
+#[tokio::test]
+async fn twenty_concurrent_starts_make_one_qemu() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    let id = app.create_vm(&admin, json!({"name": "race", "memory_mib": 128, "kernel": "test-guest", "network": "none"})).await;
+    let uuid = app.json(Method::GET, &format!("/api/v1/vms/{id}"), Some(&admin), None).await.1["data"]["uuid"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/vms/{id}/state");
+    let calls = (0..20).map(|_| app.json(Method::PUT, &path, Some(&admin), Some(json!({"action": "start"}))));
+    let results = futures_util::future::join_all(calls).await;
+    let accepted = results.iter().filter(|(s, _)| *s == StatusCode::ACCEPTED).count();
+    let conflicts = results.iter().filter(|(s, v)| *s == StatusCode::CONFLICT && v["error"]["code"] == "INVALID_STATE").count();
+    assert_eq!((accepted, conflicts), (1, 19), "{results:?}");
+    wait_serial(&app.run_dir(id), MARKER, 1, Duration::from_secs(30)).await;
+    assert_eq!(qemu_pids(&uuid).len(), 1, "exactly one QEMU");
+}
+
+#[tokio::test]
+async fn port_forward_reaches_a_service_in_the_guest() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    let (s, v) = app
+        .json(Method::POST, "/api/v1/vms", Some(&admin), Some(json!({
+            "name": "web", "memory_mib": 128, "kernel": "test-guest",
+            "port_forwards": [{"guest_port": 8080}]
+        })))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["data"]["id"].as_i64().unwrap();
+    let host_port = v["data"]["port_forwards"][0]["host_port"].as_u64().unwrap();
+    assert!((20000..=29999).contains(&host_port));
+
+    // The same host port cannot be given twice.
+    let (s, v) = app
+        .json(Method::POST, "/api/v1/vms", Some(&admin), Some(json!({
+            "name": "web2", "kernel": "test-guest", "port_forwards": [{"guest_port": 80, "host_port": host_port}]
+        })))
+        .await;
+    assert_error(s, &v, 409, "PORT_IN_USE");
+
+    app.vm_action(&admin, id, json!({"action": "start"})).await;
+    wait_serial(&app.run_dir(id), MARKER, 1, Duration::from_secs(30)).await;
+    let url = format!("http://127.0.0.1:{host_port}/");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let body = loop {
+        match reqwest::get(&url).await {
+            Ok(r) if r.status().is_success() => break r.text().await.unwrap(),
+            _ if Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(250)).await,
+            other => panic!("port forward never answered: {other:?}"),
+        }
+    };
+    assert_eq!(body.trim(), "vlab test guest");
+}
+
+#[tokio::test]
+async fn students_reach_only_their_own_vms() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    app.create_user(&admin, "alice", "student").await;
+    app.create_user(&admin, "bob", "student").await;
+    let alice = app.login("alice", "alice-password").await;
+    let bob = app.login("bob", "bob-password").await;
+    let id = app.create_vm(&alice, json!({"name": "alices", "memory_mib": 128, "kernel": "test-guest", "network": "none"})).await;
+
+    let (s, v) = app.json(Method::GET, &format!("/api/v1/vms/{id}"), Some(&bob), None).await;
+    assert_error(s, &v, 404, "VM_NOT_FOUND");
+    let (s, v) = app.json(Method::PUT, &format!("/api/v1/vms/{id}/state"), Some(&bob), Some(json!({"action": "start"}))).await;
+    assert_error(s, &v, 404, "VM_NOT_FOUND");
+    let (s, v) = app.json(Method::DELETE, &format!("/api/v1/vms/{id}"), Some(&bob), None).await;
+    assert_error(s, &v, 404, "VM_NOT_FOUND");
+    let (s, v) = app.json(Method::PATCH, &format!("/api/v1/vms/{id}"), Some(&bob), Some(json!({"name": "mine"}))).await;
+    assert_error(s, &v, 404, "VM_NOT_FOUND");
+    let (_, v) = app.json(Method::GET, "/api/v1/vms", Some(&bob), None).await;
+    assert_eq!(v["pagination"]["total"], 0);
+    // A student cannot create a VM for someone else.
+    let (s, v) = app.json(Method::POST, "/api/v1/vms", Some(&bob), Some(json!({"name": "x", "owner_id": 2}))).await;
+    assert_error(s, &v, 403, "FORBIDDEN");
+    // Alice and the admin can.
+    let (_, v) = app.json(Method::GET, "/api/v1/vms", Some(&alice), None).await;
+    assert_eq!(v["pagination"]["total"], 1);
+    let (s, _) = app.json(Method::GET, &format!("/api/v1/vms/{id}"), Some(&admin), None).await;
+    assert_eq!(s, StatusCode::OK);
+    // Operations and events of Alice's VM are hers, not Bob's.
+    let op = app.vm_action(&alice, id, json!({"action": "start"})).await;
+    let op_id = op["id"].as_i64().unwrap();
+    let (s, v) = app.json(Method::GET, &format!("/api/v1/operations/{op_id}"), Some(&bob), None).await;
+    assert_error(s, &v, 404, "OPERATION_NOT_FOUND");
+    let (s, _) = app.json(Method::GET, &format!("/api/v1/operations/{op_id}"), Some(&alice), None).await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn bad_vm_input_is_refused_and_nothing_is_made() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    for (body, field) in [
+        (json!({"name": " "}), "name"),
+        (json!({"name": "x", "cpus": 0}), "cpus"),
+        (json!({"name": "x", "memory_mib": 64}), "memory_mib"),
+        (json!({"name": "x", "boot_order": "dd"}), "boot_order"),
+        (json!({"name": "x", "kernel": "../../etc"}), "kernel"),
+        (json!({"name": "x", "kernel": "/boot/vmlinuz"}), "kernel"),
+        (json!({"name": "x", "kernel": "nope"}), "kernel"),
+        (json!({"name": "x", "network": "bridge"}), "network"),
+        (json!({"name": "x", "port_forwards": [{"guest_port": 22, "protocol": "sctp"}]}), "port_forwards[0]"),
+        (json!({"name": "x", "port_forwards": [{"guest_port": 22, "host_port": 80}]}), "port_forwards[0]"),
+    ] {
+        let (s, v) = app.json(Method::POST, "/api/v1/vms", Some(&admin), Some(body.clone())).await;
+        assert_error(s, &v, 422, "VALIDATION_FAILED");
+        assert!(v["error"]["details"]["fields"][field].is_string(), "{body} -> {v}");
+    }
+    let (s, v) = app.json(Method::POST, "/api/v1/vms", Some(&admin), Some(json!({"name": "x", "disk_path": "/etc/passwd"}))).await;
+    assert_error(s, &v, 422, "VALIDATION_FAILED");
+    let (_, v) = app.json(Method::GET, "/api/v1/vms", Some(&admin), None).await;
+    assert_eq!(v["pagination"]["total"], 0, "nothing half-made");
+
+    let id = app.create_vm(&admin, json!({"name": "ok", "memory_mib": 128, "kernel": "test-guest", "network": "none"})).await;
+    let (s, v) = app.json(Method::PUT, &format!("/api/v1/vms/{id}/state"), Some(&admin), Some(json!({"action": "explode"}))).await;
+    assert_error(s, &v, 422, "VALIDATION_FAILED");
+    let (s, v) = app.json(Method::PUT, &format!("/api/v1/vms/{id}/state"), Some(&admin), Some(json!({"action": "resume"}))).await;
+    assert_error(s, &v, 409, "INVALID_STATE");
+    // Running: delete refused without force; config change is flagged.
+    app.vm_action(&admin, id, json!({"action": "start"})).await;
+    let (s, v) = app.json(Method::DELETE, &format!("/api/v1/vms/{id}"), Some(&admin), None).await;
+    assert_error(s, &v, 409, "VM_RUNNING");
+    let (s, v) = app.json(Method::PATCH, &format!("/api/v1/vms/{id}"), Some(&admin), Some(json!({"memory_mib": 256}))).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["data"]["needs_restart"], true);
+    let (s, _) = app.json(Method::DELETE, &format!("/api/v1/vms/{id}?force=true"), Some(&admin), None).await;
+    assert_eq!(s, StatusCode::OK);
+}
