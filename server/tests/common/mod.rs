@@ -225,3 +225,19 @@ pub fn qemu_pids(uuid: &str) -> Vec<u32> {
         })
         .collect()
 }
+
+/// Types a command on the serial console and waits for `expect` in the output.
+pub async fn serial_command(run_dir: &std::path::Path, command: &str, expect: &str) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::UnixStream::connect(run_dir.join("serial.sock")).await.expect("serial socket");
+    stream.write_all(format!("{command}\n").as_bytes()).await.unwrap();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&seen).contains(expect) {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buf)).await {
+            Ok(Ok(n)) if n > 0 => seen.extend_from_slice(&buf[..n]),
+            _ => panic!("no '{expect}' after '{command}': {}", String::from_utf8_lossy(&seen)),
+        }
+    }
+}
