@@ -345,8 +345,10 @@ fn cmdline_has(pid: u32, needle: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Resolves `auto`: KVM only when `/dev/kvm` opens and a probe guest really
-/// runs code under it (some nested setups accept KVM but cannot run guests).
+/// Resolves `auto`: KVM only when `/dev/kvm` opens and a probe guest runs
+/// code under it. The probe catches a missing or refusing KVM; a nested KVM
+/// that runs real-mode code but fails Linux guests passes it, so hosts like
+/// that need `accel = "tcg"` set explicitly.
 pub async fn resolve_accel(choice: crate::config::Accel, qemu_binary: &str) -> argv::Accel {
     use crate::config::Accel as C;
     match choice {

@@ -1,5 +1,6 @@
 //! Does KVM really run a guest here? Boots a 512-byte boot sector that
-//! writes a word to the serial port, under KVM, with a short timeout.
+//! writes a word to the serial port, under KVM, with a short timeout. The
+//! `pc` machine: q35's firmware will not boot a one-sector disk.
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -23,7 +24,7 @@ pub async fn kvm_runs_guest(qemu_binary: &str) -> bool {
         return false;
     }
     let child = tokio::process::Command::new(qemu_binary)
-        .args(["-accel", "kvm", "-machine", "q35", "-m", "32", "-nodefaults", "-no-user-config", "-display", "none"])
+        .args(["-accel", "kvm", "-machine", "pc", "-m", "32", "-nodefaults", "-no-user-config", "-display", "none"])
         .args(["-serial", "stdio", "-drive"])
         .arg(format!("file={},format=raw,if=ide", image.display()))
         .stdin(Stdio::null())
