@@ -61,6 +61,7 @@ impl Application {
         let engine = engine::Engine::new(config.qemu_binary.clone(), config.data_dir.join("run"), store.clone());
         let state = AppState {
             engine,
+            uploads: Default::default(),
             accel,
             events: service::operations::channel(),
             store: store.clone(),

@@ -17,6 +17,8 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     pub leptos: LeptosOptions,
     pub engine: Engine,
+    /// Serialises ISO chunk writes.
+    pub uploads: Arc<tokio::sync::Mutex<()>>,
     /// VM state changes and operation progress, for event streams.
     pub events: tokio::sync::broadcast::Sender<crate::service::operations::Event>,
     /// The accelerator `auto` resolved to at start-up.

@@ -160,6 +160,25 @@ impl Engine {
         Ok(outcome)
     }
 
+    /// Runs a QMP command on a VM with a live QEMU (running or paused).
+    pub async fn qmp(&self, vm: VmId, command: &'static str, arguments: serde_json::Value) -> Result<(), EngineError> {
+        let slot = self.existing(vm).ok_or_else(|| EngineError::Failed("the VM is not running".into()))?;
+        let outcome = {
+            let s = slot.lock().await;
+            if !matches!(s.state, VmState::Running | VmState::Paused) {
+                return Err(EngineError::Failed(format!("the VM is {}", s.state.as_str())));
+            }
+            let (reply, outcome) = oneshot::channel();
+            send(&s, Request { command: Command::Qmp { command, arguments }, reply })?;
+            outcome
+        };
+        match outcome.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(EngineError::Failed(e)),
+            Err(_) => Err(EngineError::Failed("the VM stopped".into())),
+        }
+    }
+
     async fn set(&self, vm: VmId, s: &mut Slot, state: VmState, reason: Option<String>) {
         if s.state == state && reason.is_none() {
             return;

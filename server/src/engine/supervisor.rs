@@ -23,6 +23,8 @@ pub enum Command {
     Stop,
     /// ACPI power button; power off when `timeout` passes.
     Shutdown { timeout: Duration },
+    /// A QMP command that changes no lifecycle state (e.g. CD-ROM media).
+    Qmp { command: &'static str, arguments: serde_json::Value },
 }
 
 pub type Reply = oneshot::Sender<Result<(), String>>;
@@ -116,6 +118,7 @@ pub async fn supervise(engine: Engine, vm: VmId, qmp: Qmp, mut process: Process,
                             reply_with(req.reply, r);
                         }
                         Command::Reset => reply_with(req.reply, qmp.execute("system_reset", None).await),
+                        Command::Qmp { command, arguments } => reply_with(req.reply, qmp.execute(command, Some(arguments)).await),
                         Command::Stop => {
                             expected_exit = true;
                             if !quit_sent {

@@ -25,9 +25,14 @@ use utoipa::{Modify, OpenApi};
         super::vms::delete_vm, super::vms::change_vm_state,
         super::operations::list_operations, super::operations::get_operation,
         super::operations::wait_operation, super::operations::stream_events,
+        super::storage::list_disks, super::storage::create_disk, super::storage::get_disk,
+        super::storage::resize_disk, super::storage::attach_disk, super::storage::detach_disk,
+        super::storage::delete_disk, super::storage::list_isos, super::storage::begin_iso_upload,
+        super::storage::get_iso, super::storage::delete_iso, super::storage::upload_iso_chunk,
+        super::storage::change_vm_cdrom,
     ),
     modifiers(&BearerAuth),
-    tags((name = "system"), (name = "auth"), (name = "users"), (name = "vms"), (name = "operations"))
+    tags((name = "system"), (name = "auth"), (name = "users"), (name = "vms"), (name = "operations"), (name = "storage"))
 )]
 pub struct ApiDoc;
 

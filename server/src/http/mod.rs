@@ -5,6 +5,7 @@ mod auth;
 mod docs;
 mod health;
 mod operations;
+mod storage;
 mod users;
 mod vms;
 
@@ -36,6 +37,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(users::router())
         .merge(vms::router())
         .merge(operations::router())
+        .merge(storage::router())
         .merge(docs::router())
         .fallback(|| async {
             error_response(AppError::not_found("ROUTE_NOT_FOUND", "no such API endpoint"))

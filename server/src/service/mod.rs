@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod operations;
+pub mod storage;
 pub mod users;
 pub mod vms;
 

@@ -3,7 +3,7 @@
 
 use super::{parse_sort, Paging};
 use crate::auth::Caller;
-use crate::engine::qemu::argv::{self, DirectKernel, Disk, DiskBus, Machine, Network, PortForward, Protocol};
+use crate::engine::qemu::argv::{self, DirectKernel, Disk, DiskBus, DiskFormat, Machine, Network, PortForward, Protocol};
 use crate::engine::state::{Action, VmState};
 use crate::engine::{EngineError, VmId};
 use crate::error::{Result, ServerError};
@@ -186,6 +186,14 @@ pub async fn create(state: &AppState, caller: &Caller, input: NewVm) -> Result<V
             o
         }
     };
+    if let Some(iso_id) = input.iso_id {
+        match state.store.iso(iso_id).await? {
+            Some(iso) if iso.status == "ready" => {}
+            _ => {
+                fields.insert("iso_id".into(), format!("no finished ISO with id {iso_id}"));
+            }
+        }
+    }
     if let Some(e) = AppError::from_fields(fields.clone()) {
         return Err(e.into());
     }
@@ -208,6 +216,7 @@ pub async fn create(state: &AppState, caller: &Caller, input: NewVm) -> Result<V
                 disk_bus: &disk_bus,
                 network: &network,
                 kernel: input.kernel.as_deref(),
+                iso_id: input.iso_id,
                 forwards: &forwards,
             },
             time::now(),
@@ -314,7 +323,22 @@ fn parse_action(s: &str) -> std::result::Result<Action, AppError> {
 }
 
 /// What QEMU is told about this VM.
-fn machine(state: &AppState, vm: &VmRecord) -> Machine {
+async fn machine(state: &AppState, vm: &VmRecord) -> Result<Machine> {
+    let disks = state
+        .store
+        .vm_disks(vm.view.id)
+        .await?
+        .iter()
+        .map(|d| Disk {
+            path: super::storage::disk_path(state, d),
+            format: match d.format.as_str() {
+                "raw" => DiskFormat::Raw,
+                "vmdk" => DiskFormat::Vmdk,
+                _ => DiskFormat::Qcow2,
+            },
+        })
+        .collect();
+    let cdrom = vm.view.iso_id.map(|i| super::storage::iso_path(state, i));
     let v = &vm.view;
     let kernel = v.kernel.as_ref().map(|name| {
         let dir = state.config.pool_dir("kernels").join(name);
@@ -341,19 +365,19 @@ fn machine(state: &AppState, vm: &VmRecord) -> Machine {
         "bridge" => Network::Bridge { bridge: vm.bridge.clone().unwrap_or_default() },
         _ => Network::None,
     };
-    Machine {
+    Ok(Machine {
         uuid: v.uuid.clone(),
         accel: state.accel,
         cpus: v.cpus,
         memory_mib: v.memory_mib,
-        disks: Vec::<Disk>::new(),
+        disks,
         disk_bus: if v.disk_bus == "ide" { DiskBus::Ide } else { DiskBus::Virtio },
-        cdrom: None,
+        cdrom,
         boot_order: v.boot_order.clone(),
         kernel,
         network,
         mac: format!("52:54:00:{:02x}:{:02x}:{:02x}", (v.id >> 16) & 0xff, (v.id >> 8) & 0xff, v.id & 0xff),
-    }
+    })
 }
 
 /// Asks for a lifecycle action. Returns the operation that tracks it; the
@@ -369,7 +393,10 @@ pub async fn change_state(state: &AppState, caller: &Caller, id: i64, req: State
         action = Action::Stop;
     }
     let current = current_state(state, &vm).await;
-    let machine = matches!(action, Action::Start | Action::Restart).then(|| machine(state, &vm));
+    let machine = match action {
+        Action::Start | Action::Restart => Some(machine(state, &vm).await?),
+        _ => None,
+    };
     let outcome = state
         .engine
         .request(VmId(id), current, action, machine, Duration::from_secs(timeout as u64))

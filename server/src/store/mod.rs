@@ -2,6 +2,7 @@
 //! wire types or small domain structs.
 
 mod operations;
+mod storage;
 mod tokens;
 mod users;
 mod vms;

@@ -24,13 +24,14 @@ struct VmRow {
     state: String,
     state_reason: Option<String>,
     needs_restart: bool,
+    iso_id: Option<i64>,
     created_at: i64,
     updated_at: i64,
 }
 
 const VM_SELECT: &str = "SELECT v.id, v.uuid, v.name, v.description, v.owner_id, u.username AS owner, v.cpus, \
     v.memory_mib, v.boot_order, v.disk_bus, v.network, v.bridge, v.kernel, v.state, v.state_reason, \
-    v.needs_restart, v.created_at, v.updated_at FROM vms v JOIN users u ON u.id = v.owner_id";
+    v.needs_restart, v.iso_id, v.created_at, v.updated_at FROM vms v JOIN users u ON u.id = v.owner_id";
 
 /// A VM as the engine and services need it.
 #[derive(Debug, Clone)]
@@ -41,7 +42,7 @@ pub struct VmRecord {
 }
 
 impl VmRow {
-    fn into_record(self, forwards: Vec<PortForwardView>) -> VmRecord {
+    fn into_record(self, forwards: Vec<PortForwardView>, disk_ids: Vec<i64>) -> VmRecord {
         let state = VmState::parse(&self.state).unwrap_or(VmState::Crashed);
         VmRecord {
             state,
@@ -60,6 +61,8 @@ impl VmRow {
                 network: self.network,
                 kernel: self.kernel,
                 port_forwards: forwards,
+                iso_id: self.iso_id,
+                disk_ids,
                 state: state.as_str().into(),
                 state_reason: self.state_reason,
                 needs_restart: self.needs_restart,
@@ -82,6 +85,7 @@ pub struct NewVmRow<'a> {
     pub disk_bus: &'a str,
     pub network: &'a str,
     pub kernel: Option<&'a str>,
+    pub iso_id: Option<i64>,
     /// (protocol, host port, guest port)
     pub forwards: &'a [(String, u16, u16)],
 }
@@ -111,7 +115,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO vms (uuid, name, description, owner_id, cpus, memory_mib, boot_order, disk_bus, network, \
-             kernel, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             kernel, iso_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(v.uuid)
         .bind(v.name)
@@ -123,6 +127,7 @@ impl Store {
         .bind(v.disk_bus)
         .bind(v.network)
         .bind(v.kernel)
+        .bind(v.iso_id)
         .bind(now)
         .bind(now)
         .fetch_one(&mut *tx)
@@ -147,7 +152,8 @@ impl Store {
             None => Ok(None),
             Some(r) => {
                 let fw = self.port_forwards(r.id).await?;
-                Ok(Some(r.into_record(fw)))
+                let disks = self.vm_disk_ids(r.id).await?;
+                Ok(Some(r.into_record(fw, disks)))
             }
         }
     }
@@ -163,7 +169,8 @@ impl Store {
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let fw = self.port_forwards(r.id).await?;
-            out.push(r.into_record(fw));
+            let disks = self.vm_disk_ids(r.id).await?;
+            out.push(r.into_record(fw, disks));
         }
         Ok((out, total as u64))
     }
@@ -247,5 +254,25 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         Ok(rows.into_iter().map(|p| p as u16).collect())
+    }
+}
+
+impl Store {
+    /// Ids of the disks attached to a VM, in attachment order.
+    pub async fn vm_disk_ids(&self, vm_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+        sqlx::query_scalar("SELECT id FROM disks WHERE vm_id = ? ORDER BY updated_at, id")
+            .bind(vm_id)
+            .fetch_all(&self.pool)
+            .await
+    }
+
+    pub async fn set_vm_iso(&self, vm_id: i64, iso_id: Option<i64>) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE vms SET iso_id = ?, updated_at = ? WHERE id = ?")
+            .bind(iso_id)
+            .bind(crate::time::now())
+            .bind(vm_id)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
     }
 }

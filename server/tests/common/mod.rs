@@ -226,18 +226,28 @@ pub fn qemu_pids(uuid: &str) -> Vec<u32> {
         .collect()
 }
 
-/// Types a command on the serial console and waits for `expect` in the output.
+/// Types a command on the serial console and waits for `expect` in the
+/// output. The shell may not be reading yet just after boot, so the command
+/// is typed again every few seconds until it answers.
 pub async fn serial_command(run_dir: &std::path::Path, command: &str, expect: &str) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::UnixStream::connect(run_dir.join("serial.sock")).await.expect("serial socket");
-    stream.write_all(format!("{command}\n").as_bytes()).await.unwrap();
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
     let mut seen = Vec::new();
     let mut buf = [0u8; 4096];
-    while !String::from_utf8_lossy(&seen).contains(expect) {
-        match tokio::time::timeout_at(deadline, stream.read(&mut buf)).await {
-            Ok(Ok(n)) if n > 0 => seen.extend_from_slice(&buf[..n]),
-            _ => panic!("no '{expect}' after '{command}': {}", String::from_utf8_lossy(&seen)),
+    while tokio::time::Instant::now() < deadline {
+        stream.write_all(format!("{command}\n").as_bytes()).await.unwrap();
+        let retry_at = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
+        loop {
+            if String::from_utf8_lossy(&seen).contains(expect) {
+                return;
+            }
+            match tokio::time::timeout_at(retry_at.min(deadline), stream.read(&mut buf)).await {
+                Ok(Ok(n)) if n > 0 => seen.extend_from_slice(&buf[..n]),
+                Ok(_) => panic!("serial closed: {}", String::from_utf8_lossy(&seen)),
+                Err(_) => break,
+            }
         }
     }
+    panic!("no '{expect}' after '{command}': {}", String::from_utf8_lossy(&seen));
 }

@@ -1,4 +1,5 @@
 //! Talking to QEMU: its command line and its monitor protocol.
 
 pub mod argv;
+pub mod img;
 pub mod qmp;

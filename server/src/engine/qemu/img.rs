@@ -1,0 +1,46 @@
+//! `qemu-img`: make, inspect and grow disk images.
+
+use serde::Deserialize;
+use std::path::Path;
+use tokio::process::Command;
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ImageInfo {
+    pub format: String,
+    #[serde(rename = "virtual-size")]
+    pub virtual_size: u64,
+    #[serde(rename = "actual-size", default)]
+    pub actual_size: u64,
+    #[serde(rename = "backing-filename", default)]
+    pub backing_filename: Option<String>,
+}
+
+async fn run(binary: &str, args: &[&std::ffi::OsStr]) -> Result<String, String> {
+    let out = Command::new(binary)
+        .args(args)
+        .output()
+        .await
+        .map_err(|e| format!("cannot run {binary}: {e}"))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_owned())
+    }
+}
+
+pub async fn create(binary: &str, path: &Path, format: &str, size_bytes: u64) -> Result<(), String> {
+    run(binary, &["create".as_ref(), "-q".as_ref(), "-f".as_ref(), format.as_ref(), path.as_os_str(), size_bytes.to_string().as_ref()])
+        .await
+        .map(|_| ())
+}
+
+pub async fn info(binary: &str, path: &Path) -> Result<ImageInfo, String> {
+    let out = run(binary, &["info".as_ref(), "-U".as_ref(), "--output=json".as_ref(), path.as_os_str()]).await?;
+    serde_json::from_str(&out).map_err(|e| format!("unexpected qemu-img output: {e}"))
+}
+
+pub async fn resize(binary: &str, path: &Path, format: &str, size_bytes: u64) -> Result<(), String> {
+    run(binary, &["resize".as_ref(), "-q".as_ref(), "-f".as_ref(), format.as_ref(), path.as_os_str(), size_bytes.to_string().as_ref()])
+        .await
+        .map(|_| ())
+}

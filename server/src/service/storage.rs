@@ -1,0 +1,322 @@
+//! Disks and the ISO library. Files are named by vlab from row ids inside
+//! its pools; requests never name a path.
+
+use super::Paging;
+use crate::auth::Caller;
+use crate::engine::qemu::img;
+use crate::engine::state::VmState;
+use crate::engine::VmId;
+use crate::error::{Result, ServerError};
+use crate::state::AppState;
+use app::error::{AppError, FieldErrors};
+use app::types::{CdromChange, DiskAttach, DiskResize, DiskView, IsoView, ListQuery, NewDisk, NewIso, Page, Role, VmView};
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+
+/// Largest disk one may make (1 TiB).
+const MAX_DISK_MIB: u64 = 1024 * 1024;
+/// Largest ISO one may upload (16 GiB).
+const MAX_ISO_BYTES: u64 = 16 << 30;
+/// Largest upload chunk.
+pub const MAX_CHUNK_BYTES: usize = 16 << 20;
+
+pub fn disk_path(state: &AppState, d: &DiskView) -> PathBuf {
+    state.config.pool_dir("disks").join(format!("{}.{}", d.id, d.format))
+}
+
+pub fn iso_path(state: &AppState, id: i64) -> PathBuf {
+    state.config.pool_dir("isos").join(format!("{id}.iso"))
+}
+
+fn iso_part_path(state: &AppState, id: i64) -> PathBuf {
+    state.config.pool_dir("isos").join(format!("{id}.part"))
+}
+
+fn qemu_img(state: &AppState) -> &str {
+    &state.config.qemu_img_binary
+}
+
+fn disk_not_found(id: i64) -> AppError {
+    AppError::not_found("DISK_NOT_FOUND", format!("no disk with id {id}"))
+}
+
+fn iso_not_found(id: i64) -> AppError {
+    AppError::not_found("ISO_NOT_FOUND", format!("no ISO with id {id}"))
+}
+
+fn owns(caller: &Caller, owner_id: i64) -> bool {
+    caller.user.role == Role::Admin || caller.id() == owner_id
+}
+
+/// The one place disk access is decided.
+async fn load_disk(state: &AppState, caller: &Caller, id: i64) -> Result<DiskView> {
+    let d = state.store.disk(id).await?.filter(|d| owns(caller, d.owner_id)).ok_or_else(|| disk_not_found(id))?;
+    Ok(d)
+}
+
+fn name_problem(name: &str) -> Option<&'static str> {
+    if name.trim().is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
+        Some("must be 1 to 64 printable characters")
+    } else {
+        None
+    }
+}
+
+fn ensure_pool(state: &AppState, pool: &str) -> Result<PathBuf> {
+    let dir = state.config.pool_dir(pool);
+    std::fs::create_dir_all(&dir).map_err(|e| ServerError::internal(format!("pool {pool}: {e}")))?;
+    Ok(dir)
+}
+
+pub async fn create_disk(state: &AppState, caller: &Caller, input: NewDisk) -> Result<DiskView> {
+    let format = input.format.unwrap_or_else(|| "qcow2".into());
+    let mut fields = FieldErrors::new();
+    if let Some(p) = name_problem(&input.name) {
+        fields.insert("name".into(), p.into());
+    }
+    if !matches!(format.as_str(), "qcow2" | "raw" | "vmdk") {
+        fields.insert("format".into(), "must be qcow2, raw or vmdk".into());
+    }
+    if input.size_mib == 0 || input.size_mib > MAX_DISK_MIB {
+        fields.insert("size_mib".into(), format!("must be between 1 and {MAX_DISK_MIB}"));
+    }
+    if let Some(e) = AppError::from_fields(fields) {
+        return Err(e.into());
+    }
+    ensure_pool(state, "disks")?;
+    let disk = state.store.insert_disk(input.name.trim(), caller.id(), &format, input.size_mib << 20).await?;
+    let path = disk_path(state, &disk);
+    if let Err(e) = img::create(qemu_img(state), &path, &format, input.size_mib << 20).await {
+        // Nothing half-made: the row goes with the failed file.
+        state.store.delete_disk(disk.id).await?;
+        let _ = std::fs::remove_file(&path);
+        return Err(ServerError::internal(format!("qemu-img create: {e}")));
+    }
+    tracing::info!(disk_id = disk.id, user_id = caller.id(), "disk created");
+    Ok(disk)
+}
+
+pub async fn list_disks(state: &AppState, caller: &Caller, q: ListQuery) -> Result<Page<DiskView>> {
+    let paging = Paging::from_query(&q)?;
+    let owner = (caller.user.role != Role::Admin).then_some(caller.id());
+    let (items, total) = state.store.list_disks(owner, paging.page_size, paging.offset()).await?;
+    Ok(Page { items, pagination: paging.describe(total) })
+}
+
+/// One disk, with its real sizes from `qemu-img info`.
+pub async fn get_disk(state: &AppState, caller: &Caller, id: i64) -> Result<DiskView> {
+    let mut d = load_disk(state, caller, id).await?;
+    let info = img::info(qemu_img(state), &disk_path(state, &d)).await.map_err(|e| ServerError::internal(format!("qemu-img info: {e}")))?;
+    d.virtual_size = info.virtual_size;
+    d.actual_size = Some(info.actual_size);
+    Ok(d)
+}
+
+async fn vm_state(state: &AppState, vm_id: i64) -> Result<VmState> {
+    let stored = state.store.vm(vm_id).await?.map(|v| v.state).unwrap_or(VmState::Stopped);
+    Ok(state.engine.state(VmId(vm_id)).await.unwrap_or(stored))
+}
+
+async fn require_vm_stopped(state: &AppState, vm_id: i64) -> Result<()> {
+    let s = vm_state(state, vm_id).await?;
+    if s.has_process() {
+        return Err(AppError::conflict("VM_RUNNING", format!("the VM is {}; stop it first", s.as_str())).into());
+    }
+    Ok(())
+}
+
+pub async fn resize_disk(state: &AppState, caller: &Caller, id: i64, r: DiskResize) -> Result<DiskView> {
+    let d = load_disk(state, caller, id).await?;
+    let new_size = r.size_mib.checked_shl(20).filter(|_| r.size_mib <= MAX_DISK_MIB).ok_or_else(|| AppError::invalid("size_mib", "is too large"))?;
+    if new_size <= d.virtual_size {
+        return Err(AppError::invalid("size_mib", format!("must be larger than the current {} MiB (disks only grow)", d.virtual_size >> 20)).into());
+    }
+    if let Some(vm) = d.vm_id {
+        require_vm_stopped(state, vm).await?;
+    }
+    img::resize(qemu_img(state), &disk_path(state, &d), &d.format, new_size)
+        .await
+        .map_err(|e| ServerError::internal(format!("qemu-img resize: {e}")))?;
+    state.store.set_disk_size(id, new_size).await?;
+    get_disk(state, caller, id).await
+}
+
+pub async fn attach_disk(state: &AppState, caller: &Caller, id: i64, a: DiskAttach) -> Result<DiskView> {
+    let d = load_disk(state, caller, id).await?;
+    let vm = super::vms::load(state, caller, a.vm_id).await?;
+    if d.vm_id.is_some() {
+        return Err(AppError::conflict("DISK_ATTACHED", "the disk is attached to a VM already; detach it first").into());
+    }
+    require_vm_stopped(state, vm.view.id).await?;
+    if !state.store.set_disk_vm(id, None, Some(vm.view.id)).await? {
+        return Err(AppError::conflict("DISK_ATTACHED", "the disk was attached elsewhere just now").into());
+    }
+    tracing::info!(disk_id = id, vm_id = vm.view.id, "disk attached");
+    Ok(state.store.disk(id).await?.ok_or_else(|| disk_not_found(id))?)
+}
+
+pub async fn detach_disk(state: &AppState, caller: &Caller, id: i64) -> Result<DiskView> {
+    let d = load_disk(state, caller, id).await?;
+    let Some(vm) = d.vm_id else {
+        return Err(AppError::conflict("DISK_NOT_ATTACHED", "the disk is not attached").into());
+    };
+    require_vm_stopped(state, vm).await?;
+    state.store.set_disk_vm(id, Some(vm), None).await?;
+    Ok(state.store.disk(id).await?.ok_or_else(|| disk_not_found(id))?)
+}
+
+pub async fn delete_disk(state: &AppState, caller: &Caller, id: i64) -> Result<()> {
+    let d = load_disk(state, caller, id).await?;
+    if d.vm_id.is_some() || !state.store.delete_disk(id).await? {
+        return Err(AppError::conflict("DISK_ATTACHED", "the disk is attached to a VM; detach it first").into());
+    }
+    let _ = std::fs::remove_file(disk_path(state, &d));
+    tracing::info!(disk_id = id, user_id = caller.id(), "disk deleted");
+    Ok(())
+}
+
+fn iso_visible(caller: &Caller, iso: &IsoView) -> bool {
+    iso.status == "ready" || owns(caller, iso.owner_id)
+}
+
+async fn load_iso(state: &AppState, caller: &Caller, id: i64) -> Result<IsoView> {
+    Ok(state.store.iso(id).await?.filter(|i| iso_visible(caller, i)).ok_or_else(|| iso_not_found(id))?)
+}
+
+/// Starts an upload (teachers and admins).
+pub async fn begin_iso(state: &AppState, caller: &Caller, input: NewIso) -> Result<IsoView> {
+    if caller.user.role == Role::Student {
+        return Err(AppError::forbidden().into());
+    }
+    let mut fields = FieldErrors::new();
+    if let Some(p) = name_problem(&input.name) {
+        fields.insert("name".into(), p.into());
+    }
+    if input.size_bytes == 0 || input.size_bytes > MAX_ISO_BYTES {
+        fields.insert("size_bytes".into(), format!("must be between 1 and {MAX_ISO_BYTES}"));
+    }
+    let sha = input.sha256.trim().to_ascii_lowercase();
+    if sha.len() != 64 || !sha.chars().all(|c| c.is_ascii_hexdigit()) {
+        fields.insert("sha256".into(), "must be 64 hex digits".into());
+    }
+    if let Some(e) = AppError::from_fields(fields) {
+        return Err(e.into());
+    }
+    ensure_pool(state, "isos")?;
+    let iso = state.store.insert_iso(input.name.trim(), caller.id(), input.size_bytes, &sha).await?;
+    std::fs::File::create(iso_part_path(state, iso.id)).map_err(|e| ServerError::internal(format!("upload file: {e}")))?;
+    Ok(iso)
+}
+
+/// Writes one chunk at `offset`. A chunk that was received already is
+/// accepted again (a resumed upload may resend it); a gap is refused with
+/// the offset to resume from. The last chunk checks the SHA-256.
+pub async fn upload_chunk(state: &AppState, caller: &Caller, id: i64, offset: u64, data: &[u8]) -> Result<IsoView> {
+    let _guard = state.uploads.lock().await;
+    let iso = state.store.iso(id).await?.filter(|i| owns(caller, i.owner_id)).ok_or_else(|| iso_not_found(id))?;
+    if iso.status != "uploading" {
+        return Err(AppError::conflict("UPLOAD_FINISHED", "this ISO is complete already").into());
+    }
+    let end = offset.checked_add(data.len() as u64).ok_or_else(|| AppError::invalid("offset", "is too large"))?;
+    if end > iso.size_bytes {
+        return Err(AppError::invalid("offset", format!("the chunk ends at {end}, past the declared size {}", iso.size_bytes)).into());
+    }
+    if offset > iso.received_bytes {
+        return Err(AppError::conflict(
+            "UPLOAD_OFFSET",
+            format!("expected the chunk at offset {}; resume from there", iso.received_bytes),
+        )
+        .into());
+    }
+    if end <= iso.received_bytes {
+        return Ok(iso); // a resent chunk we have
+    }
+    let part = iso_part_path(state, id);
+    let mut f = tokio::fs::OpenOptions::new().write(true).open(&part).await.map_err(|e| ServerError::internal(format!("upload file: {e}")))?;
+    f.seek(std::io::SeekFrom::Start(offset)).await.map_err(|e| ServerError::internal(e.to_string()))?;
+    f.write_all(data).await.map_err(|e| ServerError::internal(e.to_string()))?;
+    f.flush().await.map_err(|e| ServerError::internal(e.to_string()))?;
+    if end < iso.size_bytes {
+        state.store.set_iso_received(id, end, false).await?;
+        return Ok(state.store.iso(id).await?.ok_or_else(|| iso_not_found(id))?);
+    }
+    // Complete: check the whole file.
+    let digest = sha256_file(&part).await.map_err(|e| ServerError::internal(e.to_string()))?;
+    if digest != iso.sha256 {
+        state.store.delete_iso(id).await?;
+        let _ = tokio::fs::remove_file(&part).await;
+        return Err(AppError::Validation {
+            message: format!("the uploaded file's SHA-256 is {digest}, not the declared {}; the upload was discarded", iso.sha256),
+            fields: [("sha256".to_string(), "does not match the uploaded data".to_string())].into(),
+        }
+        .into());
+    }
+    tokio::fs::rename(&part, iso_path(state, id)).await.map_err(|e| ServerError::internal(e.to_string()))?;
+    state.store.set_iso_received(id, end, true).await?;
+    tracing::info!(iso_id = id, bytes = end, "ISO upload complete");
+    Ok(state.store.iso(id).await?.ok_or_else(|| iso_not_found(id))?)
+}
+
+async fn sha256_file(path: &std::path::Path) -> std::io::Result<String> {
+    let mut f = tokio::fs::File::open(path).await?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = f.read(&mut buf).await?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(hex::encode(h.finalize()))
+}
+
+pub async fn list_isos(state: &AppState, caller: &Caller, q: ListQuery) -> Result<Page<IsoView>> {
+    let paging = Paging::from_query(&q)?;
+    let uploader = (caller.user.role != Role::Admin).then_some(caller.id());
+    let (items, total) = state.store.list_isos(uploader, paging.page_size, paging.offset()).await?;
+    Ok(Page { items, pagination: paging.describe(total) })
+}
+
+pub async fn get_iso(state: &AppState, caller: &Caller, id: i64) -> Result<IsoView> {
+    load_iso(state, caller, id).await
+}
+
+pub async fn delete_iso(state: &AppState, caller: &Caller, id: i64) -> Result<()> {
+    let iso = load_iso(state, caller, id).await?;
+    if !owns(caller, iso.owner_id) {
+        return Err(AppError::forbidden().into());
+    }
+    let users = state.store.iso_mounted_by(id).await?;
+    if !users.is_empty() || !state.store.delete_iso(id).await? {
+        return Err(AppError::conflict("ISO_IN_USE", format!("the ISO is in the CD-ROM drive of VM(s) {users:?}")).into());
+    }
+    let _ = std::fs::remove_file(iso_path(state, id));
+    let _ = std::fs::remove_file(iso_part_path(state, id));
+    Ok(())
+}
+
+/// Puts an ISO in a VM's CD-ROM drive (or ejects it); live on a running VM.
+pub async fn change_cdrom(state: &AppState, caller: &Caller, vm_id: i64, c: CdromChange) -> Result<VmView> {
+    let vm = super::vms::load(state, caller, vm_id).await?;
+    if let Some(iso_id) = c.iso_id {
+        let iso = load_iso(state, caller, iso_id).await?;
+        if iso.status != "ready" {
+            return Err(AppError::conflict("ISO_NOT_READY", "the ISO upload is not finished").into());
+        }
+    }
+    if vm_state(state, vm_id).await?.has_process() {
+        let result = match c.iso_id {
+            Some(iso_id) => {
+                let args = serde_json::json!({"id": "cdrom0", "filename": iso_path(state, iso_id), "format": "raw", "read-only-mode": "read-only"});
+                state.engine.qmp(VmId(vm_id), "blockdev-change-medium", args).await
+            }
+            None => state.engine.qmp(VmId(vm_id), "eject", serde_json::json!({"id": "cdrom0", "force": true})).await,
+        };
+        result.map_err(|e| AppError::conflict("CDROM_CHANGE_FAILED", e.to_string()))?;
+    }
+    state.store.set_vm_iso(vm_id, c.iso_id).await?;
+    let _ = vm;
+    super::vms::get(state, caller, vm_id).await
+}

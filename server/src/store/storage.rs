@@ -1,0 +1,207 @@
+//! Disks and ISO images.
+
+use super::Store;
+use crate::time::{now, rfc3339};
+use app::types::{DiskView, IsoView};
+
+#[derive(sqlx::FromRow)]
+struct DiskRow {
+    id: i64,
+    name: String,
+    owner_id: i64,
+    format: String,
+    size_bytes: i64,
+    vm_id: Option<i64>,
+    created_at: i64,
+}
+
+impl DiskRow {
+    fn into_view(self) -> DiskView {
+        DiskView {
+            id: self.id,
+            name: self.name,
+            owner_id: self.owner_id,
+            format: self.format,
+            virtual_size: self.size_bytes as u64,
+            actual_size: None,
+            vm_id: self.vm_id,
+            created_at: rfc3339(self.created_at),
+        }
+    }
+}
+
+const DISK_COLUMNS: &str = "id, name, owner_id, format, size_bytes, vm_id, created_at";
+
+#[derive(sqlx::FromRow)]
+struct IsoRow {
+    id: i64,
+    name: String,
+    owner_id: i64,
+    size_bytes: i64,
+    sha256: String,
+    received_bytes: i64,
+    status: String,
+    created_at: i64,
+}
+
+impl IsoRow {
+    fn into_view(self) -> IsoView {
+        IsoView {
+            id: self.id,
+            name: self.name,
+            owner_id: self.owner_id,
+            size_bytes: self.size_bytes as u64,
+            sha256: self.sha256,
+            received_bytes: self.received_bytes as u64,
+            status: self.status,
+            created_at: rfc3339(self.created_at),
+        }
+    }
+}
+
+const ISO_COLUMNS: &str = "id, name, owner_id, size_bytes, sha256, received_bytes, status, created_at";
+
+impl Store {
+    pub async fn insert_disk(&self, name: &str, owner_id: i64, format: &str, size_bytes: u64) -> Result<DiskView, sqlx::Error> {
+        let t = now();
+        let row: DiskRow = sqlx::query_as(&format!(
+            "INSERT INTO disks (name, owner_id, format, size_bytes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) \
+             RETURNING {DISK_COLUMNS}"
+        ))
+        .bind(name)
+        .bind(owner_id)
+        .bind(format)
+        .bind(size_bytes as i64)
+        .bind(t)
+        .bind(t)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.into_view())
+    }
+
+    pub async fn disk(&self, id: i64) -> Result<Option<DiskView>, sqlx::Error> {
+        let row: Option<DiskRow> = sqlx::query_as(&format!("SELECT {DISK_COLUMNS} FROM disks WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(DiskRow::into_view))
+    }
+
+    pub async fn list_disks(&self, owner_id: Option<i64>, limit: u32, offset: u64) -> Result<(Vec<DiskView>, u64), sqlx::Error> {
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM disks WHERE ? IS NULL OR owner_id = ?")
+            .bind(owner_id)
+            .bind(owner_id)
+            .fetch_one(&self.pool)
+            .await?;
+        let rows: Vec<DiskRow> = sqlx::query_as(&format!(
+            "SELECT {DISK_COLUMNS} FROM disks WHERE ? IS NULL OR owner_id = ? ORDER BY id LIMIT ? OFFSET ?"
+        ))
+        .bind(owner_id)
+        .bind(owner_id)
+        .bind(limit as i64)
+        .bind(offset as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok((rows.into_iter().map(DiskRow::into_view).collect(), total as u64))
+    }
+
+    /// Disks of a VM with their formats, in attachment order.
+    pub async fn vm_disks(&self, vm_id: i64) -> Result<Vec<DiskView>, sqlx::Error> {
+        let rows: Vec<DiskRow> = sqlx::query_as(&format!(
+            "SELECT {DISK_COLUMNS} FROM disks WHERE vm_id = ? ORDER BY updated_at, id"
+        ))
+        .bind(vm_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(DiskRow::into_view).collect())
+    }
+
+    pub async fn set_disk_size(&self, id: i64, size_bytes: u64) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE disks SET size_bytes = ? WHERE id = ?").bind(size_bytes as i64).bind(id).execute(&self.pool).await.map(|_| ())
+    }
+
+    /// Attaches (Some) or detaches (None); only if the disk is in the
+    /// expected attachment now, so two racing attaches cannot both win.
+    pub async fn set_disk_vm(&self, id: i64, from: Option<i64>, to: Option<i64>) -> Result<bool, sqlx::Error> {
+        let r = sqlx::query("UPDATE disks SET vm_id = ?, updated_at = ? WHERE id = ? AND vm_id IS ?")
+            .bind(to)
+            .bind(now())
+            .bind(id)
+            .bind(from)
+            .execute(&self.pool)
+            .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    pub async fn delete_disk(&self, id: i64) -> Result<bool, sqlx::Error> {
+        let r = sqlx::query("DELETE FROM disks WHERE id = ? AND vm_id IS NULL").bind(id).execute(&self.pool).await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    pub async fn insert_iso(&self, name: &str, owner_id: i64, size_bytes: u64, sha256: &str) -> Result<IsoView, sqlx::Error> {
+        let t = now();
+        let row: IsoRow = sqlx::query_as(&format!(
+            "INSERT INTO isos (name, owner_id, size_bytes, sha256, status, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, 'uploading', ?, ?) RETURNING {ISO_COLUMNS}"
+        ))
+        .bind(name)
+        .bind(owner_id)
+        .bind(size_bytes as i64)
+        .bind(sha256)
+        .bind(t)
+        .bind(t)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.into_view())
+    }
+
+    pub async fn iso(&self, id: i64) -> Result<Option<IsoView>, sqlx::Error> {
+        let row: Option<IsoRow> = sqlx::query_as(&format!("SELECT {ISO_COLUMNS} FROM isos WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(IsoRow::into_view))
+    }
+
+    /// Ready ISOs for everyone, plus unfinished uploads of `uploader` (all, for admins: None).
+    pub async fn list_isos(&self, uploader: Option<i64>, limit: u32, offset: u64) -> Result<(Vec<IsoView>, u64), sqlx::Error> {
+        let clause = "status = 'ready' OR ? IS NULL OR owner_id = ?";
+        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM isos WHERE {clause}"))
+            .bind(uploader)
+            .bind(uploader)
+            .fetch_one(&self.pool)
+            .await?;
+        let rows: Vec<IsoRow> = sqlx::query_as(&format!("SELECT {ISO_COLUMNS} FROM isos WHERE {clause} ORDER BY id LIMIT ? OFFSET ?"))
+            .bind(uploader)
+            .bind(uploader)
+            .bind(limit as i64)
+            .bind(offset as i64)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok((rows.into_iter().map(IsoRow::into_view).collect(), total as u64))
+    }
+
+    pub async fn set_iso_received(&self, id: i64, received: u64, ready: bool) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE isos SET received_bytes = ?, status = ?, updated_at = ? WHERE id = ?")
+            .bind(received as i64)
+            .bind(if ready { "ready" } else { "uploading" })
+            .bind(now())
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn iso_mounted_by(&self, id: i64) -> Result<Vec<i64>, sqlx::Error> {
+        sqlx::query_scalar("SELECT id FROM vms WHERE iso_id = ?").bind(id).fetch_all(&self.pool).await
+    }
+
+    pub async fn delete_iso(&self, id: i64) -> Result<bool, sqlx::Error> {
+        let r = sqlx::query("DELETE FROM isos WHERE id = ? AND NOT EXISTS (SELECT 1 FROM vms WHERE iso_id = ?)")
+            .bind(id)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(r.rows_affected() == 1)
+    }
+}
