@@ -401,3 +401,20 @@ pub struct NewIso {
 pub struct CdromChange {
     pub iso_id: Option<i64>,
 }
+
+/// A point a VM's disks can be put back to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct SnapshotView {
+    pub id: i64,
+    pub vm_id: i64,
+    pub name: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewSnapshot {
+    pub name: String,
+}

@@ -213,3 +213,88 @@ async fn host_paths_are_never_accepted() {
     let (s, v) = app.json(Method::POST, &format!("/api/v1/disks/{id}/attach"), Some(&admin), Some(json!({"vm_id": -1}))).await;
     assert_error(s, &v, 404, "VM_NOT_FOUND");
 }
+
+#[tokio::test]
+async fn snapshots_revert_disk_contents() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    let vm = app.create_vm(&admin, json!({"name": "snap", "memory_mib": 128, "kernel": "test-guest", "network": "none"})).await;
+    let (s, v) = app.json(Method::POST, &format!("/api/v1/vms/{vm}/snapshots"), Some(&admin), Some(json!({"name": "none"}))).await;
+    assert_error(s, &v, 409, "NO_QCOW2_DISK");
+    let (_, v) = app.json(Method::POST, "/api/v1/disks", Some(&admin), Some(json!({"name": "d", "size_mib": 64}))).await;
+    let disk = v["data"]["id"].as_i64().unwrap();
+    app.json(Method::POST, &format!("/api/v1/disks/{disk}/attach"), Some(&admin), Some(json!({"vm_id": vm}))).await;
+
+    let serial = tokio::spawn({
+        let dir = app.run_dir(vm);
+        async move { wait_serial(&dir, MARKER, 1, Duration::from_secs(30)).await }
+    });
+    app.vm_action(&admin, vm, json!({"action": "start"})).await;
+    serial.await.unwrap();
+    let dir = app.run_dir(vm);
+    // Write "before" to the raw disk, snapshot live, then overwrite with "after".
+    serial_command(&dir, "echo before-snap > /dev/vda; sync; echo wrote-$((1+1))", "wrote-2").await;
+    let (s, v) = app.json(Method::POST, &format!("/api/v1/vms/{vm}/snapshots"), Some(&admin), Some(json!({"name": "clean"}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let snap = v["data"]["id"].as_i64().unwrap();
+    let (s, v) = app.json(Method::POST, &format!("/api/v1/vms/{vm}/snapshots"), Some(&admin), Some(json!({"name": "clean"}))).await;
+    assert_error(s, &v, 409, "SNAPSHOT_EXISTS");
+    serial_command(&dir, "echo after-snap1 > /dev/vda; sync; echo wrote-$((2+2))", "wrote-4").await;
+    let (s, v) = app.json(Method::POST, &format!("/api/v1/vms/{vm}/snapshots/{snap}/revert"), Some(&admin), None).await;
+    assert_error(s, &v, 409, "VM_RUNNING");
+
+    app.vm_action(&admin, vm, json!({"action": "stop"})).await;
+    let (s, v) = app.json(Method::POST, &format!("/api/v1/vms/{vm}/snapshots/{snap}/revert"), Some(&admin), None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let serial = tokio::spawn({
+        let dir = app.run_dir(vm);
+        async move { wait_serial(&dir, MARKER, 1, Duration::from_secs(30)).await }
+    });
+    app.vm_action(&admin, vm, json!({"action": "start"})).await;
+    serial.await.unwrap();
+    serial_command(&dir, "head -c 11 /dev/vda; echo", "before-snap").await;
+
+    let (_, v) = app.json(Method::GET, &format!("/api/v1/vms/{vm}/snapshots"), Some(&admin), None).await;
+    assert_eq!(v["data"].as_array().unwrap().len(), 1);
+    let (s, _) = app.json(Method::DELETE, &format!("/api/v1/vms/{vm}/snapshots/{snap}"), Some(&admin), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, v) = app.json(Method::GET, &format!("/api/v1/vms/{vm}/snapshots"), Some(&admin), None).await;
+    assert_eq!(v["data"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn port_forwards_are_added_and_removed_live() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    let vm = app.create_vm(&admin, json!({"name": "pf", "memory_mib": 128, "kernel": "test-guest"})).await;
+    let serial = tokio::spawn({
+        let dir = app.run_dir(vm);
+        async move { wait_serial(&dir, MARKER, 1, Duration::from_secs(30)).await }
+    });
+    app.vm_action(&admin, vm, json!({"action": "start"})).await;
+    serial.await.unwrap();
+    let (s, v) = app.json(Method::POST, &format!("/api/v1/vms/{vm}/port-forwards"), Some(&admin), Some(json!({"guest_port": 8080}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let fid = v["data"]["id"].as_i64().unwrap();
+    let port = v["data"]["host_port"].as_u64().unwrap();
+    let url = format!("http://127.0.0.1:{port}/");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        match reqwest::get(&url).await {
+            Ok(r) if r.status().is_success() => {
+                assert_eq!(r.text().await.unwrap().trim(), "vlab test guest");
+                break;
+            }
+            _ if std::time::Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(250)).await,
+            other => panic!("live forward never answered: {other:?}"),
+        }
+    }
+    let (s, v) = app.json(Method::POST, &format!("/api/v1/vms/{vm}/port-forwards"), Some(&admin), Some(json!({"guest_port": 8080}))).await;
+    assert_error(s, &v, 409, "FORWARD_EXISTS");
+    let (s, _) = app.json(Method::DELETE, &format!("/api/v1/vms/{vm}/port-forwards/{fid}"), Some(&admin), None).await;
+    assert_eq!(s, StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(reqwest::get(&url).await.is_err(), "the host port is closed again");
+    let (_, v) = app.json(Method::GET, &format!("/api/v1/vms/{vm}/port-forwards"), Some(&admin), None).await;
+    assert_eq!(v["data"], json!([]));
+}

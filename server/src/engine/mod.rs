@@ -43,7 +43,7 @@ pub enum EngineError {
 }
 
 /// Resolves when an accepted action has finished (or failed).
-pub type Outcome = oneshot::Receiver<Result<(), String>>;
+pub type Outcome = oneshot::Receiver<Result<serde_json::Value, String>>;
 
 struct Slot {
     state: VmState,
@@ -162,6 +162,11 @@ impl Engine {
 
     /// Runs a QMP command on a VM with a live QEMU (running or paused).
     pub async fn qmp(&self, vm: VmId, command: &'static str, arguments: serde_json::Value) -> Result<(), EngineError> {
+        self.qmp_value(vm, command, arguments).await.map(|_| ())
+    }
+
+    /// Like [`Engine::qmp`], returning QEMU's answer.
+    pub async fn qmp_value(&self, vm: VmId, command: &'static str, arguments: serde_json::Value) -> Result<serde_json::Value, EngineError> {
         let slot = self.existing(vm).ok_or_else(|| EngineError::Failed("the VM is not running".into()))?;
         let outcome = {
             let s = slot.lock().await;
@@ -173,7 +178,7 @@ impl Engine {
             outcome
         };
         match outcome.await {
-            Ok(Ok(())) => Ok(()),
+            Ok(Ok(v)) => Ok(v),
             Ok(Err(e)) => Err(EngineError::Failed(e)),
             Err(_) => Err(EngineError::Failed("the VM stopped".into())),
         }
@@ -224,17 +229,17 @@ impl Engine {
         vm: VmId,
         machine: Machine,
         requests: mpsc::Receiver<Request>,
-        reply: oneshot::Sender<Result<(), String>>,
+        reply: supervisor::Reply,
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
         Box::pin(self.run(vm, machine, requests, reply))
     }
 
     /// Starts QEMU, waits for QMP, lets the CPUs run, then supervises.
-    async fn run(self, vm: VmId, machine: Machine, requests: mpsc::Receiver<Request>, reply: oneshot::Sender<Result<(), String>>) {
+    async fn run(self, vm: VmId, machine: Machine, requests: mpsc::Receiver<Request>, reply: supervisor::Reply) {
         match self.launch(vm, &machine).await {
             Ok((qmp, child)) => {
                 self.observe(vm, EngineEvent::Booted, None).await;
-                let _ = reply.send(Ok(()));
+                let _ = reply.send(Ok(serde_json::Value::Null));
                 supervisor::supervise(self, vm, qmp, Process::Child(child), requests).await;
             }
             Err(e) => {

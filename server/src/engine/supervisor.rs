@@ -27,7 +27,8 @@ pub enum Command {
     Qmp { command: &'static str, arguments: serde_json::Value },
 }
 
-pub type Reply = oneshot::Sender<Result<(), String>>;
+/// QEMU's answer to the command (`null` for lifecycle actions).
+pub type Reply = oneshot::Sender<Result<serde_json::Value, String>>;
 
 pub struct Request {
     pub command: Command,
@@ -173,7 +174,7 @@ pub async fn supervise(engine: Engine, vm: VmId, qmp: Qmp, mut process: Process,
     let reason = if expected_exit { None } else { Some(format!("QEMU exited unexpectedly ({how})")) };
     engine.process_gone(vm, expected_exit, reason).await;
     for w in waiting {
-        let _ = w.send(Ok(()));
+        let _ = w.send(Ok(serde_json::Value::Null));
     }
     // Anything still queued can no longer be done.
     requests.close();
@@ -183,7 +184,7 @@ pub async fn supervise(engine: Engine, vm: VmId, qmp: Qmp, mut process: Process,
 }
 
 fn reply_with(reply: Reply, r: Result<serde_json::Value, QmpError>) {
-    let _ = reply.send(r.map(|_| ()).map_err(|e| e.to_string()));
+    let _ = reply.send(r.map_err(|e| e.to_string()));
 }
 
 /// The state after the process is gone.

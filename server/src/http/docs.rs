@@ -30,6 +30,10 @@ use utoipa::{Modify, OpenApi};
         super::storage::delete_disk, super::storage::list_isos, super::storage::begin_iso_upload,
         super::storage::get_iso, super::storage::delete_iso, super::storage::upload_iso_chunk,
         super::storage::change_vm_cdrom,
+        super::vm_extras::list_port_forwards, super::vm_extras::add_port_forward,
+        super::vm_extras::remove_port_forward, super::vm_extras::list_snapshots,
+        super::vm_extras::create_snapshot, super::vm_extras::revert_snapshot,
+        super::vm_extras::delete_snapshot,
     ),
     modifiers(&BearerAuth),
     tags((name = "system"), (name = "auth"), (name = "users"), (name = "vms"), (name = "operations"), (name = "storage"))

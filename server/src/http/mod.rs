@@ -7,6 +7,7 @@ mod health;
 mod operations;
 mod storage;
 mod users;
+mod vm_extras;
 mod vms;
 
 pub use docs::ApiDoc;
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(vms::router())
         .merge(operations::router())
         .merge(storage::router())
+        .merge(vm_extras::router())
         .merge(docs::router())
         .fallback(|| async {
             error_response(AppError::not_found("ROUTE_NOT_FOUND", "no such API endpoint"))

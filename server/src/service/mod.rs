@@ -5,6 +5,7 @@ pub mod auth;
 pub mod operations;
 pub mod storage;
 pub mod users;
+pub mod vm_extras;
 pub mod vms;
 
 use app::error::AppError;

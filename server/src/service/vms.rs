@@ -87,7 +87,7 @@ fn check_resources(state: &AppState, cpus: Option<u32>, memory: Option<u32>, fie
 }
 
 /// Checks and allocates host ports for new forwards.
-async fn plan_forwards(state: &AppState, wanted: &[NewPortForward], fields: &mut FieldErrors) -> Result<Vec<(String, u16, u16)>> {
+pub(crate) async fn plan_forwards(state: &AppState, wanted: &[NewPortForward], fields: &mut FieldErrors) -> Result<Vec<(String, u16, u16)>> {
     let (lo, hi) = state.config.port_range;
     let mut planned: Vec<(String, u16, u16)> = Vec::new();
     for (i, f) in wanted.iter().enumerate() {
@@ -411,7 +411,7 @@ pub async fn change_state(state: &AppState, caller: &Caller, id: i64, req: State
     let op_id = op.view.id;
     tokio::spawn(async move {
         let result = outcome.await.unwrap_or_else(|_| Err("the engine dropped the request".into()));
-        super::operations::finish(&st, op_id, result).await;
+        super::operations::finish(&st, op_id, result.map(|_| ())).await;
     });
     Ok(op.view)
 }

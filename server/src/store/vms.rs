@@ -276,3 +276,58 @@ impl Store {
             .map(|_| ())
     }
 }
+
+impl Store {
+    pub async fn insert_port_forward(&self, vm_id: i64, protocol: &str, host: u16, guest: u16) -> Result<PortForwardView, sqlx::Error> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO vm_port_forwards (vm_id, protocol, host_port, guest_port) VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(vm_id)
+        .bind(protocol)
+        .bind(host as i64)
+        .bind(guest as i64)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(PortForwardView { id, protocol: protocol.into(), host_port: host, guest_port: guest })
+    }
+
+    pub async fn delete_port_forward(&self, vm_id: i64, id: i64) -> Result<Option<PortForwardView>, sqlx::Error> {
+        let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
+            "DELETE FROM vm_port_forwards WHERE vm_id = ? AND id = ? RETURNING id, protocol, host_port, guest_port",
+        )
+        .bind(vm_id)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(id, protocol, h, g)| PortForwardView { id, protocol, host_port: h as u16, guest_port: g as u16 }))
+    }
+
+    pub async fn insert_snapshot(&self, vm_id: i64, name: &str, tag: &str) -> Result<app::types::SnapshotView, sqlx::Error> {
+        let t = crate::time::now();
+        let id: i64 = sqlx::query_scalar("INSERT INTO vm_snapshots (vm_id, name, tag, created_at) VALUES (?, ?, ?, ?) RETURNING id")
+            .bind(vm_id)
+            .bind(name)
+            .bind(tag)
+            .bind(t)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(app::types::SnapshotView { id, vm_id, name: name.into(), created_at: rfc3339(t) })
+    }
+
+    /// (view, tag) of a VM's snapshots, oldest first.
+    pub async fn snapshots(&self, vm_id: i64) -> Result<Vec<(app::types::SnapshotView, String)>, sqlx::Error> {
+        let rows: Vec<(i64, String, String, i64)> =
+            sqlx::query_as("SELECT id, name, tag, created_at FROM vm_snapshots WHERE vm_id = ? ORDER BY id")
+                .bind(vm_id)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name, tag, t)| (app::types::SnapshotView { id, vm_id, name, created_at: rfc3339(t) }, tag))
+            .collect())
+    }
+
+    pub async fn delete_snapshot(&self, id: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM vm_snapshots WHERE id = ?").bind(id).execute(&self.pool).await.map(|_| ())
+    }
+}

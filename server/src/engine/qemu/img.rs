@@ -44,3 +44,8 @@ pub async fn resize(binary: &str, path: &Path, format: &str, size_bytes: u64) ->
         .await
         .map(|_| ())
 }
+
+/// Internal qcow2 snapshots of a stopped image: `-c` create, `-a` apply, `-d` delete.
+pub async fn snapshot(binary: &str, path: &Path, op: &str, tag: &str) -> Result<(), String> {
+    run(binary, &["snapshot".as_ref(), op.as_ref(), tag.as_ref(), path.as_os_str()]).await.map(|_| ())
+}

@@ -1,0 +1,190 @@
+//! Port forwards and snapshots of a VM.
+//!
+//! Snapshots are internal qcow2 snapshots with one tag across all the VM's
+//! qcow2 disks: taken live through QMP while the VM runs (disk state only),
+//! with `qemu-img` while it is stopped. Reverting needs the VM stopped.
+
+use super::vms::load;
+use crate::auth::Caller;
+use crate::engine::qemu::img;
+use crate::engine::VmId;
+use crate::error::{Result, ServerError};
+use crate::state::AppState;
+use app::error::AppError;
+use app::types::{NewPortForward, NewSnapshot, PortForwardView, SnapshotView};
+
+async fn live(state: &AppState, vm_id: i64, stored: crate::engine::state::VmState) -> bool {
+    state.engine.state(VmId(vm_id)).await.unwrap_or(stored).has_process()
+}
+
+pub async fn list_port_forwards(state: &AppState, caller: &Caller, vm_id: i64) -> Result<Vec<PortForwardView>> {
+    Ok(load(state, caller, vm_id).await?.view.port_forwards)
+}
+
+/// Adds a forward; on a running VM it takes effect at once.
+pub async fn add_port_forward(state: &AppState, caller: &Caller, vm_id: i64, f: NewPortForward) -> Result<PortForwardView> {
+    let vm = load(state, caller, vm_id).await?;
+    if vm.view.network != "user" {
+        return Err(AppError::conflict("NO_USER_NETWORK", "port forwards need user-mode networking").into());
+    }
+    if vm.view.port_forwards.iter().any(|p| p.protocol == f.protocol && p.guest_port == f.guest_port) {
+        return Err(AppError::conflict("FORWARD_EXISTS", format!("guest port {}/{} is forwarded already", f.protocol, f.guest_port)).into());
+    }
+    let mut fields = app::error::FieldErrors::new();
+    let planned = super::vms::plan_forwards(state, std::slice::from_ref(&f), &mut fields).await?;
+    if let Some(e) = AppError::from_fields(fields) {
+        return Err(e.into());
+    }
+    let (protocol, host, guest) = planned.into_iter().next().ok_or_else(|| ServerError::internal("no forward planned"))?;
+    let pf = state.store.insert_port_forward(vm_id, &protocol, host, guest).await.map_err(|e| match e {
+        sqlx::Error::Database(ref d) if d.is_unique_violation() => AppError::conflict("PORT_IN_USE", "that host port was just taken").into(),
+        other => ServerError::from(other),
+    })?;
+    if live(state, vm_id, vm.state).await {
+        let cmd = format!("hostfwd_add net0 {protocol}:127.0.0.1:{host}-:{guest}");
+        if let Err(e) = hmp(state, vm_id, &cmd).await {
+            state.store.delete_port_forward(vm_id, pf.id).await?;
+            return Err(AppError::conflict("FORWARD_FAILED", format!("QEMU refused the forward: {e}")).into());
+        }
+    }
+    Ok(pf)
+}
+
+pub async fn remove_port_forward(state: &AppState, caller: &Caller, vm_id: i64, id: i64) -> Result<()> {
+    let vm = load(state, caller, vm_id).await?;
+    let pf = state
+        .store
+        .delete_port_forward(vm_id, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("FORWARD_NOT_FOUND", format!("the VM has no port forward {id}")))?;
+    if live(state, vm_id, vm.state).await {
+        let cmd = format!("hostfwd_remove net0 {}:127.0.0.1:{}", pf.protocol, pf.host_port);
+        if let Err(e) = hmp(state, vm_id, &cmd).await {
+            tracing::warn!(vm_id, error = %e, "hostfwd_remove failed; the forward ends when the VM stops");
+        }
+    }
+    Ok(())
+}
+
+/// A human-monitor command (hostfwd has no QMP equivalent); HMP reports
+/// failures as text, so any output is an error.
+async fn hmp(state: &AppState, vm_id: i64, command: &str) -> std::result::Result<(), String> {
+    state
+        .engine
+        .qmp_value(VmId(vm_id), "human-monitor-command", serde_json::json!({"command-line": command}))
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|out| match out.as_str().map(str::trim) {
+            None | Some("") => Ok(()),
+            Some(text) => Err(text.to_owned()),
+        })
+}
+
+fn snapshot_name_problem(name: &str) -> Option<&'static str> {
+    if name.trim().is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
+        Some("must be 1 to 64 printable characters")
+    } else {
+        None
+    }
+}
+
+async fn qcow2_disks(state: &AppState, vm_id: i64) -> Result<Vec<(usize, std::path::PathBuf)>> {
+    let disks = state.store.vm_disks(vm_id).await?;
+    let list: Vec<_> = disks
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.format == "qcow2")
+        .map(|(i, d)| (i, super::storage::disk_path(state, d)))
+        .collect();
+    if list.is_empty() {
+        return Err(AppError::conflict("NO_QCOW2_DISK", "the VM has no qcow2 disk to snapshot").into());
+    }
+    Ok(list)
+}
+
+pub async fn list_snapshots(state: &AppState, caller: &Caller, vm_id: i64) -> Result<Vec<SnapshotView>> {
+    load(state, caller, vm_id).await?;
+    Ok(state.store.snapshots(vm_id).await?.into_iter().map(|(v, _)| v).collect())
+}
+
+pub async fn create_snapshot(state: &AppState, caller: &Caller, vm_id: i64, s: NewSnapshot) -> Result<SnapshotView> {
+    let vm = load(state, caller, vm_id).await?;
+    if let Some(p) = snapshot_name_problem(&s.name) {
+        return Err(AppError::invalid("name", p).into());
+    }
+    if state.store.snapshots(vm_id).await?.iter().any(|(v, _)| v.name == s.name.trim()) {
+        return Err(AppError::conflict("SNAPSHOT_EXISTS", format!("the VM has a snapshot named '{}'", s.name.trim())).into());
+    }
+    let disks = qcow2_disks(state, vm_id).await?;
+    let tag = format!("vlab-{}", crate::auth::token::short_id());
+    let running = live(state, vm_id, vm.state).await;
+    let mut done: Vec<&std::path::PathBuf> = Vec::new();
+    for (index, path) in &disks {
+        let r = if running {
+            state
+                .engine
+                .qmp(VmId(vm_id), "blockdev-snapshot-internal-sync", serde_json::json!({"device": format!("disk{index}"), "name": tag}))
+                .await
+                .map_err(|e| e.to_string())
+        } else {
+            img::snapshot(&state.config.qemu_img_binary, path, "-c", &tag).await
+        };
+        if let Err(e) = r {
+            // Take back what was made on the other disks.
+            for p in done {
+                let _ = img::snapshot(&state.config.qemu_img_binary, p, "-d", &tag).await;
+            }
+            return Err(AppError::conflict("SNAPSHOT_FAILED", e).into());
+        }
+        done.push(path);
+    }
+    Ok(state.store.insert_snapshot(vm_id, s.name.trim(), &tag).await?)
+}
+
+async fn find_snapshot(state: &AppState, vm_id: i64, id: i64) -> Result<(SnapshotView, String)> {
+    Ok(state
+        .store
+        .snapshots(vm_id)
+        .await?
+        .into_iter()
+        .find(|(v, _)| v.id == id)
+        .ok_or_else(|| AppError::not_found("SNAPSHOT_NOT_FOUND", format!("the VM has no snapshot {id}")))?)
+}
+
+/// Puts the VM's disks back to the snapshot (VM stopped).
+pub async fn revert_snapshot(state: &AppState, caller: &Caller, vm_id: i64, id: i64) -> Result<SnapshotView> {
+    let vm = load(state, caller, vm_id).await?;
+    let (snap, tag) = find_snapshot(state, vm_id, id).await?;
+    if live(state, vm_id, vm.state).await {
+        return Err(AppError::conflict("VM_RUNNING", "stop the VM before reverting it").into());
+    }
+    for (_, path) in qcow2_disks(state, vm_id).await? {
+        img::snapshot(&state.config.qemu_img_binary, &path, "-a", &tag)
+            .await
+            .map_err(|e| AppError::conflict("SNAPSHOT_FAILED", e))?;
+    }
+    tracing::info!(vm_id, snapshot = id, "VM reverted to snapshot");
+    Ok(snap)
+}
+
+pub async fn delete_snapshot(state: &AppState, caller: &Caller, vm_id: i64, id: i64) -> Result<()> {
+    let vm = load(state, caller, vm_id).await?;
+    let (_, tag) = find_snapshot(state, vm_id, id).await?;
+    let running = live(state, vm_id, vm.state).await;
+    for (index, path) in qcow2_disks(state, vm_id).await.unwrap_or_default() {
+        let r = if running {
+            state
+                .engine
+                .qmp(VmId(vm_id), "blockdev-snapshot-delete-internal-sync", serde_json::json!({"device": format!("disk{index}"), "name": tag}))
+                .await
+                .map_err(|e| e.to_string())
+        } else {
+            img::snapshot(&state.config.qemu_img_binary, &path, "-d", &tag).await
+        };
+        if let Err(e) = r {
+            tracing::warn!(vm_id, error = %e, "snapshot tag could not be removed from a disk");
+        }
+    }
+    state.store.delete_snapshot(id).await?;
+    Ok(())
+}
