@@ -69,7 +69,7 @@ impl Qmp {
                 Ok(q) => return Ok(q),
                 Err(QmpError::Connect(e)) if tokio::time::Instant::now() < deadline => {
                     tracing::trace!(error = %e, "QMP not ready yet");
-                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    tokio::time::sleep(Duration::from_millis(5)).await;
                 }
                 Err(e) => return Err(e),
             }
