@@ -2,7 +2,6 @@ import { defineConfig } from '@playwright/test';
 
 // The system Chromium (Debian's package); Playwright never downloads a browser.
 const port = Number(process.env.VLAB_E2E_PORT ?? 3199);
-const bin = process.env.VLAB_BIN ?? '../target/debug/vlab';
 
 export default defineConfig({
   testDir: './tests',
@@ -26,10 +25,10 @@ export default defineConfig({
     },
   },
   webServer: {
-    // A fresh data dir for every run.
-    command: `rm -rf ../target/e2e-data && ${bin} --data-dir ../target/e2e-data --listen 127.0.0.1:${port} --site-root ../target/site`,
+    // A fresh data dir for every run; guests under TCG.
+    command: './start-server.sh',
     url: `http://127.0.0.1:${port}/api/v1/health`,
-    env: { VLAB_ADMIN_PASSWORD: 'e2e-admin-password', VLAB_LOG: 'warn' },
+    env: { VLAB_ADMIN_PASSWORD: 'e2e-admin-password', VLAB_LOG: 'warn', VLAB_E2E_PORT: String(port) },
     reuseExistingServer: false,
     timeout: 60_000,
   },

@@ -76,3 +76,106 @@ pub async fn revoke_token(id: i64) -> Result<(), AppError> {
     let (b, req) = backend()?;
     b.revoke_token(&req, id).await
 }
+
+#[server(input = Json)]
+pub async fn list_vms(query: ListQuery) -> Result<Page<VmView>, AppError> {
+    let (b, req) = backend()?;
+    b.list_vms(&req, query).await
+}
+
+#[server(input = Json)]
+pub async fn get_vm(id: i64) -> Result<VmView, AppError> {
+    let (b, req) = backend()?;
+    b.get_vm(&req, id).await
+}
+
+#[server(input = Json)]
+pub async fn create_vm(input: NewVm) -> Result<VmView, AppError> {
+    let (b, req) = backend()?;
+    b.create_vm(&req, input).await
+}
+
+#[server(input = Json)]
+pub async fn update_vm(id: i64, patch: VmPatch) -> Result<VmView, AppError> {
+    let (b, req) = backend()?;
+    b.update_vm(&req, id, patch).await
+}
+
+#[server(input = Json)]
+pub async fn delete_vm(id: i64, force: bool) -> Result<(), AppError> {
+    let (b, req) = backend()?;
+    b.delete_vm(&req, id, force).await
+}
+
+#[server(input = Json)]
+pub async fn vm_action(id: i64, request: StateChangeRequest) -> Result<OperationView, AppError> {
+    let (b, req) = backend()?;
+    b.vm_action(&req, id, request).await
+}
+
+#[server(input = Json)]
+pub async fn list_disks() -> Result<Vec<DiskView>, AppError> {
+    let (b, req) = backend()?;
+    b.list_disks(&req).await
+}
+
+#[server(input = Json)]
+pub async fn create_disk(input: NewDisk) -> Result<DiskView, AppError> {
+    let (b, req) = backend()?;
+    b.create_disk(&req, input).await
+}
+
+#[server(input = Json)]
+pub async fn delete_disk(id: i64) -> Result<(), AppError> {
+    let (b, req) = backend()?;
+    b.delete_disk(&req, id).await
+}
+
+/// Attaches the disk to `vm_id`, or detaches it with `None`.
+#[server(input = Json)]
+pub async fn attach_disk(id: i64, vm_id: Option<i64>) -> Result<DiskView, AppError> {
+    let (b, req) = backend()?;
+    b.attach_disk(&req, id, vm_id).await
+}
+
+#[server(input = Json)]
+pub async fn list_isos() -> Result<Vec<IsoView>, AppError> {
+    let (b, req) = backend()?;
+    b.list_isos(&req).await
+}
+
+#[server(input = Json)]
+pub async fn delete_iso(id: i64) -> Result<(), AppError> {
+    let (b, req) = backend()?;
+    b.delete_iso(&req, id).await
+}
+
+#[server(input = Json)]
+pub async fn set_cdrom(vm_id: i64, iso_id: Option<i64>) -> Result<VmView, AppError> {
+    let (b, req) = backend()?;
+    b.set_cdrom(&req, vm_id, iso_id).await
+}
+
+#[server(input = Json)]
+pub async fn list_snapshots(vm_id: i64) -> Result<Vec<SnapshotView>, AppError> {
+    let (b, req) = backend()?;
+    b.list_snapshots(&req, vm_id).await
+}
+
+#[server(input = Json)]
+pub async fn snapshot_action(vm_id: i64, action: SnapshotOp) -> Result<(), AppError> {
+    let (b, req) = backend()?;
+    b.snapshot_action(&req, vm_id, action).await
+}
+
+#[server(input = Json)]
+pub async fn add_port_forward(vm_id: i64, input: NewPortForward) -> Result<PortForwardView, AppError> {
+    let (b, req) = backend()?;
+    b.add_port_forward(&req, vm_id, input).await
+}
+
+#[server(input = Json)]
+pub async fn remove_port_forward(vm_id: i64, id: i64) -> Result<(), AppError> {
+    let (b, req) = backend()?;
+    b.remove_port_forward(&req, vm_id, id).await
+}

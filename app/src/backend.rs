@@ -21,6 +21,23 @@ pub trait Backend: Send + Sync + 'static {
     async fn list_tokens(&self, req: &Parts) -> Result<Vec<TokenView>, AppError>;
     async fn create_token(&self, req: &Parts, input: NewToken) -> Result<CreatedToken, AppError>;
     async fn revoke_token(&self, req: &Parts, id: i64) -> Result<(), AppError>;
+    async fn list_vms(&self, req: &Parts, query: ListQuery) -> Result<Page<VmView>, AppError>;
+    async fn get_vm(&self, req: &Parts, id: i64) -> Result<VmView, AppError>;
+    async fn create_vm(&self, req: &Parts, input: NewVm) -> Result<VmView, AppError>;
+    async fn update_vm(&self, req: &Parts, id: i64, patch: VmPatch) -> Result<VmView, AppError>;
+    async fn delete_vm(&self, req: &Parts, id: i64, force: bool) -> Result<(), AppError>;
+    async fn vm_action(&self, req: &Parts, id: i64, request: StateChangeRequest) -> Result<OperationView, AppError>;
+    async fn list_disks(&self, req: &Parts) -> Result<Vec<DiskView>, AppError>;
+    async fn create_disk(&self, req: &Parts, input: NewDisk) -> Result<DiskView, AppError>;
+    async fn delete_disk(&self, req: &Parts, id: i64) -> Result<(), AppError>;
+    async fn attach_disk(&self, req: &Parts, id: i64, vm_id: Option<i64>) -> Result<DiskView, AppError>;
+    async fn list_isos(&self, req: &Parts) -> Result<Vec<IsoView>, AppError>;
+    async fn delete_iso(&self, req: &Parts, id: i64) -> Result<(), AppError>;
+    async fn set_cdrom(&self, req: &Parts, vm_id: i64, iso_id: Option<i64>) -> Result<VmView, AppError>;
+    async fn list_snapshots(&self, req: &Parts, vm_id: i64) -> Result<Vec<SnapshotView>, AppError>;
+    async fn snapshot_action(&self, req: &Parts, vm_id: i64, action: SnapshotOp) -> Result<(), AppError>;
+    async fn add_port_forward(&self, req: &Parts, vm_id: i64, input: NewPortForward) -> Result<PortForwardView, AppError>;
+    async fn remove_port_forward(&self, req: &Parts, vm_id: i64, id: i64) -> Result<(), AppError>;
 }
 
 /// The backend as provided in Leptos context.

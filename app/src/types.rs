@@ -418,3 +418,12 @@ pub struct SnapshotView {
 pub struct NewSnapshot {
     pub name: String,
 }
+
+/// What the UI asks of a VM's snapshots.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
+pub enum SnapshotOp {
+    Create { name: String },
+    Revert { id: i64 },
+    Delete { id: i64 },
+}

@@ -3,7 +3,7 @@
 
 use crate::auth::Caller;
 use crate::error::ServerError;
-use crate::service::{auth as auth_svc, users as users_svc};
+use crate::service::{auth as auth_svc, storage as storage_svc, users as users_svc, vm_extras as extras_svc, vms as vms_svc};
 use crate::state::AppState;
 use app::backend::Backend;
 use app::error::AppError;
@@ -91,5 +91,82 @@ impl Backend for UiBackend {
     async fn revoke_token(&self, req: &Parts, id: i64) -> Result<(), AppError> {
         let me = self.caller(req).await?;
         wire(auth_svc::revoke_token(&self.0, &me, id).await)
+    }
+    async fn list_vms(&self, req: &Parts, query: ListQuery) -> Result<Page<VmView>, AppError> {
+        let me = self.caller(req).await?;
+        wire(vms_svc::list(&self.0, &me, query).await)
+    }
+    async fn get_vm(&self, req: &Parts, id: i64) -> Result<VmView, AppError> {
+        let me = self.caller(req).await?;
+        wire(vms_svc::get(&self.0, &me, id).await)
+    }
+    async fn create_vm(&self, req: &Parts, input: NewVm) -> Result<VmView, AppError> {
+        let me = self.caller(req).await?;
+        wire(vms_svc::create(&self.0, &me, input).await)
+    }
+    async fn update_vm(&self, req: &Parts, id: i64, patch: VmPatch) -> Result<VmView, AppError> {
+        let me = self.caller(req).await?;
+        wire(vms_svc::update(&self.0, &me, id, patch).await)
+    }
+    async fn delete_vm(&self, req: &Parts, id: i64, force: bool) -> Result<(), AppError> {
+        let me = self.caller(req).await?;
+        wire(vms_svc::delete(&self.0, &me, id, force).await)
+    }
+    async fn vm_action(&self, req: &Parts, id: i64, request: StateChangeRequest) -> Result<OperationView, AppError> {
+        let me = self.caller(req).await?;
+        wire(vms_svc::change_state(&self.0, &me, id, request).await)
+    }
+    async fn list_disks(&self, req: &Parts) -> Result<Vec<DiskView>, AppError> {
+        let me = self.caller(req).await?;
+        let q = ListQuery { page_size: Some(crate::service::MAX_PAGE_SIZE), ..Default::default() };
+        wire(storage_svc::list_disks(&self.0, &me, q).await).map(|p| p.items)
+    }
+    async fn create_disk(&self, req: &Parts, input: NewDisk) -> Result<DiskView, AppError> {
+        let me = self.caller(req).await?;
+        wire(storage_svc::create_disk(&self.0, &me, input).await)
+    }
+    async fn delete_disk(&self, req: &Parts, id: i64) -> Result<(), AppError> {
+        let me = self.caller(req).await?;
+        wire(storage_svc::delete_disk(&self.0, &me, id).await)
+    }
+    async fn attach_disk(&self, req: &Parts, id: i64, vm_id: Option<i64>) -> Result<DiskView, AppError> {
+        let me = self.caller(req).await?;
+        match vm_id {
+            Some(vm_id) => wire(storage_svc::attach_disk(&self.0, &me, id, DiskAttach { vm_id }).await),
+            None => wire(storage_svc::detach_disk(&self.0, &me, id).await),
+        }
+    }
+    async fn list_isos(&self, req: &Parts) -> Result<Vec<IsoView>, AppError> {
+        let me = self.caller(req).await?;
+        let q = ListQuery { page_size: Some(crate::service::MAX_PAGE_SIZE), ..Default::default() };
+        wire(storage_svc::list_isos(&self.0, &me, q).await).map(|p| p.items)
+    }
+    async fn delete_iso(&self, req: &Parts, id: i64) -> Result<(), AppError> {
+        let me = self.caller(req).await?;
+        wire(storage_svc::delete_iso(&self.0, &me, id).await)
+    }
+    async fn set_cdrom(&self, req: &Parts, vm_id: i64, iso_id: Option<i64>) -> Result<VmView, AppError> {
+        let me = self.caller(req).await?;
+        wire(storage_svc::change_cdrom(&self.0, &me, vm_id, CdromChange { iso_id }).await)
+    }
+    async fn list_snapshots(&self, req: &Parts, vm_id: i64) -> Result<Vec<SnapshotView>, AppError> {
+        let me = self.caller(req).await?;
+        wire(extras_svc::list_snapshots(&self.0, &me, vm_id).await)
+    }
+    async fn snapshot_action(&self, req: &Parts, vm_id: i64, action: SnapshotOp) -> Result<(), AppError> {
+        let me = self.caller(req).await?;
+        wire(match action {
+            SnapshotOp::Create { name } => extras_svc::create_snapshot(&self.0, &me, vm_id, NewSnapshot { name }).await.map(|_| ()),
+            SnapshotOp::Revert { id } => extras_svc::revert_snapshot(&self.0, &me, vm_id, id).await.map(|_| ()),
+            SnapshotOp::Delete { id } => extras_svc::delete_snapshot(&self.0, &me, vm_id, id).await,
+        })
+    }
+    async fn add_port_forward(&self, req: &Parts, vm_id: i64, input: NewPortForward) -> Result<PortForwardView, AppError> {
+        let me = self.caller(req).await?;
+        wire(extras_svc::add_port_forward(&self.0, &me, vm_id, input).await)
+    }
+    async fn remove_port_forward(&self, req: &Parts, vm_id: i64, id: i64) -> Result<(), AppError> {
+        let me = self.caller(req).await?;
+        wire(extras_svc::remove_port_forward(&self.0, &me, vm_id, id).await)
     }
 }

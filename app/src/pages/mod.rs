@@ -1,9 +1,13 @@
 //! The pages of the UI.
 
+mod machines;
 mod profile;
+mod storage;
 mod users;
 
+pub use machines::{MachineList, MachinePage, MachinesPage};
 pub use profile::ProfilePage;
+pub use storage::{DisksPage, IsosPage};
 pub use users::UsersPage;
 
 use crate::api::Logout;
@@ -115,6 +119,9 @@ pub fn TopBar() -> impl IntoView {
                         view! {
                             <nav class="nav">
                                 <A href="/">{tr("nav.home")}</A>
+                                <A href="/machines">{tr("nav.machines")}</A>
+                                <A href="/disks">{tr("nav.disks")}</A>
+                                <A href="/isos">{tr("nav.isos")}</A>
                                 {is_admin.then(|| view! { <A href="/admin/users">{tr("nav.users")}</A> })}
                                 <A href="/profile">{tr("nav.profile")}</A>
                                 <a href="/api/v1/docs" rel="external">{tr("nav.api_docs")}</a>
@@ -190,7 +197,7 @@ pub fn HomePage() -> impl IntoView {
                     Role::Student => view! {
                         <section class="card" data-testid="home-student">
                             <h2>{tr("home.student")}</h2>
-                            <p class="muted">{tr("home.student.empty")}</p>
+                            <MachineList/>
                         </section>
                     }.into_any(),
                     Role::Teacher => view! {

@@ -165,7 +165,7 @@ fn UserRow(
     }
 }
 
-fn confirm(message: &str) -> bool {
+pub(super) fn confirm(message: &str) -> bool {
     #[cfg(feature = "hydrate")]
     {
         web_sys::window().map(|w| w.confirm_with_message(message).unwrap_or(false)).unwrap_or(false)

@@ -1,0 +1,417 @@
+//! Machines: the list with live state badges, creating one, and one
+//! machine's page.
+
+use super::{tr, use_lang, ErrorBox, RequireUser};
+use crate::api::*;
+use crate::i18n::t;
+use crate::types::*;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use std::collections::HashMap;
+
+/// Latest VM states pushed by the server, by VM id.
+#[derive(Clone, Copy)]
+pub struct LiveStates(pub RwSignal<HashMap<i64, String>>);
+
+/// The live state map; the first caller in the browser opens the event stream.
+pub fn use_live_states() -> LiveStates {
+    if let Some(s) = use_context::<LiveStates>() {
+        return s;
+    }
+    let states = LiveStates(RwSignal::new(HashMap::new()));
+    provide_context(states);
+    Effect::new(move |started: Option<bool>| {
+        if started != Some(true) {
+            listen(states);
+        }
+        true
+    });
+    states
+}
+
+#[cfg(feature = "hydrate")]
+fn listen(states: LiveStates) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Ok(source) = web_sys::EventSource::new("/api/v1/events") else { return };
+    let on_state = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+        let Some(text) = e.data().as_string() else { return };
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { return };
+        if let (Some(id), Some(state)) = (v["vm_id"].as_i64(), v["state"].as_str()) {
+            states.0.update(|m| {
+                m.insert(id, state.to_owned());
+            });
+        }
+    });
+    let _ = source.add_event_listener_with_callback("vm_state", on_state.as_ref().unchecked_ref());
+    // The stream lives as long as the page.
+    on_state.forget();
+    std::mem::forget(source);
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn listen(_: LiveStates) {}
+
+/// A state badge that follows live updates.
+#[component]
+pub fn StateBadge(id: i64, initial: String) -> impl IntoView {
+    let live = use_live_states();
+    let lang = use_lang();
+    let state = Memo::new(move |_| live.0.with(|m| m.get(&id).cloned()).unwrap_or_else(|| initial.clone()));
+    view! {
+        <span class=move || format!("state state-{}", state.get()) data-testid="vm-state" data-state=state>
+            {move || {
+                let s = state.get();
+                let key: &'static str = match s.as_str() {
+                    "running" => "state.running",
+                    "starting" => "state.starting",
+                    "paused" => "state.paused",
+                    "stopping" => "state.stopping",
+                    "crashed" => "state.crashed",
+                    _ => "state.stopped",
+                };
+                t(lang.get(), key)
+            }}
+        </span>
+    }
+}
+
+/// Lists the caller's machines (admins: all), with start/stop buttons.
+#[component]
+pub fn MachineList() -> impl IntoView {
+    let action = ServerAction::<VmAction>::new();
+    let create = use_context::<ServerAction<CreateVm>>();
+    let vms = Resource::new(
+        move || (create.map(|c| c.version().get()), action.version().get()),
+        |_| list_vms(ListQuery { page_size: Some(100), ..Default::default() }),
+    );
+    let _ = use_live_states();
+    view! {
+        {move || action.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBox error=e/> })}
+        <Transition fallback=move || view! { <p class="muted">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match vms.await {
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    Ok(p) if p.items.is_empty() => view! { <p class="muted">{tr("vm.none")}</p> }.into_any(),
+                    Ok(p) => view! {
+                        <table class="grid" data-testid="vm-table">
+                            <thead><tr>
+                                <th>{tr("vm.name")}</th><th>{tr("vm.state")}</th><th>{tr("vm.cpus")}</th>
+                                <th>{tr("vm.memory")}</th><th>{tr("vm.owner")}</th><th></th>
+                            </tr></thead>
+                            <tbody>
+                                {p.items.into_iter().map(|vm| {
+                                    let id = vm.id;
+                                    let act = move |a: &str| {
+                                        let request = StateChangeRequest { action: a.into(), force: None, timeout: None };
+                                        move |_| { action.dispatch(VmAction { id, request: request.clone() }); }
+                                    };
+                                    let (row_name, link_name) = (vm.name.clone(), vm.name.clone());
+                                    view! {
+                                        <tr data-vm=row_name>
+                                            <td><A href=format!("/machines/{id}")>{link_name}</A></td>
+                                            <td><StateBadge id initial=vm.state.clone()/></td>
+                                            <td>{vm.cpus}</td>
+                                            <td>{vm.memory_mib}</td>
+                                            <td>{vm.owner.clone()}</td>
+                                            <td class="row">
+                                                <button type="button" on:click=act("start") data-testid="vm-start">{tr("vm.start")}</button>
+                                                <button type="button" on:click=act("stop") data-testid="vm-stop">{tr("vm.stop")}</button>
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn MachinesPage() -> impl IntoView {
+    view! {
+        <RequireUser signed_in=move |_me: UserView| view! {
+            <h1>{tr("vm.title")}</h1>
+            <NewMachine/>
+            <section class="card"><MachineList/></section>
+        }/>
+    }
+}
+
+#[component]
+fn NewMachine() -> impl IntoView {
+    let create = ServerAction::<CreateVm>::new();
+    provide_context(create);
+    let isos = Resource::new(|| (), |_| list_isos());
+    let name = RwSignal::new(String::new());
+    let cpus = RwSignal::new("1".to_string());
+    let memory = RwSignal::new("512".to_string());
+    let kernel = RwSignal::new(String::new());
+    let iso = RwSignal::new(String::new());
+    let boot = RwSignal::new("cdn".to_string());
+    let network = RwSignal::new("user".to_string());
+    let forward = RwSignal::new(String::new());
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let forward_port = forward.get_untracked().trim().parse::<u16>().ok();
+        let input = NewVm {
+            name: name.get_untracked(),
+            description: None,
+            cpus: cpus.get_untracked().trim().parse().ok(),
+            memory_mib: memory.get_untracked().trim().parse().ok(),
+            boot_order: Some(boot.get_untracked()),
+            disk_bus: None,
+            network: Some(network.get_untracked()),
+            kernel: Some(kernel.get_untracked().trim().to_owned()).filter(|k| !k.is_empty()),
+            port_forwards: forward_port
+                .map(|g| vec![NewPortForward { protocol: "tcp".into(), host_port: None, guest_port: g }])
+                .unwrap_or_default(),
+            iso_id: iso.get_untracked().parse().ok(),
+            owner_id: None,
+        };
+        create.dispatch(CreateVm { input });
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
+            name.set(String::new());
+        }
+    });
+    view! {
+        <section class="card">
+            <h2>{tr("vm.new")}</h2>
+            <form class="row" on:submit=on_submit data-testid="new-vm-form">
+                <input name="name" placeholder=tr("vm.name") bind:value=name required/>
+                <label class="inline-label">{tr("vm.cpus")}<input name="cpus" bind:value=cpus size="3" inputmode="numeric"/></label>
+                <label class="inline-label">{tr("vm.memory")}<input name="memory" bind:value=memory size="6" inputmode="numeric"/></label>
+                <input name="kernel" placeholder=tr("vm.kernel") bind:value=kernel size="14"/>
+                <label class="inline-label">{tr("vm.iso")}
+                    <select name="iso" bind:value=iso>
+                        <option value="">{tr("vm.no_iso")}</option>
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                isos.await.unwrap_or_default().into_iter().filter(|i| i.status == "ready")
+                                    .map(|i| view! { <option value=i.id.to_string()>{i.name}</option> }).collect_view()
+                            })}
+                        </Suspense>
+                    </select>
+                </label>
+                <label class="inline-label">{tr("vm.boot_order")}<input name="boot" bind:value=boot size="3"/></label>
+                <label class="inline-label">{tr("vm.network")}
+                    <select name="network" bind:value=network>
+                        <option value="user">"user (NAT)"</option>
+                        <option value="none">"none"</option>
+                    </select>
+                </label>
+                <input name="forward" placeholder=tr("vm.forward") bind:value=forward size="14" inputmode="numeric"/>
+                <button type="submit" class="primary">{tr("vm.create")}</button>
+            </form>
+            {move || create.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBox error=e/> })}
+        </section>
+    }
+}
+
+/// One machine: power, configuration, CD-ROM, disks, snapshots, forwards.
+#[component]
+pub fn MachinePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    view! {
+        <RequireUser signed_in=move |_me: UserView| view! { <MachineDetail id=id()/> }/>
+    }
+}
+
+#[component]
+fn MachineDetail(id: i64) -> impl IntoView {
+    let action = ServerAction::<VmAction>::new();
+    let update = ServerAction::<UpdateVm>::new();
+    let cdrom = ServerAction::<SetCdrom>::new();
+    let attach = ServerAction::<AttachDisk>::new();
+    let snap = ServerAction::<SnapshotAction>::new();
+    let add_fw = ServerAction::<AddPortForward>::new();
+    let rm_fw = ServerAction::<RemovePortForward>::new();
+    let delete = ServerAction::<DeleteVm>::new();
+    let vm = Resource::new(
+        move || (action.version().get(), update.version().get(), cdrom.version().get(), attach.version().get(),
+                 add_fw.version().get(), rm_fw.version().get()),
+        move |_| get_vm(id),
+    );
+    let extras = Resource::new(
+        move || (attach.version().get(), snap.version().get()),
+        move |_| async move { (list_disks().await, list_isos().await, list_snapshots(id).await) },
+    );
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            #[cfg(feature = "hydrate")]
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_href("/machines");
+            }
+        }
+    });
+    let errors = move || {
+        action.value().get().and_then(|r| r.err())
+            .or_else(|| update.value().get().and_then(|r| r.err()))
+            .or_else(|| cdrom.value().get().and_then(|r| r.err()))
+            .or_else(|| attach.value().get().and_then(|r| r.err()))
+            .or_else(|| snap.value().get().and_then(|r| r.err()))
+            .or_else(|| add_fw.value().get().and_then(|r| r.err()))
+            .or_else(|| rm_fw.value().get().and_then(|r| r.err()))
+            .or_else(|| delete.value().get().and_then(|r| r.err()))
+    };
+    let power = move |a: &'static str| {
+        move |_| {
+            action.dispatch(VmAction { id, request: StateChangeRequest { action: a.into(), force: None, timeout: None } });
+        }
+    };
+    let confirm_text = tr("vm.confirm_delete");
+    view! {
+        <Transition fallback=move || view! { <p class="muted">{tr("common.loading")}</p> }>
+            {move || Suspend::new(async move {
+                let vm = match vm.await {
+                    Ok(vm) => vm,
+                    Err(e) => return view! { <ErrorBox error=e/> }.into_any(),
+                };
+                let name = RwSignal::new(vm.name.clone());
+                let cpus = RwSignal::new(vm.cpus.to_string());
+                let memory = RwSignal::new(vm.memory_mib.to_string());
+                let boot = RwSignal::new(vm.boot_order.clone());
+                let save = move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    update.dispatch(UpdateVm { id, patch: VmPatch {
+                        name: Some(name.get_untracked()),
+                        description: None,
+                        cpus: cpus.get_untracked().trim().parse().ok(),
+                        memory_mib: memory.get_untracked().trim().parse().ok(),
+                        boot_order: Some(boot.get_untracked()),
+                    }});
+                };
+                let fw_port = RwSignal::new(String::new());
+                let fw_proto = RwSignal::new("tcp".to_string());
+                let snap_name = RwSignal::new(String::new());
+                let current_iso = vm.iso_id.map(|i| i.to_string()).unwrap_or_default();
+                view! {
+                    <h1>{vm.name.clone()}" "<StateBadge id initial=vm.state.clone()/></h1>
+                    {vm.state_reason.clone().map(|r| view! { <p class="muted" data-testid="state-reason">{r}</p> })}
+                    {move || errors().map(|e| view! { <ErrorBox error=e/> })}
+                    <section class="card row" data-testid="power">
+                        <button type="button" class="primary" on:click=power("start")>{tr("vm.start")}</button>
+                        <button type="button" on:click=power("shutdown")>{tr("vm.shutdown")}</button>
+                        <button type="button" on:click=power("stop")>{tr("vm.stop")}</button>
+                        <button type="button" on:click=power("restart")>{tr("vm.restart")}</button>
+                        <button type="button" on:click=power("pause")>{tr("vm.pause")}</button>
+                        <button type="button" on:click=power("resume")>{tr("vm.resume")}</button>
+                        <button type="button" on:click=power("reset")>{tr("vm.reset")}</button>
+                        <button type="button" class="danger" on:click=move |_| {
+                            if super::users::confirm(confirm_text()) { delete.dispatch(DeleteVm { id, force: true }); }
+                        }>{tr("vm.delete")}</button>
+                    </section>
+                    <section class="card">
+                        <h2>{tr("vm.config")}</h2>
+                        <form class="row" on:submit=save>
+                            <label class="inline-label">{tr("vm.name")}<input bind:value=name/></label>
+                            <label class="inline-label">{tr("vm.cpus")}<input bind:value=cpus size="3"/></label>
+                            <label class="inline-label">{tr("vm.memory")}<input bind:value=memory size="6"/></label>
+                            <label class="inline-label">{tr("vm.boot_order")}<input bind:value=boot size="3"/></label>
+                            <button type="submit" class="primary">{tr("vm.save")}</button>
+                        </form>
+                        {vm.needs_restart.then(|| view! { <p class="muted">{tr("vm.needs_restart")}</p> })}
+                        <p class="muted">{format!("uuid {} · {} · {} · kernel {}", vm.uuid, vm.disk_bus, vm.network, vm.kernel.clone().unwrap_or_else(|| "—".into()))}</p>
+                    </section>
+                    <section class="card">
+                        <h2>{tr("vm.forwards")}</h2>
+                        <table class="grid">
+                            <thead><tr><th>{tr("vm.host")}</th><th>{tr("vm.guest")}</th><th></th></tr></thead>
+                            <tbody>
+                                {vm.port_forwards.iter().map(|f| {
+                                    let fid = f.id;
+                                    view! { <tr>
+                                        <td><code>{format!("127.0.0.1:{}", f.host_port)}</code></td>
+                                        <td>{format!("{}/{}", f.guest_port, f.protocol)}</td>
+                                        <td><button type="button" on:click=move |_| { rm_fw.dispatch(RemovePortForward { vm_id: id, id: fid }); }>{tr("vm.remove")}</button></td>
+                                    </tr> }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        <form class="row" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                            ev.prevent_default();
+                            if let Ok(g) = fw_port.get_untracked().trim().parse::<u16>() {
+                                add_fw.dispatch(AddPortForward { vm_id: id, input: NewPortForward { protocol: fw_proto.get_untracked(), host_port: None, guest_port: g } });
+                            }
+                        }>
+                            <input placeholder=tr("vm.guest") bind:value=fw_port size="8" inputmode="numeric"/>
+                            <select bind:value=fw_proto><option value="tcp">"tcp"</option><option value="udp">"udp"</option></select>
+                            <button type="submit">{tr("vm.add_forward")}</button>
+                        </form>
+                    </section>
+                    <Suspense fallback=|| ()>
+                        {move || {
+                            let current_iso = current_iso.clone();
+                            Suspend::new(async move {
+                                let (disks, isos, snaps) = extras.await;
+                                let disks = disks.unwrap_or_default();
+                                let mine: Vec<DiskView> = disks.iter().filter(|d| d.vm_id == Some(id)).cloned().collect();
+                                let free: Vec<DiskView> = disks.into_iter().filter(|d| d.vm_id.is_none()).collect();
+                                let pick = RwSignal::new(free.first().map(|d| d.id.to_string()).unwrap_or_default());
+                                view! {
+                                    <section class="card">
+                                        <h2>{tr("vm.iso")}</h2>
+                                        <select on:change:target=move |ev| {
+                                            cdrom.dispatch(SetCdrom { vm_id: id, iso_id: ev.target().value().parse().ok() });
+                                        }>
+                                            <option value="" selected=current_iso.is_empty()>{tr("vm.no_iso")}</option>
+                                            {isos.unwrap_or_default().into_iter().filter(|i| i.status == "ready").map(|i| {
+                                                let v = i.id.to_string();
+                                                view! { <option value=v.clone() selected=v == current_iso>{i.name}</option> }
+                                            }).collect_view()}
+                                        </select>
+                                    </section>
+                                    <section class="card">
+                                        <h2>{tr("vm.disks")}</h2>
+                                        <ul>
+                                            {mine.into_iter().map(|d| {
+                                                let did = d.id;
+                                                view! { <li>{format!("{} ({} MiB, {}) ", d.name, d.virtual_size >> 20, d.format)}
+                                                    <button type="button" on:click=move |_| { attach.dispatch(AttachDisk { id: did, vm_id: None }); }>{tr("vm.detach")}</button>
+                                                </li> }
+                                            }).collect_view()}
+                                        </ul>
+                                        <div class="row">
+                                            <select bind:value=pick>
+                                                {free.into_iter().map(|d| view! { <option value=d.id.to_string()>{d.name}</option> }).collect_view()}
+                                            </select>
+                                            <button type="button" on:click=move |_| {
+                                                if let Ok(did) = pick.get_untracked().parse() { attach.dispatch(AttachDisk { id: did, vm_id: Some(id) }); }
+                                            }>{tr("vm.attach")}</button>
+                                        </div>
+                                    </section>
+                                    <section class="card">
+                                        <h2>{tr("vm.snapshots")}</h2>
+                                        <ul>
+                                            {snaps.unwrap_or_default().into_iter().map(|s| {
+                                                let sid = s.id;
+                                                view! { <li>{format!("{} · {} ", s.name, s.created_at)}
+                                                    <button type="button" on:click=move |_| { snap.dispatch(SnapshotAction { vm_id: id, action: SnapshotOp::Revert { id: sid } }); }>{tr("vm.revert")}</button>
+                                                    <button type="button" class="danger" on:click=move |_| { snap.dispatch(SnapshotAction { vm_id: id, action: SnapshotOp::Delete { id: sid } }); }>{tr("vm.remove")}</button>
+                                                </li> }
+                                            }).collect_view()}
+                                        </ul>
+                                        <form class="row" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                                            ev.prevent_default();
+                                            snap.dispatch(SnapshotAction { vm_id: id, action: SnapshotOp::Create { name: snap_name.get_untracked() } });
+                                        }>
+                                            <input placeholder=tr("vm.snapshot_name") bind:value=snap_name required/>
+                                            <button type="submit">{tr("vm.take_snapshot")}</button>
+                                        </form>
+                                    </section>
+                                }
+                            })
+                        }}
+                    </Suspense>
+                }.into_any()
+            })}
+        </Transition>
+    }
+}
