@@ -267,6 +267,9 @@ pub struct NewVm {
     /// An ISO from the library for the CD-ROM drive.
     #[serde(default)]
     pub iso_id: Option<i64>,
+    /// With `network: bridge`: one of the bridges the admin configured.
+    #[serde(default)]
+    pub bridge: Option<String>,
     /// Admins and teachers may create a VM for someone else.
     #[serde(default)]
     pub owner_id: Option<i64>,

@@ -124,6 +124,7 @@ pub struct FileConfig {
     pub port_range_end: Option<u16>,
     pub max_vm_cpus: Option<u32>,
     pub max_vm_memory_mib: Option<u32>,
+    pub bridges: Option<Vec<String>>,
 }
 
 /// Resolved settings.
@@ -150,6 +151,8 @@ pub struct Config {
     /// Largest VM one may create.
     pub max_vm_cpus: u32,
     pub max_vm_memory_mib: u32,
+    /// Host bridges VMs may be attached to (set by the admin in the file).
+    pub bridges: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -199,6 +202,12 @@ impl Config {
         if login_max_failures == 0 {
             return Err(ConfigError::Invalid { name: "login_max_failures", message: "must be at least 1".into() });
         }
+        for b in file.bridges.iter().flatten() {
+            let plain = !b.is_empty() && b.len() <= 15 && b.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            if !plain {
+                return Err(ConfigError::Invalid { name: "bridges", message: format!("'{b}' is not an interface name") });
+            }
+        }
         if let (Some(a), Some(b)) = (file.port_range_start, file.port_range_end) {
             if a == 0 || a > b {
                 return Err(ConfigError::Invalid { name: "port_range_start", message: "must be 1..=port_range_end".into() });
@@ -231,6 +240,7 @@ impl Config {
             port_range: (file.port_range_start.unwrap_or(20000), file.port_range_end.unwrap_or(29999)),
             max_vm_cpus: file.max_vm_cpus.unwrap_or(16),
             max_vm_memory_mib: file.max_vm_memory_mib.unwrap_or(65536),
+            bridges: file.bridges.unwrap_or_default(),
             data_dir,
         })
     }
@@ -301,6 +311,8 @@ mod tests {
         assert!(Cli::try_parse_from(["vlab", "--accel", "fast"]).is_err());
         let short = Config::merge(cli(&["--session-secret", "short"]), FileConfig::default());
         assert!(matches!(short, Err(ConfigError::Invalid { name: "session_secret", .. })));
+        let bad_bridge = FileConfig::parse("bridges = [\"br0; rm -rf /\"]").unwrap();
+        assert!(matches!(Config::merge(Cli::default(), bad_bridge), Err(ConfigError::Invalid { name: "bridges", .. })));
         let pg = Config::merge(cli(&["--database-url", "postgres://x"]), FileConfig::default());
         assert!(matches!(pg, Err(ConfigError::Invalid { name: "database_url", .. })));
     }

@@ -110,7 +110,7 @@ impl Backend for UiBackend {
     }
     async fn delete_vm(&self, req: &Parts, id: i64, force: bool) -> Result<(), AppError> {
         let me = self.caller(req).await?;
-        wire(vms_svc::delete(&self.0, &me, id, force).await)
+        wire(vms_svc::delete(&self.0, &me, id, force, false).await)
     }
     async fn vm_action(&self, req: &Parts, id: i64, request: StateChangeRequest) -> Result<OperationView, AppError> {
         let me = self.caller(req).await?;

@@ -264,3 +264,54 @@ async fn bad_vm_input_is_refused_and_nothing_is_made() {
     let (s, _) = app.json(Method::DELETE, &format!("/api/v1/vms/{id}?force=true"), Some(&admin), None).await;
     assert_eq!(s, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn delete_keeps_or_removes_disks_and_finished_operations_cannot_be_cancelled() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    let mut disks = vec![];
+    for keep in [true, false] {
+        let vm = app.create_vm(&admin, json!({"name": format!("del-{keep}"), "memory_mib": 128, "kernel": "test-guest", "network": "none"})).await;
+        let (_, v) = app.json(Method::POST, "/api/v1/disks", Some(&admin), Some(json!({"name": "d", "size_mib": 8}))).await;
+        let disk = v["data"]["id"].as_i64().unwrap();
+        app.json(Method::POST, &format!("/api/v1/disks/{disk}/attach"), Some(&admin), Some(json!({"vm_id": vm}))).await;
+        let path = if keep { format!("/api/v1/vms/{vm}") } else { format!("/api/v1/vms/{vm}?delete_disks=true") };
+        let (s, v) = app.json(Method::DELETE, &path, Some(&admin), None).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        disks.push((keep, disk));
+    }
+    for (keep, disk) in disks {
+        let (s, v) = app.json(Method::GET, &format!("/api/v1/disks/{disk}"), Some(&admin), None).await;
+        let file = app.data_dir.path().join(format!("pools/disks/{disk}.qcow2"));
+        if keep {
+            assert_eq!(s, StatusCode::OK, "{v}");
+            assert_eq!(v["data"]["vm_id"], Value::Null, "detached and kept");
+            assert!(file.is_file());
+        } else {
+            assert_error(s, &v, 404, "DISK_NOT_FOUND");
+            assert!(!file.exists(), "removed with the VM");
+        }
+    }
+    let vm = app.create_vm(&admin, json!({"name": "op", "memory_mib": 128, "kernel": "test-guest", "network": "none"})).await;
+    let op = app.vm_action(&admin, vm, json!({"action": "start"})).await;
+    let (s, v) = app.json(Method::POST, &format!("/api/v1/operations/{}/cancel", op["id"]), Some(&admin), None).await;
+    assert_error(s, &v, 409, "OPERATION_FINISHED");
+}
+
+#[tokio::test]
+async fn bridges_are_only_those_the_admin_configured() {
+    let app = TestApp::spawn_with(|c| {
+        c.accel = server::config::Accel::Tcg;
+        c.bridges = vec!["vlabbr0".into()];
+    })
+    .await;
+    let admin = app.admin_token().await;
+    let (s, v) = app.json(Method::POST, "/api/v1/vms", Some(&admin), Some(json!({"name": "b", "network": "bridge"}))).await;
+    assert_error(s, &v, 422, "VALIDATION_FAILED");
+    assert!(v["error"]["details"]["fields"]["bridge"].as_str().unwrap().contains("vlabbr0"));
+    let (s, v) = app.json(Method::POST, "/api/v1/vms", Some(&admin), Some(json!({"name": "b", "network": "bridge", "bridge": "eth0"}))).await;
+    assert_error(s, &v, 422, "VALIDATION_FAILED");
+    let (s, v) = app.json(Method::POST, "/api/v1/vms", Some(&admin), Some(json!({"name": "b", "network": "bridge", "bridge": "vlabbr0"}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["data"]["network"], "bridge");
+}

@@ -171,6 +171,7 @@ fn NewMachine() -> impl IntoView {
                 .map(|g| vec![NewPortForward { protocol: "tcp".into(), host_port: None, guest_port: g }])
                 .unwrap_or_default(),
             iso_id: iso.get_untracked().parse().ok(),
+            bridge: None,
             owner_id: None,
         };
         create.dispatch(CreateVm { input });

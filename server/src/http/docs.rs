@@ -24,7 +24,7 @@ use utoipa::{Modify, OpenApi};
         super::vms::list_vms, super::vms::create_vm, super::vms::get_vm, super::vms::update_vm,
         super::vms::delete_vm, super::vms::change_vm_state,
         super::operations::list_operations, super::operations::get_operation,
-        super::operations::wait_operation, super::operations::stream_events,
+        super::operations::wait_operation, super::operations::cancel_operation, super::operations::stream_events,
         super::storage::list_disks, super::storage::create_disk, super::storage::get_disk,
         super::storage::resize_disk, super::storage::attach_disk, super::storage::detach_disk,
         super::storage::delete_disk, super::storage::list_isos, super::storage::begin_iso_upload,

@@ -22,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/operations", get(list_operations))
         .route("/operations/{id}", get(get_operation))
         .route("/operations/{id}/wait", get(wait_operation))
+        .route("/operations/{id}/cancel", axum::routing::post(cancel_operation))
         .route("/events", get(stream_events))
 }
 
@@ -61,6 +62,15 @@ pub async fn wait_operation(
 ) -> Result<Response> {
     let timeout = svc::wait_timeout(q.timeout)?;
     Ok(ok(svc::wait(&state, &me, id, timeout).await?))
+}
+
+/// Cancel an operation where that is meaningful (409 says why not).
+#[utoipa::path(post, path = "/api/v1/operations/{id}/cancel", tag = "operations", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Operation id")),
+    responses((status = 200, description = "Cancelled", body = OperationView),
+              (status = 409, description = "OPERATION_FINISHED or OPERATION_NOT_CANCELLABLE")))]
+pub async fn cancel_operation(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>) -> Result<Response> {
+    Ok(ok(svc::cancel(&state, &me, id).await?))
 }
 
 /// Server-sent events: `vm_state` and `operation`, only those the caller may see.

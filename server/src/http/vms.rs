@@ -62,6 +62,9 @@ pub struct DeleteQuery {
     /// Power the VM off first if it is running.
     #[serde(default)]
     force: bool,
+    /// Delete the VM's disks too (otherwise they are detached and kept).
+    #[serde(default)]
+    delete_disks: bool,
 }
 
 /// Delete a VM; refused while it runs unless `force=true`.
@@ -74,7 +77,7 @@ pub async fn delete_vm(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<DeleteQuery>,
 ) -> Result<Response> {
-    svc::delete(&state, &me, id, q.force).await?;
+    svc::delete(&state, &me, id, q.force, q.delete_disks).await?;
     Ok(done("VM deleted"))
 }
 

@@ -138,3 +138,19 @@ pub fn wait_timeout(secs: Option<u64>) -> std::result::Result<Duration, AppError
         Some(_) => Err(AppError::invalid("timeout", format!("must be at most {} seconds", MAX_WAIT.as_secs()))),
     }
 }
+
+/// Cancels an operation where that means something. The VM actions of this
+/// release finish on their own within their timeouts and cannot be undone
+/// half-way (an ACPI power button press cannot be taken back), so an
+/// unfinished one is reported as not cancellable rather than pretended away.
+pub async fn cancel(state: &AppState, caller: &Caller, id: i64) -> Result<OperationView> {
+    let op = get(state, caller, id).await?;
+    if op.finished_at.is_some() {
+        return Err(AppError::conflict("OPERATION_FINISHED", format!("operation {id} has finished ({})", op.status)).into());
+    }
+    Err(AppError::conflict(
+        "OPERATION_NOT_CANCELLABLE",
+        format!("a {} operation cannot be cancelled; it ends by itself (use stop to power off now)", op.kind),
+    )
+    .into())
+}

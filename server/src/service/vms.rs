@@ -158,9 +158,18 @@ pub async fn create(state: &AppState, caller: &Caller, input: NewVm) -> Result<V
     let network = input.network.unwrap_or_else(|| "user".into());
     match network.as_str() {
         "user" | "none" => {}
-        "bridge" => {
-            fields.insert("network".into(), "no bridge is configured on this host".into());
-        }
+        "bridge" => match &input.bridge {
+            Some(b) if state.config.bridges.contains(b) => {}
+            Some(b) => {
+                fields.insert("bridge".into(), format!("'{b}' is not a bridge the admin configured"));
+            }
+            None if state.config.bridges.is_empty() => {
+                fields.insert("network".into(), "no bridge is configured on this host".into());
+            }
+            None => {
+                fields.insert("bridge".into(), format!("name one of {:?}", state.config.bridges));
+            }
+        },
         _ => {
             fields.insert("network".into(), "must be user, none or bridge".into());
         }
@@ -217,6 +226,7 @@ pub async fn create(state: &AppState, caller: &Caller, input: NewVm) -> Result<V
                 network: &network,
                 kernel: input.kernel.as_deref(),
                 iso_id: input.iso_id,
+                bridge: input.bridge.as_deref().filter(|_| network == "bridge"),
                 forwards: &forwards,
             },
             time::now(),
@@ -288,7 +298,7 @@ pub async fn update(state: &AppState, caller: &Caller, id: i64, patch: VmPatch) 
     Ok(state.store.vm(id).await?.ok_or_else(|| not_found(id))?.view)
 }
 
-pub async fn delete(state: &AppState, caller: &Caller, id: i64, force: bool) -> Result<()> {
+pub async fn delete(state: &AppState, caller: &Caller, id: i64, force: bool, delete_disks: bool) -> Result<()> {
     let vm = load(state, caller, id).await?;
     let current = current_state(state, &vm).await;
     if current.has_process() {
@@ -299,8 +309,17 @@ pub async fn delete(state: &AppState, caller: &Caller, id: i64, force: bool) -> 
             let _ = tokio::time::timeout(Duration::from_secs(10), done).await;
         }
     }
+    let disks = state.store.vm_disks(id).await?;
     state.store.delete_vm(id).await?;
     state.engine.forget(VmId(id));
+    // Detached by the delete; removed too when asked.
+    if delete_disks {
+        for d in disks {
+            if state.store.delete_disk(d.id).await? {
+                let _ = std::fs::remove_file(super::storage::disk_path(state, &d));
+            }
+        }
+    }
     tracing::info!(vm_id = id, user_id = caller.id(), "VM deleted");
     Ok(())
 }

@@ -86,6 +86,7 @@ pub struct NewVmRow<'a> {
     pub network: &'a str,
     pub kernel: Option<&'a str>,
     pub iso_id: Option<i64>,
+    pub bridge: Option<&'a str>,
     /// (protocol, host port, guest port)
     pub forwards: &'a [(String, u16, u16)],
 }
@@ -115,7 +116,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO vms (uuid, name, description, owner_id, cpus, memory_mib, boot_order, disk_bus, network, \
-             kernel, iso_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             kernel, iso_id, bridge, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(v.uuid)
         .bind(v.name)
@@ -128,6 +129,7 @@ impl Store {
         .bind(v.network)
         .bind(v.kernel)
         .bind(v.iso_id)
+        .bind(v.bridge)
         .bind(now)
         .bind(now)
         .fetch_one(&mut *tx)
