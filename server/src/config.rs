@@ -125,6 +125,7 @@ pub struct FileConfig {
     pub max_vm_cpus: Option<u32>,
     pub max_vm_memory_mib: Option<u32>,
     pub bridges: Option<Vec<String>>,
+    pub console_ticket_ttl_secs: Option<u64>,
 }
 
 /// Resolved settings.
@@ -153,6 +154,8 @@ pub struct Config {
     pub max_vm_memory_mib: u32,
     /// Host bridges VMs may be attached to (set by the admin in the file).
     pub bridges: Vec<String>,
+    /// How long a console ticket stays valid (at most 60 s).
+    pub console_ticket_ttl_secs: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -241,6 +244,7 @@ impl Config {
             max_vm_cpus: file.max_vm_cpus.unwrap_or(16),
             max_vm_memory_mib: file.max_vm_memory_mib.unwrap_or(65536),
             bridges: file.bridges.unwrap_or_default(),
+            console_ticket_ttl_secs: file.console_ticket_ttl_secs.unwrap_or(30).clamp(1, 60),
             data_dir,
         })
     }

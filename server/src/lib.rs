@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod console;
 pub mod engine;
 pub mod error;
 pub mod http;
@@ -61,6 +62,8 @@ impl Application {
         let engine = engine::Engine::new(config.qemu_binary.clone(), config.data_dir.join("run"), store.clone());
         let state = AppState {
             engine,
+            tickets: Arc::new(console::tickets::Tickets::new(Duration::from_secs(config.console_ticket_ttl_secs))),
+            screenshots: Arc::new(service::console::ScreenshotCache::new(Duration::from_secs(2))),
             uploads: Default::default(),
             accel,
             events: service::operations::channel(),

@@ -17,6 +17,8 @@ pub struct AppState {
     pub login_throttle: Arc<LoginThrottle>,
     pub leptos: LeptosOptions,
     pub engine: Engine,
+    pub tickets: Arc<crate::console::tickets::Tickets>,
+    pub screenshots: Arc<crate::service::console::ScreenshotCache>,
     /// Serialises ISO chunk writes.
     pub uploads: Arc<tokio::sync::Mutex<()>>,
     /// VM state changes and operation progress, for event streams.

@@ -34,9 +34,10 @@ use utoipa::{Modify, OpenApi};
         super::vm_extras::remove_port_forward, super::vm_extras::list_snapshots,
         super::vm_extras::create_snapshot, super::vm_extras::revert_snapshot,
         super::vm_extras::delete_snapshot,
+        super::console::open_console, super::console::console_socket, super::console::get_screenshot,
     ),
     modifiers(&BearerAuth),
-    tags((name = "system"), (name = "auth"), (name = "users"), (name = "vms"), (name = "operations"), (name = "storage"))
+    tags((name = "system"), (name = "auth"), (name = "users"), (name = "vms"), (name = "operations"), (name = "storage"), (name = "console"))
 )]
 pub struct ApiDoc;
 

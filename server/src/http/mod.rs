@@ -2,6 +2,7 @@
 //! resource.
 
 mod auth;
+mod console;
 mod docs;
 mod health;
 mod operations;
@@ -40,6 +41,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(operations::router())
         .merge(storage::router())
         .merge(vm_extras::router())
+        .merge(console::router())
         .merge(docs::router())
         .fallback(|| async {
             error_response(AppError::not_found("ROUTE_NOT_FOUND", "no such API endpoint"))

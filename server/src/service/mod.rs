@@ -2,6 +2,7 @@
 //! these functions, so the two cannot drift apart.
 
 pub mod auth;
+pub mod console;
 pub mod operations;
 pub mod storage;
 pub mod users;

@@ -1,0 +1,127 @@
+//! Pumps bytes between a websocket and a unix socket, untouched (except the
+//! view-only filter), one direction per future, both ended together.
+//! Each direction awaits its write before reading more: backpressure.
+
+use super::rfb::ViewOnlyFilter;
+use axum::body::Bytes;
+use axum::extract::ws::{Message, WebSocket};
+use bytes::BytesMut;
+use futures_util::{SinkExt, StreamExt};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::UnixStream;
+
+/// How often the server pings; a client silent for three of these is gone.
+const PING_EVERY: Duration = Duration::from_secs(15);
+const READ_CHUNK: usize = 64 * 1024;
+
+pub async fn pump(ws: WebSocket, unix: UnixStream, mut filter: Option<ViewOnlyFilter>) {
+    let (mut sink, mut stream) = ws.split();
+    let (mut rd, mut wr) = unix.into_split();
+
+    let down = async {
+        let mut buf = BytesMut::with_capacity(READ_CHUNK);
+        let mut ping = tokio::time::interval(PING_EVERY);
+        ping.tick().await;
+        loop {
+            tokio::select! {
+                n = rd.read_buf(&mut buf) => {
+                    match n {
+                        Ok(0) | Err(_) => break,
+                        Ok(_) => {
+                            let chunk = buf.split().freeze();
+                            if sink.send(Message::Binary(chunk)).await.is_err() {
+                                break;
+                            }
+                            if buf.capacity() < READ_CHUNK / 4 {
+                                buf.reserve(READ_CHUNK);
+                            }
+                        }
+                    }
+                }
+                _ = ping.tick() => {
+                    if sink.send(Message::Ping(Bytes::new())).await.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+        let _ = sink.send(Message::Close(None)).await;
+    };
+
+    let up = async {
+        let mut filtered = Vec::new();
+        loop {
+            let msg = match tokio::time::timeout(PING_EVERY * 3, stream.next()).await {
+                Ok(Some(Ok(m))) => m,
+                _ => break,
+            };
+            let data: Bytes = match msg {
+                Message::Binary(b) => b,
+                Message::Text(t) => Bytes::copy_from_slice(t.as_str().as_bytes()),
+                Message::Close(_) => break,
+                Message::Ping(_) | Message::Pong(_) => continue,
+            };
+            let written = match filter.as_mut() {
+                None => wr.write_all(&data).await,
+                Some(f) => {
+                    filtered.clear();
+                    if let Err(e) = f.feed(&data, &mut filtered) {
+                        tracing::info!(error = %e, "view-only console closed");
+                        break;
+                    }
+                    wr.write_all(&filtered).await
+                }
+            };
+            if written.is_err() {
+                break;
+            }
+        }
+        let _ = wr.shutdown().await;
+    };
+
+    // Whichever side ends first ends the other.
+    tokio::select! {
+        _ = down => {},
+        _ = up => {},
+    }
+}
+
+/// A serial console to watch only: guest output flows, input is dropped.
+pub async fn pump_read_only(ws: WebSocket, unix: UnixStream) {
+    pump_inner_read_only(ws, unix).await
+}
+
+async fn pump_inner_read_only(ws: WebSocket, unix: UnixStream) {
+    let (rd, _wr) = unix.into_split();
+    // Re-join a read half with a sink that swallows input.
+    let (mut sink, mut stream) = ws.split();
+    let mut rd = rd;
+    let down = async {
+        let mut buf = BytesMut::with_capacity(READ_CHUNK);
+        loop {
+            match rd.read_buf(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {
+                    if sink.send(Message::Binary(buf.split().freeze())).await.is_err() {
+                        break;
+                    }
+                    if buf.capacity() < READ_CHUNK / 4 {
+                        buf.reserve(READ_CHUNK);
+                    }
+                }
+            }
+        }
+    };
+    let up = async {
+        while let Ok(Some(Ok(m))) = tokio::time::timeout(PING_EVERY * 3, stream.next()).await {
+            if matches!(m, Message::Close(_)) {
+                break;
+            }
+        }
+    };
+    tokio::select! {
+        _ = down => {},
+        _ = up => {},
+    }
+}

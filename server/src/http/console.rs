@@ -1,0 +1,129 @@
+//! `/vms/{id}/console`, its websocket, and `/vms/{id}/screenshot`.
+
+use super::{ok, ApiJson, ApiPath, ApiQuery};
+use crate::auth::CurrentUser;
+use crate::console::tickets::{ConsoleKind, TicketError};
+use crate::console::{proxy, rfb::ViewOnlyFilter};
+use crate::error::{error_response, Result};
+use crate::service::console::{self as svc, ConsoleRequest, ConsoleTicket};
+use crate::state::AppState;
+use app::error::AppError;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::State;
+use axum::http::{header, request::Parts};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+use std::time::Instant;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/vms/{id}/console", post(open_console))
+        .route("/vms/{id}/console/ws", get(console_socket))
+        .route("/vms/{id}/screenshot", get(get_screenshot))
+}
+
+/// A single-use ticket (valid at most 60 s) for the VM's VNC or serial console.
+#[utoipa::path(post, path = "/api/v1/vms/{id}/console", tag = "console", security(("bearer" = [])), request_body = ConsoleRequest,
+    params(("id" = i64, Path, description = "VM id")),
+    responses((status = 200, description = "A ticket", body = ConsoleTicket), (status = 409, description = "VM_NOT_RUNNING")))]
+pub async fn open_console(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<ConsoleRequest>,
+) -> Result<Response> {
+    Ok(ok(svc::open(&state, &me, id, req).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SocketQuery {
+    /// The ticket from `POST /vms/{id}/console`.
+    ticket: String,
+    /// Optional: the console kind expected (`vnc` or `serial`).
+    #[serde(default)]
+    kind: Option<String>,
+}
+
+/// The console websocket: binary frames to and from the VM's VNC display or
+/// serial port. Needs a fresh ticket of this VM (and of the caller, when the
+/// request also carries a login); 403 otherwise.
+#[utoipa::path(get, path = "/api/v1/vms/{id}/console/ws", tag = "console",
+    params(("id" = i64, Path, description = "VM id"), SocketQuery),
+    responses((status = 101, description = "Upgraded"), (status = 403, description = "TICKET_INVALID")))]
+pub async fn console_socket(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<SocketQuery>,
+    parts: Parts,
+    ws: std::result::Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
+) -> Response {
+    let deny = |e: TicketError| error_response(AppError::Forbidden { message: e.to_string() });
+    let kind = match q.kind.as_deref().map(ConsoleKind::parse) {
+        Some(None) => return error_response(AppError::invalid("kind", "must be vnc or serial")),
+        Some(Some(k)) => Some(k),
+        None => None,
+    };
+    // A login on the request, if any, must be the ticket's owner.
+    let user = if parts.headers.contains_key(header::AUTHORIZATION) || parts.headers.contains_key(header::COOKIE) {
+        match crate::service::auth::caller(&state, &parts).await {
+            Ok(c) => c.map(|c| c.id()),
+            Err(e) => return e.into_response(),
+        }
+    } else {
+        None
+    };
+    let grant = match state.tickets.redeem(&q.ticket, id, kind, user, Instant::now()) {
+        Ok(g) => g,
+        Err(e) => {
+            tracing::info!(vm_id = id, error = %e, "console ticket refused");
+            return deny(e);
+        }
+    };
+    let Ok(ws) = ws else {
+        return error_response(AppError::bad_request("NOT_A_WEBSOCKET", "this endpoint needs a websocket upgrade"));
+    };
+    let paths = state.engine.run_paths(crate::engine::VmId(id));
+    let path = match grant.kind {
+        ConsoleKind::Vnc => paths.vnc(),
+        ConsoleKind::Serial => paths.serial(),
+    };
+    let unix = match tokio::net::UnixStream::connect(&path).await {
+        Ok(s) => s,
+        Err(_) => return error_response(AppError::conflict("VM_NOT_RUNNING", "the VM's console is not available")),
+    };
+    let filter = (grant.view_only && grant.kind == ConsoleKind::Vnc).then(ViewOnlyFilter::default);
+    let read_only_serial = grant.view_only && grant.kind == ConsoleKind::Serial;
+    tracing::info!(vm_id = id, user_id = grant.user_id, kind = grant.kind.as_str(), view_only = grant.view_only, "console opened");
+    ws.protocols(["binary"]).on_upgrade(move |socket| async move {
+        if read_only_serial {
+            proxy::pump_read_only(socket, unix).await
+        } else {
+            proxy::pump(socket, unix, filter).await
+        }
+    })
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ScreenshotQuery {
+    /// Scale down to this width (16..=4096), e.g. for thumbnails.
+    #[serde(default)]
+    width: Option<u32>,
+}
+
+/// The VM's screen as a PNG.
+#[utoipa::path(get, path = "/api/v1/vms/{id}/screenshot", tag = "console", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "VM id"), ScreenshotQuery),
+    responses((status = 200, description = "image/png", content_type = "image/png"), (status = 409, description = "VM_NOT_RUNNING")))]
+pub async fn get_screenshot(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<ScreenshotQuery>,
+) -> Result<Response> {
+    let png = svc::screenshot(&state, &me, id, q.width).await?;
+    Ok(([(header::CONTENT_TYPE, "image/png"), (header::CACHE_CONTROL, "no-store")], png).into_response())
+}

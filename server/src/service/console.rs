@@ -1,0 +1,146 @@
+//! Opening consoles and taking screenshots. Who may is decided by the VM's
+//! access rule (`vms::load`) plus one rule here: others than the owner and
+//! admins never get a console.
+
+use super::vms::load;
+use crate::auth::Caller;
+use crate::console::tickets::{ConsoleKind, Grant};
+use crate::engine::VmId;
+use crate::error::{Result, ServerError};
+use crate::state::AppState;
+use app::error::AppError;
+use app::types::Role;
+use serde::{Deserialize, Serialize};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsoleRequest {
+    /// `vnc` (graphical) or `serial`.
+    pub kind: String,
+    /// Watch without sending input.
+    #[serde(default)]
+    pub view_only: bool,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ConsoleTicket {
+    /// Single use; valid for `expires_in` seconds.
+    pub ticket: String,
+    pub expires_in: u64,
+    pub kind: String,
+    pub view_only: bool,
+    /// Where to open the websocket (append `ticket`).
+    pub ws_path: String,
+}
+
+async fn require_live(state: &AppState, vm_id: i64, stored: crate::engine::state::VmState) -> Result<()> {
+    let s = state.engine.state(VmId(vm_id)).await.unwrap_or(stored);
+    if !matches!(s, crate::engine::state::VmState::Running | crate::engine::state::VmState::Paused) {
+        return Err(AppError::conflict("VM_NOT_RUNNING", format!("the VM is {}; start it first", s.as_str())).into());
+    }
+    Ok(())
+}
+
+pub async fn open(state: &AppState, caller: &Caller, vm_id: i64, req: ConsoleRequest) -> Result<ConsoleTicket> {
+    let kind = ConsoleKind::parse(&req.kind).ok_or_else(|| AppError::invalid("kind", "must be vnc or serial"))?;
+    let vm = load(state, caller, vm_id).await?;
+    if caller.user.role != Role::Admin && vm.view.owner_id != caller.id() {
+        return Err(AppError::forbidden().into());
+    }
+    require_live(state, vm_id, vm.state).await?;
+    let grant = Grant { user_id: caller.id(), vm_id, kind, view_only: req.view_only };
+    let ticket = state.tickets.mint(grant, Instant::now());
+    tracing::info!(vm_id, user_id = caller.id(), kind = kind.as_str(), view_only = req.view_only, "console ticket issued");
+    Ok(ConsoleTicket {
+        ticket,
+        expires_in: state.tickets.ttl().as_secs(),
+        kind: kind.as_str().into(),
+        view_only: req.view_only,
+        ws_path: format!("/api/v1/vms/{vm_id}/console/ws"),
+    })
+}
+
+/// A PNG of the VM's screen, at most `width` pixels wide. Cached briefly,
+/// since a class wall asks often.
+pub async fn screenshot(state: &AppState, caller: &Caller, vm_id: i64, width: Option<u32>) -> Result<Vec<u8>> {
+    let vm = load(state, caller, vm_id).await?;
+    if caller.user.role != Role::Admin && vm.view.owner_id != caller.id() {
+        return Err(AppError::forbidden().into());
+    }
+    if width.is_some_and(|w| !(16..=4096).contains(&w)) {
+        return Err(AppError::invalid("width", "must be between 16 and 4096").into());
+    }
+    require_live(state, vm_id, vm.state).await?;
+    let key = (vm_id, width.unwrap_or(0));
+    if let Some(png) = state.screenshots.get(key) {
+        return Ok(png);
+    }
+    let file = state.engine.run_paths(VmId(vm_id)).dir.join(format!("screen-{}.png", crate::auth::token::short_id()));
+    let done = state
+        .engine
+        .qmp(VmId(vm_id), "screendump", serde_json::json!({"filename": file, "format": "png"}))
+        .await
+        .map_err(|e| AppError::conflict("SCREENSHOT_FAILED", e.to_string()));
+    let png = done.and_then(|_| std::fs::read(&file).map_err(|e| AppError::conflict("SCREENSHOT_FAILED", e.to_string())));
+    let _ = std::fs::remove_file(&file);
+    let png = png?;
+    let png = match width {
+        Some(w) => scale_png(&png, w).map_err(|e| ServerError::internal(format!("scaling screenshot: {e}")))?,
+        None => png,
+    };
+    state.screenshots.put(key, png.clone());
+    Ok(png)
+}
+
+/// Nearest-neighbour down-scale to `width` (never up).
+fn scale_png(png: &[u8], width: u32) -> std::result::Result<Vec<u8>, String> {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png));
+    let mut reader = decoder.read_info().map_err(|e| e.to_string())?;
+    let mut pixels = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut pixels).map_err(|e| e.to_string())?;
+    let bpp = info.color_type.samples() * if info.bit_depth == png::BitDepth::Sixteen { 2 } else { 1 };
+    if width >= info.width {
+        return Ok(png.to_vec());
+    }
+    let height = ((info.height as u64 * width as u64) / info.width as u64).max(1) as u32;
+    let mut out = Vec::with_capacity((width * height) as usize * bpp);
+    for y in 0..height {
+        let sy = (y as u64 * info.height as u64 / height as u64) as usize;
+        for x in 0..width {
+            let sx = (x as u64 * info.width as u64 / width as u64) as usize;
+            let at = sy * info.line_size + sx * bpp;
+            out.extend_from_slice(&pixels[at..at + bpp]);
+        }
+    }
+    let mut encoded = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut encoded, width, height);
+        enc.set_color(info.color_type);
+        enc.set_depth(info.bit_depth);
+        let mut w = enc.write_header().map_err(|e| e.to_string())?;
+        w.write_image_data(&out).map_err(|e| e.to_string())?;
+    }
+    Ok(encoded)
+}
+
+/// Recently taken screenshots, by (VM, width).
+pub struct ScreenshotCache {
+    ttl: Duration,
+    map: std::sync::Mutex<std::collections::HashMap<(i64, u32), (Instant, Vec<u8>)>>,
+}
+
+impl ScreenshotCache {
+    pub fn new(ttl: Duration) -> Self {
+        Self { ttl, map: Default::default() }
+    }
+    fn get(&self, key: (i64, u32)) -> Option<Vec<u8>> {
+        let map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(&key).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, png)| png.clone())
+    }
+    fn put(&self, key: (i64, u32), png: Vec<u8>) {
+        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        map.retain(|_, (at, _)| at.elapsed() < self.ttl);
+        map.insert(key, (Instant::now(), png));
+    }
+}
