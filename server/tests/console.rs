@@ -248,3 +248,17 @@ async fn screenshots_are_real_pngs_of_running_vms() {
     let (s, v) = app.json(Method::GET, &format!("/api/v1/vms/{vm}/screenshot"), Some(&admin), None).await;
     assert_error(s, &v, 409, "VM_NOT_RUNNING");
 }
+
+#[tokio::test]
+async fn a_late_serial_console_still_sees_the_boot_output() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    let vm = running_vm(&app, &admin, "late").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let t = ticket(&app, &admin, vm, "serial", false).await;
+    let mut ws = connect(&app, vm, &t, "", None).await.unwrap();
+    match tokio::time::timeout(Duration::from_secs(5), ws.next()).await {
+        Ok(Some(Ok(Message::Binary(b)))) => assert!(String::from_utf8_lossy(&b).contains(MARKER), "{:?}", String::from_utf8_lossy(&b)),
+        other => panic!("no backlog: {other:?}"),
+    }
+}

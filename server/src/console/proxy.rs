@@ -125,3 +125,14 @@ async fn pump_inner_read_only(ws: WebSocket, unix: UnixStream) {
         _ = up => {},
     }
 }
+
+/// The last `max` bytes of a file, if it has any.
+pub fn tail(path: &std::path::Path, max: u64) -> Option<Vec<u8>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(path).ok()?;
+    let len = f.metadata().ok()?.len();
+    f.seek(SeekFrom::Start(len.saturating_sub(max))).ok()?;
+    let mut buf = Vec::with_capacity(max.min(len) as usize);
+    f.read_to_end(&mut buf).ok()?;
+    (!buf.is_empty()).then_some(buf)
+}

@@ -17,6 +17,9 @@ use axum::Router;
 use serde::Deserialize;
 use std::time::Instant;
 
+/// How much earlier serial output a new serial console is shown.
+const SERIAL_BACKLOG: u64 = 16 * 1024;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/vms/{id}/console", post(open_console))
@@ -97,7 +100,15 @@ pub async fn console_socket(
     let filter = (grant.view_only && grant.kind == ConsoleKind::Vnc).then(ViewOnlyFilter::default);
     let read_only_serial = grant.view_only && grant.kind == ConsoleKind::Serial;
     tracing::info!(vm_id = id, user_id = grant.user_id, kind = grant.kind.as_str(), view_only = grant.view_only, "console opened");
-    ws.protocols(["binary"]).on_upgrade(move |socket| async move {
+    // A serial console starts with what the guest printed before it connected.
+    let backlog = (grant.kind == ConsoleKind::Serial).then(|| proxy::tail(&paths.serial_log(), SERIAL_BACKLOG));
+    ws.protocols(["binary"]).on_upgrade(move |mut socket| async move {
+        if let Some(Some(bytes)) = backlog {
+            use axum::extract::ws::Message;
+            if socket.send(Message::Binary(bytes.into())).await.is_err() {
+                return;
+            }
+        }
         if read_only_serial {
             proxy::pump_read_only(socket, unix).await
         } else {

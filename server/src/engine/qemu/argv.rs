@@ -123,6 +123,10 @@ impl RunPaths {
     pub fn log(&self) -> PathBuf {
         self.dir.join("qemu.log")
     }
+    /// Everything the guest wrote to its serial port since it started.
+    pub fn serial_log(&self) -> PathBuf {
+        self.dir.join("serial.log")
+    }
 }
 
 fn path_arg(prefix: &str, path: &Path, suffix: &str) -> OsString {
@@ -170,7 +174,9 @@ pub fn build(m: &Machine, run: &RunPaths) -> Vec<OsString> {
     a.push("-vnc".into());
     a.push(path_arg("unix:", &run.vnc(), ",share=force-shared"));
     a.push("-chardev".into());
-    a.push(path_arg("socket,id=serial0,path=", &run.serial(), ",server=on,wait=off"));
+    let mut serial = path_arg("socket,id=serial0,path=", &run.serial(), ",server=on,wait=off,logfile=");
+    serial.push(run.serial_log().as_os_str());
+    a.push(serial);
     a.push("-serial".into());
     a.push("chardev:serial0".into());
     a.push("-pidfile".into());
@@ -294,6 +300,7 @@ mod tests {
         assert_eq!(value_of(&a, "-qmp"), ["unix:/run/vlab/vm-7/qmp.sock,server=on,wait=off"]);
         assert_eq!(value_of(&a, "-vnc"), ["unix:/run/vlab/vm-7/vnc.sock,share=force-shared"]);
         assert!(value_of(&a, "-chardev")[0].contains("path=/run/vlab/vm-7/serial.sock"));
+        assert!(value_of(&a, "-chardev")[0].ends_with("logfile=/run/vlab/vm-7/serial.log"));
         assert!(!a.iter().any(|x| x.contains("0.0.0.0")), "nothing listens on all addresses");
         assert!(!a.iter().any(|x| x == "-no-reboot"), "-no-reboot turns a reset into an exit");
     }
