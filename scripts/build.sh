@@ -27,8 +27,10 @@ rm -rf "$site/pkg" && mv "$site/pkg.new" "$site/pkg"
 
 say "copying static assets"
 cp -r public/. "$site/"
-mkdir -p "$site/vendor/swagger-ui"
+mkdir -p "$site/vendor/swagger-ui" "$site/vendor/novnc" "$site/vendor/xterm"
 cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui-bundle.js "$site/vendor/swagger-ui/"
+cp -r node_modules/@novnc/novnc/core node_modules/@novnc/novnc/vendor "$site/vendor/novnc/"
+cp node_modules/@xterm/xterm/lib/xterm.mjs node_modules/@xterm/xterm/css/xterm.css node_modules/@xterm/addon-fit/lib/addon-fit.mjs "$site/vendor/xterm/"
 
 say "building the server ($profile)"
 if [ "$profile" = release ]; then host_cargo build -p server --release; else host_cargo build -p server; fi

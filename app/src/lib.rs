@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/profile") view=pages::ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("/machines") view=pages::MachinesPage ssr=SsrMode::Async/>
                     <Route path=path!("/machines/:id") view=pages::MachinePage ssr=SsrMode::Async/>
+                    <Route path=path!("/machines/:id/console") view=pages::ConsolePage ssr=SsrMode::Async/>
                     <Route path=path!("/disks") view=pages::DisksPage ssr=SsrMode::Async/>
                     <Route path=path!("/isos") view=pages::IsosPage ssr=SsrMode::Async/>
                 </Routes>

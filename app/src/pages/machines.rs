@@ -310,6 +310,14 @@ fn MachineDetail(id: i64) -> impl IntoView {
                         }>{tr("vm.delete")}</button>
                     </section>
                     <section class="card">
+                        <p class="row">
+                            <a href=format!("/machines/{id}/console") rel="external" data-testid="open-console">{tr("console.open")}</a>
+                            " · "
+                            <a href=format!("/machines/{id}/console?kind=serial") rel="external">{tr("console.serial")}</a>
+                        </p>
+                        {(vm.state == "running" || vm.state == "paused").then(|| view! { <super::console::ConsoleView vm_id=id kind="vnc"/> })}
+                    </section>
+                    <section class="card">
                         <h2>{tr("vm.config")}</h2>
                         <form class="row" on:submit=save>
                             <label class="inline-label">{tr("vm.name")}<input bind:value=name/></label>

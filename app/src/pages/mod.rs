@@ -1,10 +1,12 @@
 //! The pages of the UI.
 
+mod console;
 mod machines;
 mod profile;
 mod storage;
 mod users;
 
+pub use console::ConsolePage;
 pub use machines::{MachineList, MachinePage, MachinesPage};
 pub use profile::ProfilePage;
 pub use storage::{DisksPage, IsosPage};

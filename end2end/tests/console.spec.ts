@@ -1,0 +1,76 @@
+import { test, expect, Page, APIRequestContext } from '@playwright/test';
+import { ADMIN, login, waitForHydration } from './helpers';
+
+async function runningVm(request: APIRequestContext, name: string) {
+  const token = (await (await request.post('/api/v1/auth/login', { data: ADMIN })).json()).data.token;
+  const headers = { Authorization: `Bearer ${token}` };
+  const vm = (await (await request.post('/api/v1/vms', {
+    headers, data: { name, memory_mib: 128, kernel: 'test-guest', network: 'none' },
+  })).json()).data;
+  const op = (await (await request.put(`/api/v1/vms/${vm.id}/state`, { headers, data: { action: 'start' } })).json()).data;
+  const done = (await (await request.get(`/api/v1/operations/${op.id}/wait?timeout=60`, { headers })).json()).data;
+  expect(done.status).toBe('succeeded');
+  return { id: vm.id as number, headers };
+}
+
+/** Distinct colours in a sample of the noVNC canvas. */
+async function canvasColours(page: Page) {
+  return page.evaluate(() => {
+    const c = document.querySelector('[data-screen] canvas') as HTMLCanvasElement | null;
+    if (!c || c.width === 0) return 0;
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set<number>();
+    for (let i = 0; i < data.length; i += 4 * 97) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return seen.size;
+  });
+}
+
+async function serialText(page: Page) {
+  return page.evaluate(() => document.querySelector('.xterm-rows')?.textContent ?? '');
+}
+
+test('graphical and serial consoles: the screen draws, keys reach the guest, serial shows the marker and echoes', async ({ page, browser, request }) => {
+  const { id } = await runningVm(request, 'console-vm');
+  await login(page, ADMIN.username, ADMIN.password);
+
+  // The serial console shows the boot marker even though it connected late.
+  const serialContext = await browser.newContext();
+  const serial = await serialContext.newPage();
+  await login(serial, ADMIN.username, ADMIN.password);
+  await serial.goto(`/machines/${id}/console?kind=serial`);
+  await waitForHydration(serial);
+  await expect(serial.getByTestId('console')).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
+  await expect.poll(() => serialText(serial), { timeout: 20_000 }).toContain('VLAB-GUEST-READY');
+
+  // The graphical console draws the guest's screen.
+  await page.goto(`/machines/${id}/console`);
+  await waitForHydration(page);
+  await expect(page.getByTestId('console')).toHaveAttribute('data-state', 'connected', { timeout: 20_000 });
+  await expect.poll(() => canvasColours(page), { timeout: 20_000 }).toBeGreaterThan(1);
+  await page.screenshot({ path: '../target/e2e-results/console-vnc.png' });
+
+  // Keys typed into noVNC reach the guest's console shell, which writes to the serial port.
+  await page.locator('[data-screen] canvas').click();
+  // Real key presses (Shift held for '>' and 'S'): noVNC sends scancodes.
+  await page.keyboard.type('echo novnc5typed ');
+  await page.keyboard.press('Shift+Period');
+  await page.keyboard.type('/dev/tty');
+  await page.keyboard.press('Shift+KeyS');
+  await page.keyboard.type('0');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => serialText(serial), { timeout: 20_000 }).toContain('novnc5typed');
+
+  // Typing into xterm.js is echoed by the guest.
+  await serial.locator('.xterm-screen').click();
+  await serial.keyboard.type('echo xterm$((3+4))ok');
+  await serial.keyboard.press('Enter');
+  await expect.poll(() => serialText(serial), { timeout: 20_000 }).toContain('xterm7ok');
+  await serial.screenshot({ path: '../target/e2e-results/console-serial.png' });
+
+  // Disconnecting is clean and stays disconnected.
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  await expect(page.getByTestId('console')).toHaveAttribute('data-state', 'disconnected');
+  await page.waitForTimeout(1500);
+  await expect(page.getByTestId('console')).toHaveAttribute('data-state', 'disconnected');
+  await serialContext.close();
+});
