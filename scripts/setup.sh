@@ -18,7 +18,7 @@ command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)
 command -v qemu-img >/dev/null 2>&1 || need+=(qemu-utils)
 if [ "$purpose" = test ]; then
   # fonts-wqy-zenhei: Chinese text in browser-test screenshots.
-  need+=(chromium fonts-wqy-zenhei wrk)
+  need+=(chromium fonts-wqy-zenhei wrk websockify)
   # Building the test guests (guests/build.sh).
   need+=(busybox-static kmod xz-utils grub-pc-bin grub-common xorriso mtools)
 fi

@@ -1,0 +1,471 @@
+//! Console proxy benchmark: vlab's websocket pump against websockify and
+//! against the unix socket itself, in one run.
+//!
+//! Paths: `direct-tcp` (a plain TCP socket: the raw-network anchor),
+//! `direct` (the unix socket), `websockify` (Debian's, with
+//! --unix-target), `vlab` (the same `console::proxy::pump` the server runs,
+//! behind axum's websocket upgrade). Measures, each a median of rounds:
+//! downstream MB/s, both directions at once (MB/s each way), 64-byte round
+//! trip p50/p99 (µs), and full-screen raw VNC frames/s from a real QEMU guest.
+//!
+//! Run: bench/console_bench.sh (builds in release, needs the test guests).
+
+use axum::extract::ws::WebSocketUpgrade;
+use axum::routing::get;
+use futures_util::{SinkExt, StreamExt};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{UnixListener, UnixStream};
+use tokio_tungstenite::tungstenite::Message;
+
+const ROUNDS: usize = 5;
+const SECS: f64 = 2.0;
+const FRAME: usize = 64 * 1024;
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A unix socket that streams zeros to whoever connects.
+async fn source(path: PathBuf) {
+    let l = UnixListener::bind(&path).unwrap();
+    loop {
+        let (mut s, _) = l.accept().await.unwrap();
+        tokio::spawn(async move {
+            let buf = vec![0u8; FRAME];
+            while s.write_all(&buf).await.is_ok() {}
+        });
+    }
+}
+
+/// A unix socket that echoes.
+async fn echo(path: PathBuf) {
+    let l = UnixListener::bind(&path).unwrap();
+    loop {
+        let (s, _) = l.accept().await.unwrap();
+        tokio::spawn(async move {
+            let (mut r, mut w) = s.into_split();
+            let _ = tokio::io::copy(&mut r, &mut w).await;
+        });
+    }
+}
+
+/// The same source and echo over plain TCP: the raw-network anchor.
+async fn tcp_servers() -> (u16, u16) {
+    let src = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let ech = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let ports = (src.local_addr().unwrap().port(), ech.local_addr().unwrap().port());
+    tokio::spawn(async move {
+        loop {
+            let (mut s, _) = src.accept().await.unwrap();
+            let _ = s.set_nodelay(true);
+            tokio::spawn(async move {
+                let buf = vec![0u8; FRAME];
+                while s.write_all(&buf).await.is_ok() {}
+            });
+        }
+    });
+    tokio::spawn(async move {
+        loop {
+            let (s, _) = ech.accept().await.unwrap();
+            let _ = s.set_nodelay(true);
+            tokio::spawn(async move {
+                let (mut r, mut w) = s.into_split();
+                let _ = tokio::io::copy(&mut r, &mut w).await;
+            });
+        }
+    });
+    ports
+}
+
+/// vlab's proxy: the server's own pump behind an axum websocket upgrade.
+async fn vlab_proxy(port_tx: tokio::sync::oneshot::Sender<u16>, dir: PathBuf) {
+    let app = axum::Router::new().route(
+        "/{target}",
+        get(move |ws: WebSocketUpgrade, axum::extract::Path(target): axum::extract::Path<String>| {
+            let path = dir.join(format!("{target}.sock"));
+            async move {
+                ws.protocols(["binary"]).on_upgrade(move |socket| async move {
+                    let unix = UnixStream::connect(&path).await.unwrap();
+                    server::console::proxy::pump(socket, unix, None).await;
+                })
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    port_tx.send(listener.local_addr().unwrap().port()).unwrap();
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|t| {
+        let _ = t.set_nodelay(true);
+    });
+    axum::serve(listener, app).await.unwrap();
+}
+
+struct Websockify(Vec<Child>);
+impl Drop for Websockify {
+    fn drop(&mut self) {
+        for c in &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn websockify(target: &Path) -> (u16, Child) {
+    let port = free_port();
+    let child = Command::new("websockify")
+        .arg(format!("--unix-target={}", target.display()))
+        .arg(format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("websockify (Debian package) is installed");
+    (port, child)
+}
+
+/// Either side of a measured connection.
+enum Conn {
+    Unix(UnixStream),
+    Tcp(tokio::net::TcpStream),
+    Ws(Ws),
+}
+
+async fn open(path: &Target) -> Conn {
+    match path {
+        Target::Unix(p) => Conn::Unix(UnixStream::connect(p).await.unwrap()),
+        Target::Tcp(port) => {
+            let s = tokio::net::TcpStream::connect(("127.0.0.1", *port)).await.unwrap();
+            s.set_nodelay(true).unwrap();
+            Conn::Tcp(s)
+        }
+        Target::None => unreachable!("skipped"),
+        Target::Ws(url) => {
+            for _ in 0..100 {
+                if let Ok((ws, _)) = tokio_tungstenite::connect_async(url.as_str()).await {
+                    return Conn::Ws(ws);
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            panic!("cannot connect to {url}");
+        }
+    }
+}
+
+#[derive(Clone)]
+enum Target {
+    Unix(PathBuf),
+    Tcp(u16),
+    Ws(String),
+    /// Not measured on this path.
+    None,
+}
+
+/// Bytes received per second for SECS.
+async fn downstream(t: &Target) -> f64 {
+    let mut c = open(t).await;
+    let start = Instant::now();
+    let mut n = 0usize;
+    let mut buf = vec![0u8; FRAME];
+    while start.elapsed().as_secs_f64() < SECS {
+        n += match &mut c {
+            Conn::Unix(s) => s.read(&mut buf).await.unwrap(),
+            Conn::Tcp(s) => s.read(&mut buf).await.unwrap(),
+            Conn::Ws(ws) => match ws.next().await {
+                Some(Ok(Message::Binary(b))) => b.len(),
+                Some(Ok(_)) => 0,
+                other => panic!("{other:?}"),
+            },
+        };
+    }
+    n as f64 / start.elapsed().as_secs_f64() / 1e6
+}
+
+/// Send and receive at once through an echo; MB/s each way.
+async fn both_ways(t: &Target) -> f64 {
+    let c = open(t).await;
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs_f64(SECS);
+    let received = match c {
+        Conn::Tcp(s) => {
+            let (mut r, mut w) = s.into_split();
+            let writer = tokio::spawn(async move {
+                let buf = vec![1u8; FRAME];
+                while Instant::now() < deadline {
+                    if w.write_all(&buf).await.is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut n = 0;
+            let mut buf = vec![0u8; FRAME];
+            while Instant::now() < deadline {
+                n += r.read(&mut buf).await.unwrap();
+            }
+            writer.abort();
+            n
+        }
+        Conn::Unix(s) => {
+            let (mut r, mut w) = s.into_split();
+            let writer = tokio::spawn(async move {
+                let buf = vec![1u8; FRAME];
+                while Instant::now() < deadline {
+                    if w.write_all(&buf).await.is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut n = 0;
+            let mut buf = vec![0u8; FRAME];
+            while Instant::now() < deadline {
+                n += r.read(&mut buf).await.unwrap();
+            }
+            writer.abort();
+            n
+        }
+        Conn::Ws(ws) => {
+            let (mut sink, mut stream) = ws.split();
+            let writer = tokio::spawn(async move {
+                let frame = axum::body::Bytes::from(vec![1u8; FRAME]);
+                while Instant::now() < deadline {
+                    if sink.send(Message::Binary(frame.clone())).await.is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut n = 0;
+            while Instant::now() < deadline {
+                if let Some(Ok(Message::Binary(b))) = stream.next().await {
+                    n += b.len();
+                }
+            }
+            writer.abort();
+            n
+        }
+    };
+    received as f64 / start.elapsed().as_secs_f64() / 1e6
+}
+
+/// 64-byte round trips through an echo: (p50, p99) in µs.
+async fn round_trips(t: &Target) -> (f64, f64) {
+    let mut c = open(t).await;
+    let msg = [7u8; 64];
+    let mut times = Vec::with_capacity(2000);
+    for _ in 0..2000 {
+        let t0 = Instant::now();
+        match &mut c {
+            Conn::Unix(s) => {
+                s.write_all(&msg).await.unwrap();
+                let mut got = [0u8; 64];
+                s.read_exact(&mut got).await.unwrap();
+            }
+            Conn::Tcp(s) => {
+                s.write_all(&msg).await.unwrap();
+                let mut got = [0u8; 64];
+                s.read_exact(&mut got).await.unwrap();
+            }
+            Conn::Ws(ws) => {
+                ws.send(Message::Binary(msg.to_vec().into())).await.unwrap();
+                let mut got = 0;
+                while got < 64 {
+                    if let Some(Ok(Message::Binary(b))) = ws.next().await {
+                        got += b.len();
+                    }
+                }
+            }
+        }
+        times.push(t0.elapsed().as_secs_f64() * 1e6);
+    }
+    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    (times[times.len() / 2], times[times.len() * 99 / 100])
+}
+
+async fn send(c: &mut Conn, data: &[u8]) {
+    match c {
+        Conn::Unix(s) => s.write_all(data).await.unwrap(),
+        Conn::Tcp(s) => s.write_all(data).await.unwrap(),
+        Conn::Ws(ws) => ws.send(Message::Binary(data.to_vec().into())).await.unwrap(),
+    }
+}
+
+async fn recv_some(c: &mut Conn, pending: &mut Vec<u8>) {
+    match c {
+        Conn::Unix(s) => {
+            let mut buf = vec![0u8; FRAME];
+            let n = s.read(&mut buf).await.unwrap();
+            assert!(n > 0, "closed");
+            pending.extend_from_slice(&buf[..n]);
+        }
+        Conn::Tcp(s) => {
+            let mut buf = vec![0u8; FRAME];
+            let n = s.read(&mut buf).await.unwrap();
+            assert!(n > 0, "closed");
+            pending.extend_from_slice(&buf[..n]);
+        }
+        Conn::Ws(ws) => match ws.next().await {
+            Some(Ok(Message::Binary(b))) => pending.extend_from_slice(&b),
+            Some(Ok(_)) => {}
+            other => panic!("{other:?}"),
+        },
+    }
+}
+
+async fn take(c: &mut Conn, pending: &mut Vec<u8>, n: usize) -> Vec<u8> {
+    while pending.len() < n {
+        recv_some(c, pending).await;
+    }
+    pending.drain(..n).collect()
+}
+
+/// Full raw frames per second from a real QEMU VNC server.
+async fn vnc_fps(t: &Target) -> f64 {
+    let mut c = open(t).await;
+    let mut p = Vec::new();
+    take(&mut c, &mut p, 12).await;
+    send(&mut c, b"RFB 003.008\n").await;
+    let n = take(&mut c, &mut p, 1).await[0] as usize;
+    take(&mut c, &mut p, n).await;
+    send(&mut c, &[1]).await;
+    take(&mut c, &mut p, 4).await;
+    send(&mut c, &[1]).await;
+    let init = take(&mut c, &mut p, 24).await;
+    let (w, h) = (u16::from_be_bytes([init[0], init[1]]), u16::from_be_bytes([init[2], init[3]]));
+    let bpp = init[4] as usize / 8;
+    let name = u32::from_be_bytes([init[20], init[21], init[22], init[23]]) as usize;
+    take(&mut c, &mut p, name).await;
+    // Raw encoding only, then full (non-incremental) updates back to back.
+    send(&mut c, &[2, 0, 0, 1, 0, 0, 0, 0]).await;
+    let request = [3u8, 0, 0, 0, 0, 0, (w >> 8) as u8, w as u8, (h >> 8) as u8, h as u8];
+    let start = Instant::now();
+    let mut frames = 0;
+    while start.elapsed().as_secs_f64() < SECS {
+        send(&mut c, &request).await;
+        let hdr = take(&mut c, &mut p, 4).await;
+        assert_eq!(hdr[0], 0, "framebuffer update");
+        let rects = u16::from_be_bytes([hdr[2], hdr[3]]);
+        for _ in 0..rects {
+            let r = take(&mut c, &mut p, 12).await;
+            let (rw, rh) = (u16::from_be_bytes([r[4], r[5]]) as usize, u16::from_be_bytes([r[6], r[7]]) as usize);
+            let enc = i32::from_be_bytes([r[8], r[9], r[10], r[11]]);
+            if enc == 0 {
+                take(&mut c, &mut p, rw * rh * bpp).await;
+            }
+        }
+        frames += 1;
+    }
+    frames as f64 / start.elapsed().as_secs_f64()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
+}
+
+fn start_guest(dir: &Path) -> Child {
+    let guests = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../guests/out");
+    Command::new("qemu-system-x86_64")
+        .args(["-machine", "q35", "-accel", "tcg", "-cpu", "max", "-m", "128", "-nodefaults", "-vga", "std", "-display", "none"])
+        .arg("-vnc")
+        .arg(format!("unix:{},share=force-shared", dir.join("vnc.sock").display()))
+        .arg("-kernel")
+        .arg(guests.join("vmlinux"))
+        .arg("-initrd")
+        .arg(guests.join("initrd.img"))
+        .args(["-append", "console=ttyS0 quiet panic=-1 no_timer_check clocksource=hpet"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("qemu-system-x86_64")
+}
+
+/// Runs vlab's pump in its own process, like websockify and like the
+/// server, so it does not share a runtime with the measuring client.
+fn spawn_vlab_proxy(dir: &Path) -> (u16, Child) {
+    use std::io::BufRead;
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .arg("proxy-server")
+        .arg(dir)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    (line.trim().parse().unwrap(), child)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    if args.get(1).map(String::as_str) == Some("proxy-server") {
+        let dir = PathBuf::from(&args[2]);
+        rt.block_on(async move {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            tokio::spawn(vlab_proxy(tx, dir));
+            println!("{}", rx.await.unwrap());
+            std::future::pending::<()>().await
+        });
+    } else {
+        rt.block_on(measure());
+    }
+}
+
+async fn measure() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_path_buf();
+    tokio::spawn(source(d.join("source.sock")));
+    tokio::spawn(echo(d.join("echo.sock")));
+    let mut guest = start_guest(&d);
+    let (vlab_port, vlab_child) = spawn_vlab_proxy(&d);
+    tokio::time::sleep(Duration::from_secs(4)).await; // guest boots and draws
+
+    let mut wsf = Websockify(vec![vlab_child]);
+    let mut targets: Vec<(&str, [Target; 3])> = Vec::new();
+    let (tsrc, tech) = tcp_servers().await;
+    targets.push(("direct-tcp", [Target::Tcp(tsrc), Target::Tcp(tech), Target::None]));
+    targets.push(("direct", [Target::Unix(d.join("source.sock")), Target::Unix(d.join("echo.sock")), Target::Unix(d.join("vnc.sock"))]));
+    let mut ws_urls = vec![];
+    for name in ["source", "echo", "vnc"] {
+        let (port, child) = websockify(&d.join(format!("{name}.sock")));
+        wsf.0.push(child);
+        ws_urls.push(Target::Ws(format!("ws://127.0.0.1:{port}/")));
+    }
+    targets.push(("websockify", [ws_urls[0].clone(), ws_urls[1].clone(), ws_urls[2].clone()]));
+    targets.push((
+        "vlab",
+        [
+            Target::Ws(format!("ws://127.0.0.1:{vlab_port}/source")),
+            Target::Ws(format!("ws://127.0.0.1:{vlab_port}/echo")),
+            Target::Ws(format!("ws://127.0.0.1:{vlab_port}/vnc")),
+        ],
+    ));
+
+    println!("console proxy benchmark: {ROUNDS} rounds x {SECS} s, medians, loopback, {} cores", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+    println!("{:<11} {:>14} {:>18} {:>10} {:>10} {:>12}", "path", "down MB/s", "both, each MB/s", "rtt p50us", "rtt p99us", "VNC fps");
+    let mut results = vec![];
+    for (name, [src, ech, vnc]) in &targets {
+        let (mut down, mut both, mut p50, mut p99, mut fps) = (vec![], vec![], vec![], vec![], vec![]);
+        for _ in 0..ROUNDS {
+            down.push(downstream(src).await);
+            both.push(both_ways(ech).await);
+            let (a, b) = round_trips(ech).await;
+            p50.push(a);
+            p99.push(b);
+            if !matches!(vnc, Target::None) {
+                fps.push(vnc_fps(vnc).await);
+            }
+        }
+        let row = (median(down), median(both), median(p50), median(p99), if fps.is_empty() { f64::NAN } else { median(fps) });
+        println!("{:<11} {:>14.0} {:>18.0} {:>10.1} {:>10.1} {:>12.1}", name, row.0, row.1, row.2, row.3, row.4);
+        results.push(row);
+    }
+    let (tcp, direct, wsf_r, vlab) = (results[0], results[1], results[2], results[3]);
+    println!("vlab vs direct TCP: downstream {:.2}x (target >= 0.8), added p50 {:.1} us (target <= 20)", vlab.0 / tcp.0, vlab.2 - tcp.2);
+    println!("vlab vs the unix socket itself: downstream {:.2}x, added p50 {:.1} us", vlab.0 / direct.0, vlab.2 - direct.2);
+    println!("vlab vs websockify: both directions {:.1}x (target >= 3), downstream {:.1}x", vlab.1 / wsf_r.1, vlab.0 / wsf_r.0);
+    let _ = guest.kill();
+    let _ = guest.wait();
+    drop(wsf);
+}
