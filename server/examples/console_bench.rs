@@ -127,20 +127,23 @@ fn websockify(target: &Path) -> (u16, Child) {
     (port, child)
 }
 
+/// A plain byte stream: a unix or TCP socket.
+trait Raw: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static> Raw for T {}
+
 /// Either side of a measured connection.
 enum Conn {
-    Unix(UnixStream),
-    Tcp(tokio::net::TcpStream),
+    Raw(Box<dyn Raw>),
     Ws(Ws),
 }
 
 async fn open(path: &Target) -> Conn {
     match path {
-        Target::Unix(p) => Conn::Unix(UnixStream::connect(p).await.unwrap()),
+        Target::Unix(p) => Conn::Raw(Box::new(UnixStream::connect(p).await.unwrap())),
         Target::Tcp(port) => {
             let s = tokio::net::TcpStream::connect(("127.0.0.1", *port)).await.unwrap();
             s.set_nodelay(true).unwrap();
-            Conn::Tcp(s)
+            Conn::Raw(Box::new(s))
         }
         Target::None => unreachable!("skipped"),
         Target::Ws(url) => {
@@ -172,8 +175,7 @@ async fn downstream(t: &Target) -> f64 {
     let mut buf = vec![0u8; FRAME];
     while start.elapsed().as_secs_f64() < SECS {
         n += match &mut c {
-            Conn::Unix(s) => s.read(&mut buf).await.unwrap(),
-            Conn::Tcp(s) => s.read(&mut buf).await.unwrap(),
+            Conn::Raw(s) => s.read(&mut buf).await.unwrap(),
             Conn::Ws(ws) => match ws.next().await {
                 Some(Ok(Message::Binary(b))) => b.len(),
                 Some(Ok(_)) => 0,
@@ -190,26 +192,8 @@ async fn both_ways(t: &Target) -> f64 {
     let start = Instant::now();
     let deadline = start + Duration::from_secs_f64(SECS);
     let received = match c {
-        Conn::Tcp(s) => {
-            let (mut r, mut w) = s.into_split();
-            let writer = tokio::spawn(async move {
-                let buf = vec![1u8; FRAME];
-                while Instant::now() < deadline {
-                    if w.write_all(&buf).await.is_err() {
-                        break;
-                    }
-                }
-            });
-            let mut n = 0;
-            let mut buf = vec![0u8; FRAME];
-            while Instant::now() < deadline {
-                n += r.read(&mut buf).await.unwrap();
-            }
-            writer.abort();
-            n
-        }
-        Conn::Unix(s) => {
-            let (mut r, mut w) = s.into_split();
+        Conn::Raw(s) => {
+            let (mut r, mut w) = tokio::io::split(s);
             let writer = tokio::spawn(async move {
                 let buf = vec![1u8; FRAME];
                 while Instant::now() < deadline {
@@ -257,12 +241,7 @@ async fn round_trips(t: &Target) -> (f64, f64) {
     for _ in 0..2000 {
         let t0 = Instant::now();
         match &mut c {
-            Conn::Unix(s) => {
-                s.write_all(&msg).await.unwrap();
-                let mut got = [0u8; 64];
-                s.read_exact(&mut got).await.unwrap();
-            }
-            Conn::Tcp(s) => {
+            Conn::Raw(s) => {
                 s.write_all(&msg).await.unwrap();
                 let mut got = [0u8; 64];
                 s.read_exact(&mut got).await.unwrap();
@@ -285,21 +264,14 @@ async fn round_trips(t: &Target) -> (f64, f64) {
 
 async fn send(c: &mut Conn, data: &[u8]) {
     match c {
-        Conn::Unix(s) => s.write_all(data).await.unwrap(),
-        Conn::Tcp(s) => s.write_all(data).await.unwrap(),
+        Conn::Raw(s) => s.write_all(data).await.unwrap(),
         Conn::Ws(ws) => ws.send(Message::Binary(data.to_vec().into())).await.unwrap(),
     }
 }
 
 async fn recv_some(c: &mut Conn, pending: &mut Vec<u8>) {
     match c {
-        Conn::Unix(s) => {
-            let mut buf = vec![0u8; FRAME];
-            let n = s.read(&mut buf).await.unwrap();
-            assert!(n > 0, "closed");
-            pending.extend_from_slice(&buf[..n]);
-        }
-        Conn::Tcp(s) => {
+        Conn::Raw(s) => {
             let mut buf = vec![0u8; FRAME];
             let n = s.read(&mut buf).await.unwrap();
             assert!(n > 0, "closed");

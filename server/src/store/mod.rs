@@ -41,6 +41,35 @@ impl Store {
         &self.pool
     }
 
+    /// One page of `table`'s rows, all of them or one owner's, and the
+    /// total. `table`, `columns` and `order` are this module's constants.
+    async fn owned_page<R>(
+        &self,
+        (table, columns, order): (&str, &str, &str),
+        owner_id: Option<i64>,
+        limit: u32,
+        offset: u64,
+    ) -> Result<(Vec<R>, u64), sqlx::Error>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+    {
+        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE ? IS NULL OR owner_id = ?"))
+            .bind(owner_id)
+            .bind(owner_id)
+            .fetch_one(&self.pool)
+            .await?;
+        let rows: Vec<R> = sqlx::query_as(&format!(
+            "SELECT {columns} FROM {table} WHERE ? IS NULL OR owner_id = ? ORDER BY {order} LIMIT ? OFFSET ?"
+        ))
+        .bind(owner_id)
+        .bind(owner_id)
+        .bind(limit as i64)
+        .bind(offset as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok((rows, total as u64))
+    }
+
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
     }

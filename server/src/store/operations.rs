@@ -105,21 +105,8 @@ impl Store {
 
     /// Newest first; `owner_id` limits to one owner's.
     pub async fn list_operations(&self, owner_id: Option<i64>, limit: u32, offset: u64) -> Result<(Vec<OpRecord>, u64), sqlx::Error> {
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM operations WHERE ? IS NULL OR owner_id = ?")
-            .bind(owner_id)
-            .bind(owner_id)
-            .fetch_one(&self.pool)
-            .await?;
-        let rows: Vec<OpRow> = sqlx::query_as(&format!(
-            "SELECT {OP_COLUMNS} FROM operations WHERE ? IS NULL OR owner_id = ? ORDER BY id DESC LIMIT ? OFFSET ?"
-        ))
-        .bind(owner_id)
-        .bind(owner_id)
-        .bind(limit as i64)
-        .bind(offset as i64)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok((rows.into_iter().map(OpRow::into_record).collect(), total as u64))
+        let (rows, total) = self.owned_page::<OpRow>(("operations", OP_COLUMNS, "id DESC"), owner_id, limit, offset).await?;
+        Ok((rows.into_iter().map(OpRow::into_record).collect(), total))
     }
 
     /// Operations left running by a previous process can never finish.

@@ -88,21 +88,8 @@ impl Store {
     }
 
     pub async fn list_disks(&self, owner_id: Option<i64>, limit: u32, offset: u64) -> Result<(Vec<DiskView>, u64), sqlx::Error> {
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM disks WHERE ? IS NULL OR owner_id = ?")
-            .bind(owner_id)
-            .bind(owner_id)
-            .fetch_one(&self.pool)
-            .await?;
-        let rows: Vec<DiskRow> = sqlx::query_as(&format!(
-            "SELECT {DISK_COLUMNS} FROM disks WHERE ? IS NULL OR owner_id = ? ORDER BY id LIMIT ? OFFSET ?"
-        ))
-        .bind(owner_id)
-        .bind(owner_id)
-        .bind(limit as i64)
-        .bind(offset as i64)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok((rows.into_iter().map(DiskRow::into_view).collect(), total as u64))
+        let (rows, total) = self.owned_page::<DiskRow>(("disks", DISK_COLUMNS, "id"), owner_id, limit, offset).await?;
+        Ok((rows.into_iter().map(DiskRow::into_view).collect(), total))
     }
 
     /// Disks of a VM with their formats, in attachment order.
