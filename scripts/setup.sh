@@ -27,6 +27,9 @@ for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 apt_install "${missing[@]}"
+# Installing qemu-system-x86 removes a newer qemu-utils it conflicts with
+# (e.g. one from backports): check again afterwards.
+command -v qemu-img >/dev/null 2>&1 || apt_install qemu-utils
 
 # --- The WebAssembly toolchain -------------------------------------------
 # Prefer rustup's wasm32 target; where it cannot be downloaded, build std
