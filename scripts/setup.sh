@@ -19,8 +19,9 @@ command -v qemu-img >/dev/null 2>&1 || need+=(qemu-utils)
 if [ "$purpose" = test ]; then
   # fonts-wqy-zenhei: Chinese text in browser-test screenshots.
   need+=(chromium fonts-wqy-zenhei wrk websockify)
-  # Building the test guests (guests/build.sh).
+  # Building the test guests (guests/build.sh) and the benchmarks.
   need+=(busybox-static kmod xz-utils grub-pc-bin grub-common xorriso mtools)
+  command -v python3 >/dev/null 2>&1 || need+=(python3)
 fi
 missing=()
 for p in "${need[@]}"; do

@@ -87,16 +87,11 @@ pub async fn pump(ws: WebSocket, unix: UnixStream, mut filter: Option<ViewOnlyFi
     }
 }
 
-/// A serial console to watch only: guest output flows, input is dropped.
+/// A serial console to watch only: guest output flows to the viewer, the
+/// viewer's input is read (to notice a close) and dropped.
 pub async fn pump_read_only(ws: WebSocket, unix: UnixStream) {
-    pump_inner_read_only(ws, unix).await
-}
-
-async fn pump_inner_read_only(ws: WebSocket, unix: UnixStream) {
-    let (rd, _wr) = unix.into_split();
-    // Re-join a read half with a sink that swallows input.
+    let (mut rd, _wr) = unix.into_split();
     let (mut sink, mut stream) = ws.split();
-    let mut rd = rd;
     let down = async {
         let mut buf = BytesMut::with_capacity(READ_CHUNK);
         loop {
