@@ -93,7 +93,11 @@ impl Application {
             .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::hours(12)))
             .with_signed(session_key);
 
-        let router = app_router(state.clone()).layer(sessions).layer(tower_http::trace::TraceLayer::new_for_http());
+        // Spans carry the path only: query strings hold console tickets.
+        let trace = tower_http::trace::TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
+        });
+        let router = app_router(state.clone()).layer(sessions).layer(trace);
         Ok(Application { listener, router, state })
     }
 
