@@ -34,8 +34,8 @@ pub struct ConsoleTicket {
     pub ws_path: String,
 }
 
-async fn require_live(state: &AppState, vm_id: i64, stored: crate::engine::state::VmState) -> Result<()> {
-    let s = state.engine.state(VmId(vm_id)).await.unwrap_or(stored);
+async fn require_live(state: &AppState, vm: &crate::store::VmRecord) -> Result<()> {
+    let s = super::vms::current_state(state, vm).await;
     if !matches!(s, crate::engine::state::VmState::Running | crate::engine::state::VmState::Paused) {
         return Err(AppError::conflict("VM_NOT_RUNNING", format!("the VM is {}; start it first", s.as_str())).into());
     }
@@ -48,7 +48,7 @@ pub async fn open(state: &AppState, caller: &Caller, vm_id: i64, req: ConsoleReq
     if caller.user.role != Role::Admin && vm.view.owner_id != caller.id() {
         return Err(AppError::forbidden().into());
     }
-    require_live(state, vm_id, vm.state).await?;
+    require_live(state, &vm).await?;
     let grant = Grant { user_id: caller.id(), vm_id, kind, view_only: req.view_only };
     let ticket = state.tickets.mint(grant, Instant::now());
     tracing::info!(vm_id, user_id = caller.id(), kind = kind.as_str(), view_only = req.view_only, "console ticket issued");
@@ -71,7 +71,7 @@ pub async fn screenshot(state: &AppState, caller: &Caller, vm_id: i64, width: Op
     if width.is_some_and(|w| !(16..=4096).contains(&w)) {
         return Err(AppError::invalid("width", "must be between 16 and 4096").into());
     }
-    require_live(state, vm_id, vm.state).await?;
+    require_live(state, &vm).await?;
     let key = (vm_id, width.unwrap_or(0));
     if let Some(png) = state.screenshots.get(key) {
         return Ok(png);

@@ -114,8 +114,10 @@ pub async fn get_disk(state: &AppState, caller: &Caller, id: i64) -> Result<Disk
 }
 
 async fn vm_state(state: &AppState, vm_id: i64) -> Result<VmState> {
-    let stored = state.store.vm(vm_id).await?.map(|v| v.state).unwrap_or(VmState::Stopped);
-    Ok(state.engine.state(VmId(vm_id)).await.unwrap_or(stored))
+    Ok(match state.store.vm(vm_id).await? {
+        Some(vm) => super::vms::current_state(state, &vm).await,
+        None => VmState::Stopped,
+    })
 }
 
 async fn require_vm_stopped(state: &AppState, vm_id: i64) -> Result<()> {
@@ -306,7 +308,7 @@ pub async fn change_cdrom(state: &AppState, caller: &Caller, vm_id: i64, c: Cdro
             return Err(AppError::conflict("ISO_NOT_READY", "the ISO upload is not finished").into());
         }
     }
-    if vm_state(state, vm_id).await?.has_process() {
+    if super::vms::current_state(state, &vm).await.has_process() {
         let result = match c.iso_id {
             Some(iso_id) => {
                 let args = serde_json::json!({"id": "cdrom0", "filename": iso_path(state, iso_id), "format": "raw", "read-only-mode": "read-only"});
@@ -317,6 +319,5 @@ pub async fn change_cdrom(state: &AppState, caller: &Caller, vm_id: i64, c: Cdro
         result.map_err(|e| AppError::conflict("CDROM_CHANGE_FAILED", e.to_string()))?;
     }
     state.store.set_vm_iso(vm_id, c.iso_id).await?;
-    let _ = vm;
     super::vms::get(state, caller, vm_id).await
 }

@@ -4,7 +4,7 @@
 //! qcow2 disks: taken live through QMP while the VM runs (disk state only),
 //! with `qemu-img` while it is stopped. Reverting needs the VM stopped.
 
-use super::vms::load;
+use super::vms::{current_state, load};
 use crate::auth::Caller;
 use crate::engine::qemu::img;
 use crate::engine::VmId;
@@ -12,10 +12,6 @@ use crate::error::{Result, ServerError};
 use crate::state::AppState;
 use app::error::AppError;
 use app::types::{NewPortForward, NewSnapshot, PortForwardView, SnapshotView};
-
-async fn live(state: &AppState, vm_id: i64, stored: crate::engine::state::VmState) -> bool {
-    state.engine.state(VmId(vm_id)).await.unwrap_or(stored).has_process()
-}
 
 pub async fn list_port_forwards(state: &AppState, caller: &Caller, vm_id: i64) -> Result<Vec<PortForwardView>> {
     Ok(load(state, caller, vm_id).await?.view.port_forwards)
@@ -40,7 +36,7 @@ pub async fn add_port_forward(state: &AppState, caller: &Caller, vm_id: i64, f: 
         sqlx::Error::Database(ref d) if d.is_unique_violation() => AppError::conflict("PORT_IN_USE", "that host port was just taken").into(),
         other => ServerError::from(other),
     })?;
-    if live(state, vm_id, vm.state).await {
+    if current_state(state, &vm).await.has_process() {
         let cmd = format!("hostfwd_add net0 {protocol}:127.0.0.1:{host}-:{guest}");
         if let Err(e) = hmp(state, vm_id, &cmd).await {
             state.store.delete_port_forward(vm_id, pf.id).await?;
@@ -57,7 +53,7 @@ pub async fn remove_port_forward(state: &AppState, caller: &Caller, vm_id: i64, 
         .delete_port_forward(vm_id, id)
         .await?
         .ok_or_else(|| AppError::not_found("FORWARD_NOT_FOUND", format!("the VM has no port forward {id}")))?;
-    if live(state, vm_id, vm.state).await {
+    if current_state(state, &vm).await.has_process() {
         let cmd = format!("hostfwd_remove net0 {}:127.0.0.1:{}", pf.protocol, pf.host_port);
         if let Err(e) = hmp(state, vm_id, &cmd).await {
             tracing::warn!(vm_id, error = %e, "hostfwd_remove failed; the forward ends when the VM stops");
@@ -117,7 +113,7 @@ pub async fn create_snapshot(state: &AppState, caller: &Caller, vm_id: i64, s: N
     }
     let disks = qcow2_disks(state, vm_id).await?;
     let tag = format!("vlab-{}", crate::auth::token::short_id());
-    let running = live(state, vm_id, vm.state).await;
+    let running = current_state(state, &vm).await.has_process();
     let mut done: Vec<&std::path::PathBuf> = Vec::new();
     for (index, path) in &disks {
         let r = if running {
@@ -155,7 +151,7 @@ async fn find_snapshot(state: &AppState, vm_id: i64, id: i64) -> Result<(Snapsho
 pub async fn revert_snapshot(state: &AppState, caller: &Caller, vm_id: i64, id: i64) -> Result<SnapshotView> {
     let vm = load(state, caller, vm_id).await?;
     let (snap, tag) = find_snapshot(state, vm_id, id).await?;
-    if live(state, vm_id, vm.state).await {
+    if current_state(state, &vm).await.has_process() {
         return Err(AppError::conflict("VM_RUNNING", "stop the VM before reverting it").into());
     }
     for (_, path) in qcow2_disks(state, vm_id).await? {
@@ -170,7 +166,7 @@ pub async fn revert_snapshot(state: &AppState, caller: &Caller, vm_id: i64, id: 
 pub async fn delete_snapshot(state: &AppState, caller: &Caller, vm_id: i64, id: i64) -> Result<()> {
     let vm = load(state, caller, vm_id).await?;
     let (_, tag) = find_snapshot(state, vm_id, id).await?;
-    let running = live(state, vm_id, vm.state).await;
+    let running = current_state(state, &vm).await.has_process();
     for (index, path) in qcow2_disks(state, vm_id).await.unwrap_or_default() {
         let r = if running {
             state

@@ -324,7 +324,8 @@ pub async fn delete(state: &AppState, caller: &Caller, id: i64, force: bool, del
     Ok(())
 }
 
-async fn current_state(state: &AppState, vm: &VmRecord) -> VmState {
+/// The VM's state now: the engine's view once it has one, else the stored one.
+pub(crate) async fn current_state(state: &AppState, vm: &VmRecord) -> VmState {
     state.engine.state(VmId(vm.view.id)).await.unwrap_or(vm.state)
 }
 
