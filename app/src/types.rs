@@ -229,6 +229,8 @@ pub struct VmView {
     pub port_forwards: Vec<PortForwardView>,
     /// The ISO in the CD-ROM drive.
     pub iso_id: Option<i64>,
+    /// The lab this VM was handed out for, if any.
+    pub lab_id: Option<i64>,
     /// Attached disks, in boot order.
     pub disk_ids: Vec<i64>,
     /// stopped, starting, running, paused, stopping or crashed.
@@ -429,4 +431,383 @@ pub enum SnapshotOp {
     Create { name: String },
     Revert { id: i64 },
     Delete { id: i64 },
+}
+
+// ---- Classroom: courses, members, templates, labs, quotas, statistics ----
+
+/// A course. `my_role` is the caller's role in it (`teacher`, `student`),
+/// none for admins who are not members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct CourseView {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub term: String,
+    pub description: String,
+    pub archived: bool,
+    /// Keep a student's old disk for the teacher when the VM is reset.
+    pub keep_reset_disks: bool,
+    pub my_role: Option<String>,
+    pub teachers: u32,
+    pub students: u32,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewCourse {
+    /// Short unique code, e.g. `NET-101`.
+    pub code: String,
+    pub title: String,
+    #[serde(default)]
+    pub term: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub keep_reset_disks: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CoursePatch {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub term: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub archived: Option<bool>,
+    #[serde(default)]
+    pub keep_reset_disks: Option<bool>,
+}
+
+/// A teacher or student of a course.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct MemberView {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    /// `teacher` or `student`.
+    pub role: String,
+    pub added_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewMember {
+    pub username: String,
+    /// `teacher` or `student`.
+    pub role: String,
+}
+
+/// An account made by a CSV enrolment, with its one-time password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct CreatedAccount {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+}
+
+/// What a CSV enrolment did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct EnrolmentReport {
+    /// Existing accounts newly enrolled.
+    pub enrolled: Vec<String>,
+    /// Already students of the course.
+    pub unchanged: Vec<String>,
+    /// New accounts; each password is shown this once.
+    pub created: Vec<CreatedAccount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct TemplateVersionView {
+    pub id: i64,
+    pub template_id: i64,
+    pub version: u32,
+    pub note: String,
+    pub size_bytes: u64,
+    /// `uploading` or `ready`.
+    pub status: String,
+    pub received_bytes: u64,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct TemplateView {
+    pub id: i64,
+    pub course_id: i64,
+    pub name: String,
+    pub description: String,
+    pub cpus: u32,
+    pub memory_mib: u32,
+    pub disk_bus: String,
+    pub kernel: Option<String>,
+    /// Oldest first.
+    pub versions: Vec<TemplateVersionView>,
+    pub created_at: String,
+}
+
+/// A template from a prepared, stopped VM (`vm_id`), or an image upload
+/// (`upload`): one of the two.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewTemplate {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub vm_id: Option<i64>,
+    #[serde(default)]
+    pub upload: Option<ImageUpload>,
+    #[serde(default)]
+    pub cpus: Option<u32>,
+    #[serde(default)]
+    pub memory_mib: Option<u32>,
+    /// For uploads: a kernel from the kernels pool to boot directly.
+    #[serde(default)]
+    pub kernel: Option<String>,
+}
+
+/// A qcow2 image to be sent in chunks.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ImageUpload {
+    pub size_bytes: u64,
+    pub sha256: String,
+}
+
+/// A new version of a template: from a VM or an upload, as for a new template.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewTemplateVersion {
+    #[serde(default)]
+    pub vm_id: Option<i64>,
+    #[serde(default)]
+    pub upload: Option<ImageUpload>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A lab: a template version handed out to every student of a course.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct LabView {
+    pub id: i64,
+    pub course_id: i64,
+    pub course_code: String,
+    pub name: String,
+    pub description: String,
+    pub template_id: i64,
+    pub template_name: String,
+    pub template_version_id: i64,
+    pub version: u32,
+    pub cpus: u32,
+    pub memory_mib: u32,
+    /// RFC 3339 times; none means always open.
+    pub opens_at: Option<String>,
+    pub closes_at: Option<String>,
+    /// Start every student's VM this many minutes before `opens_at`.
+    pub auto_start_minutes: Option<u32>,
+    /// Stop every VM this many minutes after `closes_at`.
+    pub auto_stop_minutes: Option<u32>,
+    /// Stop a VM after this many minutes without console activity.
+    pub idle_stop_minutes: Option<u32>,
+    pub vm_count: u32,
+    /// The caller's own VM in this lab, if any.
+    pub my_vm_id: Option<i64>,
+    pub my_vm_state: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewLab {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub template_version_id: i64,
+    #[serde(default)]
+    pub cpus: Option<u32>,
+    #[serde(default)]
+    pub memory_mib: Option<u32>,
+    #[serde(default)]
+    pub opens_at: Option<String>,
+    #[serde(default)]
+    pub closes_at: Option<String>,
+    #[serde(default)]
+    pub auto_start_minutes: Option<u32>,
+    #[serde(default)]
+    pub auto_stop_minutes: Option<u32>,
+    #[serde(default)]
+    pub idle_stop_minutes: Option<u32>,
+}
+
+/// Changes to a lab. A new `template_version_id` applies to VMs made or
+/// reset from now on; students' current disks are left as they are.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LabPatch {
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub template_version_id: Option<i64>,
+    /// Empty string clears the time.
+    #[serde(default)]
+    pub opens_at: Option<String>,
+    #[serde(default)]
+    pub closes_at: Option<String>,
+    /// 0 clears.
+    #[serde(default)]
+    pub auto_start_minutes: Option<u32>,
+    #[serde(default)]
+    pub auto_stop_minutes: Option<u32>,
+    #[serde(default)]
+    pub idle_stop_minutes: Option<u32>,
+}
+
+/// A published lab and the operation making its VMs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct Publication {
+    pub lab: LabView,
+    pub operation: OperationView,
+}
+
+/// One student's place in a lab, for the class wall.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct SeatView {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub vm_id: Option<i64>,
+    pub state: Option<String>,
+    /// Last console use or start, RFC 3339.
+    pub last_activity: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BulkAction {
+    /// `start`, `stop` or `reset` (to baseline).
+    pub action: String,
+    pub vm_ids: Vec<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct BulkOutcome {
+    pub vm_id: i64,
+    pub ok: bool,
+    pub error: Option<String>,
+}
+
+/// Reset a VM to its lab's baseline.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResetRequest {
+    /// Must be true: the VM's disk is replaced.
+    pub confirm: bool,
+}
+
+/// What opening a lab did: the student's VM, started if it was not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct OpenedLab {
+    pub vm: VmView,
+    pub operation: Option<OperationView>,
+}
+
+/// Limits; none means unlimited.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct QuotaLimits {
+    #[serde(default)]
+    pub max_vms: Option<u64>,
+    #[serde(default)]
+    pub max_vcpus: Option<u64>,
+    #[serde(default)]
+    pub max_memory_mib: Option<u64>,
+    #[serde(default)]
+    pub max_disk_mib: Option<u64>,
+    #[serde(default)]
+    pub max_running_vms: Option<u64>,
+    #[serde(default)]
+    pub max_running_vcpus: Option<u64>,
+    #[serde(default)]
+    pub max_running_memory_mib: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct QuotaUsage {
+    pub vms: u64,
+    pub vcpus: u64,
+    pub memory_mib: u64,
+    pub disk_mib: u64,
+    pub running_vms: u64,
+    pub running_vcpus: u64,
+    pub running_memory_mib: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct QuotaView {
+    pub limits: QuotaLimits,
+    pub usage: QuotaUsage,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct StatRow {
+    pub user_id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub lab_id: i64,
+    pub lab_name: String,
+    pub vm_id: i64,
+    pub running_hours: f64,
+    pub console_minutes: f64,
+    pub starts: u32,
+    pub resets: u32,
+    pub last_activity: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct StatTotals {
+    pub students: u32,
+    pub vms: u32,
+    pub running_hours: f64,
+    pub console_minutes: f64,
+    pub starts: u32,
+    pub resets: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct CourseStatistics {
+    pub course_id: i64,
+    pub rows: Vec<StatRow>,
+    pub totals: StatTotals,
 }

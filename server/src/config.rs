@@ -126,6 +126,11 @@ pub struct FileConfig {
     pub max_vm_memory_mib: Option<u32>,
     pub bridges: Option<Vec<String>>,
     pub console_ticket_ttl_secs: Option<u64>,
+    /// Refuse to start a VM when the memory of running VMs would pass this
+    /// many times the host's RAM (default 1.0).
+    pub host_memory_ratio: Option<f64>,
+    /// How often the lab scheduler looks at schedules and idle VMs, seconds.
+    pub scheduler_interval_secs: Option<u64>,
 }
 
 /// Resolved settings.
@@ -156,6 +161,8 @@ pub struct Config {
     pub bridges: Vec<String>,
     /// How long a console ticket stays valid (at most 60 s).
     pub console_ticket_ttl_secs: u64,
+    pub host_memory_ratio: f64,
+    pub scheduler_interval_secs: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -245,6 +252,8 @@ impl Config {
             max_vm_memory_mib: file.max_vm_memory_mib.unwrap_or(65536),
             bridges: file.bridges.unwrap_or_default(),
             console_ticket_ttl_secs: file.console_ticket_ttl_secs.unwrap_or(30).clamp(1, 60),
+            host_memory_ratio: file.host_memory_ratio.filter(|r| r.is_finite() && *r > 0.0).unwrap_or(1.0),
+            scheduler_interval_secs: file.scheduler_interval_secs.unwrap_or(30).max(1),
             data_dir,
         })
     }

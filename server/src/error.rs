@@ -43,6 +43,15 @@ impl From<ServerError> for AppError {
     }
 }
 
+/// A one-line description of an error safe to show a user (server faults
+/// become a logged reference, as in the envelope).
+pub fn describe(err: &ServerError) -> String {
+    match err {
+        ServerError::App(e) => format!("{}: {e}", e.code()),
+        other => AppError::from(ServerError::internal(other.to_string())).to_string(),
+    }
+}
+
 /// The error half of the API envelope.
 pub fn error_response(err: AppError) -> Response {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -65,6 +65,7 @@ impl Application {
             tickets: Arc::new(console::tickets::Tickets::new(Duration::from_secs(config.console_ticket_ttl_secs))),
             screenshots: Arc::new(service::console::ScreenshotCache::new(Duration::from_secs(2))),
             uploads: Default::default(),
+            admission: Default::default(),
             accel,
             events: service::operations::channel(),
             store: store.clone(),
@@ -79,6 +80,9 @@ impl Application {
         }
         service::operations::spawn_state_forwarder(state.clone());
         adopt_vms(&state).await?;
+        // Console sessions of an earlier run ended with it.
+        state.store.end_open_console_activity().await?;
+        service::labs::spawn_scheduler(state.clone());
 
         let session_store = SqliteStore::new(store.pool().clone())
             .with_table_name("sessions")

@@ -19,6 +19,8 @@ pub struct AppState {
     pub engine: Engine,
     pub tickets: Arc<crate::console::tickets::Tickets>,
     pub screenshots: Arc<crate::service::console::ScreenshotCache>,
+    /// Serialises quota checks with the creates and starts they allow.
+    pub admission: Arc<tokio::sync::Mutex<()>>,
     /// Serialises ISO chunk writes.
     pub uploads: Arc<tokio::sync::Mutex<()>>,
     /// VM state changes and operation progress, for event streams.

@@ -6,5 +6,5 @@ pub mod password;
 pub mod ratelimit;
 pub mod token;
 
-pub use access::{Admin, AuthVia, Caller};
+pub use access::{Admin, AuthVia, Caller, Teacher};
 pub use extract::{CurrentUser, RequireAdmin, RequireTeacher};

@@ -102,17 +102,24 @@ pub async fn console_socket(
     tracing::info!(vm_id = id, user_id = grant.user_id, kind = grant.kind.as_str(), view_only = grant.view_only, "console opened");
     // A serial console starts with what the guest printed before it connected.
     let backlog = (grant.kind == ConsoleKind::Serial).then(|| proxy::tail(&paths.serial_log(), SERIAL_BACKLOG));
+    let store = state.store.clone();
     ws.protocols(["binary"]).on_upgrade(move |mut socket| async move {
+        // Console time counts as activity (statistics, idle auto-stop).
+        let activity = store.begin_console_activity(id, grant.user_id).await.ok();
+        let mut go = true;
         if let Some(Some(bytes)) = backlog {
             use axum::extract::ws::Message;
-            if socket.send(Message::Binary(bytes.into())).await.is_err() {
-                return;
+            go = socket.send(Message::Binary(bytes.into())).await.is_ok();
+        }
+        if go {
+            if read_only_serial {
+                proxy::pump_read_only(socket, unix).await
+            } else {
+                proxy::pump(socket, unix, filter).await
             }
         }
-        if read_only_serial {
-            proxy::pump_read_only(socket, unix).await
-        } else {
-            proxy::pump(socket, unix, filter).await
+        if let Some(a) = activity {
+            let _ = store.end_activity(a).await;
         }
     })
 }

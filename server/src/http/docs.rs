@@ -35,9 +35,20 @@ use utoipa::{Modify, OpenApi};
         super::vm_extras::create_snapshot, super::vm_extras::revert_snapshot,
         super::vm_extras::delete_snapshot,
         super::console::open_console, super::console::console_socket, super::console::get_screenshot,
+        super::classroom::list_courses, super::classroom::create_course, super::classroom::get_course,
+        super::classroom::update_course, super::classroom::delete_course, super::classroom::list_members,
+        super::classroom::add_member, super::classroom::remove_member, super::classroom::enrol_csv,
+        super::classroom::list_templates, super::classroom::create_template, super::classroom::get_template,
+        super::classroom::add_template_version, super::classroom::upload_template_chunk,
+        super::classroom::delete_template_version, super::classroom::list_labs, super::classroom::publish_lab,
+        super::classroom::get_lab, super::classroom::update_lab, super::classroom::delete_lab,
+        super::classroom::open_lab, super::classroom::list_seats, super::classroom::bulk_lab,
+        super::classroom::my_labs, super::classroom::reset_vm, super::classroom::get_user_quota,
+        super::classroom::set_user_quota, super::classroom::get_course_quota, super::classroom::set_course_quota,
+        super::classroom::get_statistics, super::classroom::get_statistics_csv,
     ),
     modifiers(&BearerAuth),
-    tags((name = "system"), (name = "auth"), (name = "users"), (name = "vms"), (name = "operations"), (name = "storage"), (name = "console"))
+    tags((name = "system"), (name = "auth"), (name = "users"), (name = "vms"), (name = "operations"), (name = "storage"), (name = "console"), (name = "courses"), (name = "templates"), (name = "labs"), (name = "quotas"))
 )]
 pub struct ApiDoc;
 

@@ -2,6 +2,7 @@
 //! resource.
 
 mod auth;
+mod classroom;
 mod console;
 mod docs;
 mod health;
@@ -42,6 +43,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(storage::router())
         .merge(vm_extras::router())
         .merge(console::router())
+        .merge(classroom::router())
         .merge(docs::router())
         .fallback(|| async {
             error_response(AppError::not_found("ROUTE_NOT_FOUND", "no such API endpoint"))

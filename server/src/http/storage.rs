@@ -133,7 +133,7 @@ pub async fn delete_iso(State(state): State<AppState>, CurrentUser(me): CurrentU
 #[serde(deny_unknown_fields)]
 pub struct ChunkQuery {
     /// Byte offset of this chunk in the file.
-    offset: u64,
+    pub(super) offset: u64,
 }
 
 /// Send one chunk (at most 16 MiB) of an ISO as `application/octet-stream`.
@@ -151,6 +151,12 @@ pub async fn upload_iso_chunk(
     ApiQuery(q): ApiQuery<ChunkQuery>,
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Response> {
+    let body = chunk_body(body)?;
+    Ok(ok(svc::upload_chunk(&state, &me, id, q.offset, &body).await?))
+}
+
+/// An upload chunk's body, or the 4xx saying what is wrong with it.
+pub(super) fn chunk_body(body: std::result::Result<Bytes, BytesRejection>) -> Result<Bytes> {
     let body = body.map_err(|rej| {
         if rej.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::PayloadTooLarge { message: format!("a chunk may be at most {} bytes", svc::MAX_CHUNK_BYTES) }
@@ -161,7 +167,7 @@ pub async fn upload_iso_chunk(
     if body.is_empty() {
         return Err(AppError::invalid("body", "the chunk is empty").into());
     }
-    Ok(ok(svc::upload_chunk(&state, &me, id, q.offset, &body).await?))
+    Ok(body)
 }
 
 /// Put an ISO in the VM's CD-ROM drive, or eject with `iso_id: null`.

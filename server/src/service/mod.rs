@@ -3,6 +3,11 @@
 
 pub mod auth;
 pub mod console;
+pub mod courses;
+pub mod labs;
+pub mod quotas;
+pub mod statistics;
+pub mod templates;
 pub mod operations;
 pub mod storage;
 pub mod users;

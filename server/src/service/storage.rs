@@ -33,7 +33,7 @@ fn iso_part_path(state: &AppState, id: i64) -> PathBuf {
     state.config.pool_dir("isos").join(format!("{id}.part"))
 }
 
-fn qemu_img(state: &AppState) -> &str {
+pub(crate) fn qemu_img(state: &AppState) -> &str {
     &state.config.qemu_img_binary
 }
 
@@ -55,7 +55,7 @@ async fn load_disk(state: &AppState, caller: &Caller, id: i64) -> Result<DiskVie
     Ok(d)
 }
 
-fn name_problem(name: &str) -> Option<&'static str> {
+pub(crate) fn name_problem(name: &str) -> Option<&'static str> {
     if name.trim().is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
         Some("must be 1 to 64 printable characters")
     } else {
@@ -63,7 +63,7 @@ fn name_problem(name: &str) -> Option<&'static str> {
     }
 }
 
-fn ensure_pool(state: &AppState, pool: &str) -> Result<PathBuf> {
+pub(crate) fn ensure_pool(state: &AppState, pool: &str) -> Result<PathBuf> {
     let dir = state.config.pool_dir(pool);
     std::fs::create_dir_all(&dir).map_err(|e| ServerError::internal(format!("pool {pool}: {e}")))?;
     Ok(dir)
@@ -85,6 +85,8 @@ pub async fn create_disk(state: &AppState, caller: &Caller, input: NewDisk) -> R
         return Err(e.into());
     }
     ensure_pool(state, "disks")?;
+    let _admission = state.admission.lock().await;
+    super::quotas::check_create(state, caller.id(), None, super::quotas::Demand { disk_mib: input.size_mib, ..Default::default() }).await?;
     let disk = state.store.insert_disk(input.name.trim(), caller.id(), &format, input.size_mib << 20).await?;
     let path = disk_path(state, &disk);
     if let Err(e) = img::create(qemu_img(state), &path, &format, input.size_mib << 20).await {
@@ -195,13 +197,7 @@ pub async fn begin_iso(state: &AppState, caller: &Caller, input: NewIso) -> Resu
     if let Some(p) = name_problem(&input.name) {
         fields.insert("name".into(), p.into());
     }
-    if input.size_bytes == 0 || input.size_bytes > MAX_ISO_BYTES {
-        fields.insert("size_bytes".into(), format!("must be between 1 and {MAX_ISO_BYTES}"));
-    }
-    let sha = input.sha256.trim().to_ascii_lowercase();
-    if sha.len() != 64 || !sha.chars().all(|c| c.is_ascii_hexdigit()) {
-        fields.insert("sha256".into(), "must be 64 hex digits".into());
-    }
+    let sha = upload_problems(input.size_bytes, MAX_ISO_BYTES, &input.sha256, &mut fields);
     if let Some(e) = AppError::from_fields(fields) {
         return Err(e.into());
     }
@@ -211,53 +207,89 @@ pub async fn begin_iso(state: &AppState, caller: &Caller, input: NewIso) -> Resu
     Ok(iso)
 }
 
-/// Writes one chunk at `offset`. A chunk that was received already is
-/// accepted again (a resumed upload may resend it); a gap is refused with
-/// the offset to resume from. The last chunk checks the SHA-256.
+/// How far an upload got after a chunk.
+pub(crate) enum Chunk {
+    /// A resent chunk we have already; nothing written.
+    Known,
+    /// Written; this many bytes are in now, short of the whole.
+    Partial(u64),
+    /// Written; the file is whole and its SHA-256 matches.
+    Complete,
+}
+
+/// Writes one chunk at `offset` of an upload into `part`. A chunk that was
+/// received already is accepted again (a resumed upload may resend it); a
+/// gap is refused with the offset to resume from. The last chunk checks the
+/// SHA-256; on a mismatch the caller discards the upload.
+pub(crate) async fn receive_chunk(part: &std::path::Path, size: u64, received: u64, sha256: &str, offset: u64, data: &[u8]) -> Result<Chunk> {
+    let end = offset.checked_add(data.len() as u64).ok_or_else(|| AppError::invalid("offset", "is too large"))?;
+    if end > size {
+        return Err(AppError::invalid("offset", format!("the chunk ends at {end}, past the declared size {size}")).into());
+    }
+    if offset > received {
+        return Err(AppError::conflict("UPLOAD_OFFSET", format!("expected the chunk at offset {received}; resume from there")).into());
+    }
+    if end <= received {
+        return Ok(Chunk::Known);
+    }
+    let mut f = tokio::fs::OpenOptions::new().write(true).open(part).await.map_err(|e| ServerError::internal(format!("upload file: {e}")))?;
+    f.seek(std::io::SeekFrom::Start(offset)).await.map_err(|e| ServerError::internal(e.to_string()))?;
+    f.write_all(data).await.map_err(|e| ServerError::internal(e.to_string()))?;
+    f.flush().await.map_err(|e| ServerError::internal(e.to_string()))?;
+    if end < size {
+        return Ok(Chunk::Partial(end));
+    }
+    let digest = sha256_file(part).await.map_err(|e| ServerError::internal(e.to_string()))?;
+    if digest != sha256 {
+        return Err(AppError::Validation {
+            message: format!("the uploaded file's SHA-256 is {digest}, not the declared {sha256}; the upload was discarded"),
+            fields: [("sha256".to_string(), "does not match the uploaded data".to_string())].into(),
+        }
+        .into());
+    }
+    Ok(Chunk::Complete)
+}
+
+/// Checks a declared upload: size within `max`, SHA-256 as 64 hex digits.
+pub(crate) fn upload_problems(size: u64, max: u64, sha256: &str, fields: &mut FieldErrors) -> String {
+    if size == 0 || size > max {
+        fields.insert("size_bytes".into(), format!("must be between 1 and {max}"));
+    }
+    let sha = sha256.trim().to_ascii_lowercase();
+    if sha.len() != 64 || !sha.chars().all(|c| c.is_ascii_hexdigit()) {
+        fields.insert("sha256".into(), "must be 64 hex digits".into());
+    }
+    sha
+}
+
+/// Writes one chunk of an ISO upload (see [`receive_chunk`]).
 pub async fn upload_chunk(state: &AppState, caller: &Caller, id: i64, offset: u64, data: &[u8]) -> Result<IsoView> {
     let _guard = state.uploads.lock().await;
     let iso = state.store.iso(id).await?.filter(|i| owns(caller, i.owner_id)).ok_or_else(|| iso_not_found(id))?;
     if iso.status != "uploading" {
         return Err(AppError::conflict("UPLOAD_FINISHED", "this ISO is complete already").into());
     }
-    let end = offset.checked_add(data.len() as u64).ok_or_else(|| AppError::invalid("offset", "is too large"))?;
-    if end > iso.size_bytes {
-        return Err(AppError::invalid("offset", format!("the chunk ends at {end}, past the declared size {}", iso.size_bytes)).into());
-    }
-    if offset > iso.received_bytes {
-        return Err(AppError::conflict(
-            "UPLOAD_OFFSET",
-            format!("expected the chunk at offset {}; resume from there", iso.received_bytes),
-        )
-        .into());
-    }
-    if end <= iso.received_bytes {
-        return Ok(iso); // a resent chunk we have
-    }
     let part = iso_part_path(state, id);
-    let mut f = tokio::fs::OpenOptions::new().write(true).open(&part).await.map_err(|e| ServerError::internal(format!("upload file: {e}")))?;
-    f.seek(std::io::SeekFrom::Start(offset)).await.map_err(|e| ServerError::internal(e.to_string()))?;
-    f.write_all(data).await.map_err(|e| ServerError::internal(e.to_string()))?;
-    f.flush().await.map_err(|e| ServerError::internal(e.to_string()))?;
-    if end < iso.size_bytes {
-        state.store.set_iso_received(id, end, false).await?;
-        return Ok(state.store.iso(id).await?.ok_or_else(|| iso_not_found(id))?);
-    }
-    // Complete: check the whole file.
-    let digest = sha256_file(&part).await.map_err(|e| ServerError::internal(e.to_string()))?;
-    if digest != iso.sha256 {
-        state.store.delete_iso(id).await?;
-        let _ = tokio::fs::remove_file(&part).await;
-        return Err(AppError::Validation {
-            message: format!("the uploaded file's SHA-256 is {digest}, not the declared {}; the upload was discarded", iso.sha256),
-            fields: [("sha256".to_string(), "does not match the uploaded data".to_string())].into(),
+    match receive_chunk(&part, iso.size_bytes, iso.received_bytes, &iso.sha256, offset, data).await {
+        Ok(Chunk::Known) => Ok(iso),
+        Ok(Chunk::Partial(end)) => {
+            state.store.set_iso_received(id, end, false).await?;
+            Ok(state.store.iso(id).await?.ok_or_else(|| iso_not_found(id))?)
         }
-        .into());
+        Ok(Chunk::Complete) => {
+            tokio::fs::rename(&part, iso_path(state, id)).await.map_err(|e| ServerError::internal(e.to_string()))?;
+            state.store.set_iso_received(id, iso.size_bytes, true).await?;
+            tracing::info!(iso_id = id, bytes = iso.size_bytes, "ISO upload complete");
+            Ok(state.store.iso(id).await?.ok_or_else(|| iso_not_found(id))?)
+        }
+        Err(e) => {
+            if matches!(&e, ServerError::App(AppError::Validation { .. })) {
+                state.store.delete_iso(id).await?;
+                let _ = tokio::fs::remove_file(&part).await;
+            }
+            Err(e)
+        }
     }
-    tokio::fs::rename(&part, iso_path(state, id)).await.map_err(|e| ServerError::internal(e.to_string()))?;
-    state.store.set_iso_received(id, end, true).await?;
-    tracing::info!(iso_id = id, bytes = end, "ISO upload complete");
-    Ok(state.store.iso(id).await?.ok_or_else(|| iso_not_found(id))?)
 }
 
 async fn sha256_file(path: &std::path::Path) -> std::io::Result<String> {

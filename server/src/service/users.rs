@@ -25,7 +25,7 @@ pub fn username_problem(name: &str) -> Option<&'static str> {
     None
 }
 
-fn display_name_problem(name: &str) -> Option<&'static str> {
+pub(crate) fn display_name_problem(name: &str) -> Option<&'static str> {
     if name.trim().is_empty() {
         Some("must not be blank")
     } else if name.chars().count() > 100 {
@@ -37,7 +37,7 @@ fn display_name_problem(name: &str) -> Option<&'static str> {
     }
 }
 
-fn email_problem(email: &str) -> Option<&'static str> {
+pub(crate) fn email_problem(email: &str) -> Option<&'static str> {
     let ok = email.len() <= 254
         && email.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
         && !email.chars().any(|c| c.is_whitespace() || c.is_control());

@@ -24,20 +24,27 @@ fn not_found(id: i64) -> AppError {
     AppError::not_found("VM_NOT_FOUND", format!("no VM with id {id}"))
 }
 
-/// The one place VM access is decided. A VM the caller may not reach is
-/// reported as missing, so its existence does not leak.
-pub fn authorize(caller: &Caller, vm: &VmRecord) -> std::result::Result<(), AppError> {
-    match caller.user.role {
-        Role::Admin => Ok(()),
-        _ if vm.view.owner_id == caller.id() => Ok(()),
-        _ => Err(not_found(vm.view.id)),
+/// The one place VM access is decided: the owner and admins reach a VM, and
+/// so does a teacher of the course whose lab the VM belongs to. A VM the
+/// caller may not reach is reported as missing, so its existence does not leak.
+pub async fn authorize(state: &AppState, caller: &Caller, vm: &VmRecord) -> Result<()> {
+    if caller.user.role == Role::Admin || vm.view.owner_id == caller.id() {
+        return Ok(());
     }
+    if caller.user.role == Role::Teacher && vm.view.lab_id.is_some() {
+        if let Some(course) = state.store.vm_course(vm.view.id).await? {
+            if super::courses::manages(state, caller, course).await? {
+                return Ok(());
+            }
+        }
+    }
+    Err(not_found(vm.view.id).into())
 }
 
 /// Loads a VM the caller may reach.
 pub async fn load(state: &AppState, caller: &Caller, id: i64) -> Result<VmRecord> {
     let vm = state.store.vm(id).await?.ok_or_else(|| not_found(id))?;
-    authorize(caller, &vm)?;
+    authorize(state, caller, &vm).await?;
     Ok(vm)
 }
 
@@ -210,6 +217,9 @@ pub async fn create(state: &AppState, caller: &Caller, input: NewVm) -> Result<V
     if let Some(e) = AppError::from_fields(fields) {
         return Err(e.into());
     }
+    let _admission = state.admission.lock().await;
+    let demand = super::quotas::Demand { vms: 1, vcpus: cpus as u64, memory_mib: memory as u64, disk_mib: 0 };
+    super::quotas::check_create(state, owner_id, None, demand).await?;
     let uuid = new_uuid();
     let id = state
         .store
@@ -242,7 +252,7 @@ pub async fn create(state: &AppState, caller: &Caller, input: NewVm) -> Result<V
     Ok(state.store.vm(id).await?.ok_or_else(|| not_found(id))?.view)
 }
 
-fn new_uuid() -> String {
+pub(crate) fn new_uuid() -> String {
     let a = crate::auth::token::short_id();
     let b = crate::auth::token::short_id();
     format!("{}-{}-{}", &a[..8], &a[8..], &b)
@@ -412,11 +422,22 @@ pub async fn change_state(state: &AppState, caller: &Caller, id: i64, req: State
     if action == Action::Shutdown && req.force == Some(true) && timeout == 0 {
         action = Action::Stop;
     }
+    let _admission = state.admission.lock().await;
     let current = current_state(state, &vm).await;
     let machine = match action {
         Action::Start | Action::Restart => Some(machine(state, &vm).await?),
         _ => None,
     };
+    if action == Action::Start && !current.has_process() {
+        if let Some(lab) = vm.view.lab_id {
+            super::labs::check_open(state, caller, lab).await?;
+        }
+        let course = match vm.view.lab_id {
+            Some(_) => state.store.vm_course(id).await?,
+            None => None,
+        };
+        super::quotas::check_start(state, vm.view.owner_id, course, vm.view.cpus, vm.view.memory_mib).await?;
+    }
     let outcome = state
         .engine
         .request(VmId(id), current, action, machine, Duration::from_secs(timeout as u64))

@@ -1,12 +1,14 @@
 //! All SQL lives here. Row structs stay private to this module; callers get
 //! wire types or small domain structs.
 
+mod classroom;
 mod operations;
 mod storage;
 mod tokens;
 mod users;
 mod vms;
 
+pub use classroom::{LabRecord, NewCloneRow, NewLabRow, NewStudentRow, QuotaScope, VersionRecord};
 pub use tokens::{NewTokenRow, TokenKind, TokenOwner};
 pub use operations::OpRecord;
 pub use users::{Credentials, UserFilter, UserSort};

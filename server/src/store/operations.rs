@@ -77,6 +77,19 @@ impl Store {
         Ok(row.into_record())
     }
 
+    /// Records progress (0..=100) of a running operation.
+    pub async fn set_operation_progress(&self, id: i64, progress: u8) -> Result<OpRecord, sqlx::Error> {
+        let row: OpRow = sqlx::query_as(&format!(
+            "UPDATE operations SET status = 'running', progress = ?, updated_at = ? WHERE id = ? RETURNING {OP_COLUMNS}"
+        ))
+        .bind(progress as i64)
+        .bind(now())
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.into_record())
+    }
+
     /// Marks an operation finished (`succeeded`, `failed`, `cancelled`).
     pub async fn finish_operation(&self, id: i64, status: &str, error: Option<&str>) -> Result<OpRecord, sqlx::Error> {
         let t = now();

@@ -25,13 +25,14 @@ struct VmRow {
     state_reason: Option<String>,
     needs_restart: bool,
     iso_id: Option<i64>,
+    lab_id: Option<i64>,
     created_at: i64,
     updated_at: i64,
 }
 
 const VM_SELECT: &str = "SELECT v.id, v.uuid, v.name, v.description, v.owner_id, u.username AS owner, v.cpus, \
     v.memory_mib, v.boot_order, v.disk_bus, v.network, v.bridge, v.kernel, v.state, v.state_reason, \
-    v.needs_restart, v.iso_id, v.created_at, v.updated_at FROM vms v JOIN users u ON u.id = v.owner_id";
+    v.needs_restart, v.iso_id, v.lab_id, v.created_at, v.updated_at FROM vms v JOIN users u ON u.id = v.owner_id";
 
 /// A VM as the engine and services need it.
 #[derive(Debug, Clone)]
@@ -62,6 +63,7 @@ impl VmRow {
                 kernel: self.kernel,
                 port_forwards: forwards,
                 iso_id: self.iso_id,
+                lab_id: self.lab_id,
                 disk_ids,
                 state: state.as_str().into(),
                 state_reason: self.state_reason,
@@ -187,6 +189,30 @@ impl Store {
     }
 
     pub async fn set_vm_state(&self, id: i64, state: VmState, reason: Option<&str>) -> Result<(), sqlx::Error> {
+        let t = crate::time::now();
+        let mut tx = self.pool.begin().await?;
+        // Usage: a run opens when the VM comes up and closes when its process is gone.
+        match state {
+            VmState::Running => {
+                sqlx::query(
+                    "INSERT INTO vm_activity (vm_id, kind, user_id, started_at) SELECT ?, 'run', owner_id, ? FROM vms                      WHERE id = ? AND NOT EXISTS (SELECT 1 FROM vm_activity WHERE vm_id = ? AND kind = 'run' AND ended_at IS NULL)",
+                )
+                .bind(id)
+                .bind(t)
+                .bind(id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            VmState::Stopped | VmState::Crashed => {
+                sqlx::query("UPDATE vm_activity SET ended_at = ? WHERE vm_id = ? AND kind = 'run' AND ended_at IS NULL")
+                    .bind(t)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            _ => {}
+        }
         // Leaving a process state applies any stored config change.
         sqlx::query(
             "UPDATE vms SET state = ?, state_reason = ?, \
@@ -196,11 +222,11 @@ impl Store {
         .bind(state.as_str())
         .bind(reason)
         .bind(state.as_str())
-        .bind(crate::time::now())
+        .bind(t)
         .bind(id)
-        .execute(&self.pool)
-        .await
-        .map(|_| ())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
     }
 
     pub async fn update_vm(

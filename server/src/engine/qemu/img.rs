@@ -13,6 +13,17 @@ pub struct ImageInfo {
     pub actual_size: u64,
     #[serde(rename = "backing-filename", default)]
     pub backing_filename: Option<String>,
+    /// Format details; for qcow2, `data.data-file` names an external data file.
+    #[serde(rename = "format-specific", default)]
+    pub format_specific: Option<serde_json::Value>,
+}
+
+impl ImageInfo {
+    /// Whether the image reads from any file other than itself.
+    pub fn refers_elsewhere(&self) -> bool {
+        self.backing_filename.is_some()
+            || self.format_specific.as_ref().and_then(|f| f.pointer("/data/data-file")).is_some()
+    }
 }
 
 async fn run(binary: &str, args: &[&std::ffi::OsStr]) -> Result<String, String> {
@@ -48,4 +59,24 @@ pub async fn resize(binary: &str, path: &Path, format: &str, size_bytes: u64) ->
 /// Internal qcow2 snapshots of a stopped image: `-c` create, `-a` apply, `-d` delete.
 pub async fn snapshot(binary: &str, path: &Path, op: &str, tag: &str) -> Result<(), String> {
     run(binary, &["snapshot".as_ref(), op.as_ref(), tag.as_ref(), path.as_os_str()]).await.map(|_| ())
+}
+
+/// A qcow2 overlay at `path` whose backing file is the qcow2 image `backing`.
+pub async fn create_overlay(binary: &str, path: &Path, backing: &Path) -> Result<(), String> {
+    run(
+        binary,
+        &["create".as_ref(), "-q".as_ref(), "-f".as_ref(), "qcow2".as_ref(), "-b".as_ref(), backing.as_os_str(), "-F".as_ref(), "qcow2".as_ref(), path.as_os_str()],
+    )
+    .await
+    .map(|_| ())
+}
+
+/// `qemu-img check` of a qcow2 image: Ok when it is consistent.
+pub async fn check(binary: &str, path: &Path) -> Result<(), String> {
+    run(binary, &["check".as_ref(), "-q".as_ref(), "-f".as_ref(), "qcow2".as_ref(), path.as_os_str()]).await.map(|_| ())
+}
+
+/// Copies `src` (and whatever it is an overlay on) into one self-contained qcow2 image.
+pub async fn flatten(binary: &str, src: &Path, dst: &Path) -> Result<(), String> {
+    run(binary, &["convert".as_ref(), "-q".as_ref(), "-O".as_ref(), "qcow2".as_ref(), src.as_os_str(), dst.as_os_str()]).await.map(|_| ())
 }

@@ -1,0 +1,525 @@
+//! Labs: a template version handed out to every student of a course as a
+//! linked clone (a qcow2 overlay on the read-only template), reset to
+//! baseline, bulk actions for the class wall, and the schedule.
+
+use super::courses::{self, Access};
+use super::quotas::{self, Demand};
+use crate::auth::Caller;
+use crate::engine::qemu::img;
+use crate::engine::VmId;
+use crate::error::{Result, ServerError};
+use crate::state::AppState;
+use crate::store::{LabRecord, NewCloneRow, NewLabRow, VersionRecord};
+use crate::time;
+use app::error::{AppError, FieldErrors};
+use app::types::{
+    BulkAction, BulkOutcome, LabPatch, LabView, NewLab, OpenedLab, Publication, ResetRequest, SeatView, StateChangeRequest, VmView,
+};
+use std::time::Duration;
+use time_crate::format_description::well_known::Rfc3339;
+
+use ::time as time_crate;
+
+/// Clones made at once while publishing.
+const PARALLEL_CLONES: usize = 8;
+
+fn not_found(id: i64) -> AppError {
+    AppError::not_found("LAB_NOT_FOUND", format!("no lab with id {id}"))
+}
+
+/// A lab the caller may see (`Attend`) or manage.
+async fn load(state: &AppState, caller: &Caller, id: i64, need: Access) -> Result<LabRecord> {
+    let lab = state.store.lab(id, caller.id()).await?.ok_or_else(|| not_found(id))?;
+    courses::load(state, caller, lab.view.course_id, need).await.map_err(|e| match e {
+        ServerError::App(AppError::NotFound { .. }) => not_found(id).into(),
+        other => other,
+    })?;
+    Ok(lab)
+}
+
+fn parse_time(field: &str, s: &str, fields: &mut FieldErrors) -> Option<i64> {
+    match time_crate::OffsetDateTime::parse(s.trim(), &Rfc3339) {
+        Ok(t) => Some(t.unix_timestamp()),
+        Err(_) => {
+            fields.insert(field.into(), "must be an RFC 3339 time, e.g. 2026-09-01T08:00:00Z".into());
+            None
+        }
+    }
+}
+
+const MAX_MINUTES: u32 = 7 * 24 * 60;
+
+fn check_minutes(name: &str, v: Option<u32>, fields: &mut FieldErrors) {
+    if v.is_some_and(|m| m > MAX_MINUTES) {
+        fields.insert(name.into(), format!("must be at most {MAX_MINUTES} minutes"));
+    }
+}
+
+/// A ready version of one of the course's templates.
+async fn usable_version(state: &AppState, course_id: i64, version_id: i64, fields: &mut FieldErrors) -> Result<Option<VersionRecord>> {
+    match state.store.template_version(version_id).await? {
+        Some(v) if v.course_id == course_id && v.view.status == "ready" => Ok(Some(v)),
+        Some(v) if v.course_id == course_id => {
+            fields.insert("template_version_id".into(), "the version's upload is not finished".into());
+            Ok(None)
+        }
+        _ => {
+            fields.insert("template_version_id".into(), format!("no template version {version_id} in this course"));
+            Ok(None)
+        }
+    }
+}
+
+/// Publishes a lab: stores it and starts one operation that makes every
+/// enrolled student's linked clone.
+pub async fn publish(state: &AppState, caller: &Caller, course_id: i64, input: NewLab) -> Result<Publication> {
+    let course = courses::load(state, caller, course_id, Access::Manage).await?;
+    if course.archived {
+        return Err(AppError::conflict("COURSE_ARCHIVED", "the course is archived").into());
+    }
+    let mut fields = FieldErrors::new();
+    let name = input.name.trim().to_owned();
+    if let Some(p) = super::storage::name_problem(&name) {
+        fields.insert("name".into(), p.into());
+    }
+    let description = input.description.unwrap_or_default();
+    if description.chars().count() > 4000 {
+        fields.insert("description".into(), "must be at most 4000 characters".into());
+    }
+    let version = usable_version(state, course_id, input.template_version_id, &mut fields).await?;
+    let template = match &version {
+        Some(v) => state.store.template(v.view.template_id).await?,
+        None => None,
+    };
+    let cpus = input.cpus.or(template.as_ref().map(|t| t.cpus)).unwrap_or(super::vms::DEFAULT_CPUS);
+    let memory = input.memory_mib.or(template.as_ref().map(|t| t.memory_mib)).unwrap_or(super::vms::DEFAULT_MEMORY_MIB);
+    if cpus == 0 || cpus > state.config.max_vm_cpus {
+        fields.insert("cpus".into(), format!("must be between 1 and {}", state.config.max_vm_cpus));
+    }
+    if !(super::vms::MIN_MEMORY_MIB..=state.config.max_vm_memory_mib).contains(&memory) {
+        fields.insert("memory_mib".into(), format!("must be between {} and {}", super::vms::MIN_MEMORY_MIB, state.config.max_vm_memory_mib));
+    }
+    let opens_at = input.opens_at.as_deref().filter(|s| !s.trim().is_empty()).and_then(|s| parse_time("opens_at", s, &mut fields));
+    let closes_at = input.closes_at.as_deref().filter(|s| !s.trim().is_empty()).and_then(|s| parse_time("closes_at", s, &mut fields));
+    if let (Some(o), Some(c)) = (opens_at, closes_at) {
+        if c <= o {
+            fields.insert("closes_at".into(), "must be after opens_at".into());
+        }
+    }
+    check_minutes("auto_start_minutes", input.auto_start_minutes, &mut fields);
+    check_minutes("auto_stop_minutes", input.auto_stop_minutes, &mut fields);
+    check_minutes("idle_stop_minutes", input.idle_stop_minutes, &mut fields);
+    if input.auto_start_minutes.is_some() && opens_at.is_none() {
+        fields.insert("auto_start_minutes".into(), "needs opens_at".into());
+    }
+    if input.auto_stop_minutes.is_some() && closes_at.is_none() {
+        fields.insert("auto_stop_minutes".into(), "needs closes_at".into());
+    }
+    if input.idle_stop_minutes == Some(0) {
+        fields.insert("idle_stop_minutes".into(), "must be 1 or more".into());
+    }
+    if let Some(e) = AppError::from_fields(fields) {
+        return Err(e.into());
+    }
+    let version = version.expect("checked above");
+    // The course's quota must hold the whole class.
+    let students = state.store.course_students(course_id).await?;
+    let n = students.len() as u64;
+    let class = Demand { vms: n, vcpus: n * cpus as u64, memory_mib: n * memory as u64, disk_mib: n * (version.view.size_bytes >> 20) };
+    let limits = state.store.quota(crate::store::QuotaScope::Course(course_id)).await?;
+    let usage = state.store.usage(crate::store::QuotaScope::Course(course_id)).await?;
+    if let Some((limit, max, used, unit)) = quotas::breach(&limits, &usage, class) {
+        return Err(AppError::conflict(
+            "QUOTA_EXCEEDED",
+            format!("course {course_id}'s quota: {limit} is {max}{unit} and {used}{unit} are in use; {n} students would go past it"),
+        )
+        .into());
+    }
+    let lab_id = state
+        .store
+        .insert_lab(NewLabRow {
+            course_id,
+            template_version_id: version.view.id,
+            name: &name,
+            description: &description,
+            cpus,
+            memory_mib: memory,
+            opens_at,
+            closes_at,
+            auto_start_minutes: input.auto_start_minutes,
+            auto_stop_minutes: input.auto_stop_minutes,
+            idle_stop_minutes: input.idle_stop_minutes,
+            created_by: caller.id(),
+        })
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(ref d) if d.is_unique_violation() => {
+                AppError::conflict("LAB_NAME_TAKEN", format!("the course has a lab named '{name}' already")).into()
+            }
+            other => ServerError::from(other),
+        })?;
+    let op = state.store.insert_operation("publish", "lab", lab_id, Some(caller.id()), caller.id()).await?;
+    super::operations::publish(state, &op);
+    let lab = state.store.lab(lab_id, caller.id()).await?.ok_or_else(|| not_found(lab_id))?;
+    tracing::info!(lab_id, course_id, students = students.len(), "lab published");
+    let st = state.clone();
+    let op_id = op.view.id;
+    let rollout = lab.clone();
+    tokio::spawn(async move {
+        let result = roll_out(&st, &rollout, op_id, students).await;
+        super::operations::finish(&st, op_id, result).await;
+    });
+    Ok(Publication { lab: lab.view, operation: op.view })
+}
+
+/// Makes the clones of a lab, a few at once, reporting progress.
+async fn roll_out(state: &AppState, lab: &LabRecord, op_id: i64, students: Vec<(i64, String)>) -> std::result::Result<(), String> {
+    let total = students.len().max(1);
+    let mut failures = Vec::new();
+    let mut done = 0;
+    for chunk in students.chunks(PARALLEL_CLONES) {
+        let made = futures_util::future::join_all(chunk.iter().map(|(uid, _)| provision(state, lab, *uid))).await;
+        for ((_, username), r) in chunk.iter().zip(made) {
+            if let Err(e) = r {
+                failures.push(format!("{username}: {}", crate::error::describe(&e)));
+            }
+        }
+        done += chunk.len();
+        if let Ok(op) = state.store.set_operation_progress(op_id, (done * 100 / total).min(99) as u8).await {
+            super::operations::publish(state, &op);
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} of {} clones failed: {}", failures.len(), students.len(), failures.join("; ")))
+    }
+}
+
+/// The student's VM in the lab, made now if it does not exist yet.
+async fn provision(state: &AppState, lab: &LabRecord, user_id: i64) -> Result<i64> {
+    if let Some(id) = state.store.lab_vm_of(lab.view.id, user_id).await? {
+        return Ok(id);
+    }
+    let version = state.store.template_version(lab.view.template_version_id).await?.ok_or_else(|| ServerError::internal("the lab's version is gone"))?;
+    let l = &lab.view;
+    let (vm_id, disk_id) = {
+        let _admission = state.admission.lock().await;
+        let demand = Demand { vms: 1, vcpus: l.cpus as u64, memory_mib: l.memory_mib as u64, disk_mib: version.view.size_bytes >> 20 };
+        quotas::check_create(state, user_id, Some(l.course_id), demand).await?;
+        let uuid = super::vms::new_uuid();
+        let name = format!("{} {}", l.course_code, l.name);
+        let name: String = name.chars().take(64).collect();
+        state
+            .store
+            .insert_clone(NewCloneRow {
+                uuid: &uuid,
+                name: &name,
+                owner_id: user_id,
+                lab_id: l.id,
+                cpus: l.cpus,
+                memory_mib: l.memory_mib,
+                disk_bus: &version.disk_bus,
+                kernel: version.kernel.as_deref(),
+                version_id: version.view.id,
+                size_bytes: version.view.size_bytes,
+            })
+            .await
+            .map_err(|e| match e {
+                // Made meanwhile by another request.
+                sqlx::Error::Database(ref d) if d.is_unique_violation() => AppError::conflict("VM_EXISTS", "the lab VM was just made").into(),
+                other => ServerError::from(other),
+            })?
+    };
+    let disk = state.store.disk(disk_id).await?.ok_or_else(|| ServerError::internal("the clone's disk row is gone"))?;
+    let path = super::storage::disk_path(state, &disk);
+    super::storage::ensure_pool(state, "disks")?;
+    let backing = super::templates::version_path(state, version.view.id);
+    if let Err(e) = img::create_overlay(super::storage::qemu_img(state), &path, &backing).await {
+        let _ = std::fs::remove_file(&path);
+        state.store.delete_vm(vm_id).await?;
+        state.store.delete_disk(disk_id).await?;
+        return Err(ServerError::internal(format!("qemu-img create: {e}")));
+    }
+    Ok(vm_id)
+}
+
+/// Students may start a lab VM only while the lab is open; its teachers any time.
+pub async fn check_open(state: &AppState, caller: &Caller, lab_id: i64) -> Result<()> {
+    let Some(lab) = state.store.lab(lab_id, caller.id()).await? else { return Ok(()) };
+    if courses::manages(state, caller, lab.view.course_id).await? {
+        return Ok(());
+    }
+    let now = time::now();
+    if lab.opens_at.is_some_and(|o| now < o) {
+        return Err(AppError::conflict("LAB_NOT_OPEN", format!("the lab opens at {}", lab.view.opens_at.clone().unwrap_or_default())).into());
+    }
+    if lab.closes_at.is_some_and(|c| now >= c) {
+        return Err(AppError::conflict("LAB_CLOSED", format!("the lab closed at {}", lab.view.closes_at.clone().unwrap_or_default())).into());
+    }
+    Ok(())
+}
+
+pub async fn list(state: &AppState, caller: &Caller, course_id: i64) -> Result<Vec<LabView>> {
+    courses::load(state, caller, course_id, Access::Attend).await?;
+    Ok(state.store.course_labs(course_id, caller.id()).await?.into_iter().map(|l| l.view).collect())
+}
+
+/// Labs of the caller's courses as a student: "my labs".
+pub async fn mine(state: &AppState, caller: &Caller) -> Result<Vec<LabView>> {
+    Ok(state.store.student_labs(caller.id()).await?.into_iter().map(|l| l.view).collect())
+}
+
+pub async fn get(state: &AppState, caller: &Caller, id: i64) -> Result<LabView> {
+    Ok(load(state, caller, id, Access::Attend).await?.view)
+}
+
+pub async fn update(state: &AppState, caller: &Caller, id: i64, patch: LabPatch) -> Result<LabView> {
+    let lab = load(state, caller, id, Access::Manage).await?;
+    let mut fields = FieldErrors::new();
+    if patch.description.as_ref().is_some_and(|d| d.chars().count() > 4000) {
+        fields.insert("description".into(), "must be at most 4000 characters".into());
+    }
+    if let Some(v) = patch.template_version_id {
+        usable_version(state, lab.view.course_id, v, &mut fields).await?;
+    }
+    let time_field = |name: &str, v: &Option<String>, fields: &mut FieldErrors| -> Option<Option<i64>> {
+        v.as_ref().map(|s| if s.trim().is_empty() { None } else { parse_time(name, s, fields) })
+    };
+    let opens = time_field("opens_at", &patch.opens_at, &mut fields);
+    let closes = time_field("closes_at", &patch.closes_at, &mut fields);
+    let o = opens.unwrap_or(lab.opens_at);
+    let c = closes.unwrap_or(lab.closes_at);
+    if let (Some(o), Some(c)) = (o, c) {
+        if c <= o {
+            fields.insert("closes_at".into(), "must be after opens_at".into());
+        }
+    }
+    check_minutes("auto_start_minutes", patch.auto_start_minutes, &mut fields);
+    check_minutes("auto_stop_minutes", patch.auto_stop_minutes, &mut fields);
+    check_minutes("idle_stop_minutes", patch.idle_stop_minutes, &mut fields);
+    if let Some(e) = AppError::from_fields(fields) {
+        return Err(e.into());
+    }
+    let minutes = [patch.auto_start_minutes, patch.auto_stop_minutes, patch.idle_stop_minutes].map(|m| m.map(|v| (v > 0).then_some(v)));
+    state.store.update_lab(id, patch.description.as_deref(), patch.template_version_id, opens, closes, minutes).await?;
+    Ok(load(state, caller, id, Access::Manage).await?.view)
+}
+
+/// Deletes a lab; with `delete_vms` its students' VMs and disks go too
+/// (running ones are powered off), else a lab with VMs is refused.
+pub async fn delete(state: &AppState, caller: &Caller, id: i64, delete_vms: bool) -> Result<()> {
+    load(state, caller, id, Access::Manage).await?;
+    let vms = state.store.lab_vm_ids(id).await?;
+    if !vms.is_empty() && !delete_vms {
+        return Err(AppError::conflict("LAB_HAS_VMS", format!("the lab has {} student VMs; pass delete_vms=true to delete them too", vms.len())).into());
+    }
+    for vm in vms {
+        super::vms::delete(state, caller, vm, true, true).await?;
+    }
+    if !state.store.delete_lab(id).await? {
+        return Err(AppError::conflict("LAB_HAS_VMS", "a VM was made for the lab meanwhile; try again").into());
+    }
+    Ok(())
+}
+
+/// Opens the caller's VM in a lab: makes it on first open, starts it if it
+/// is not running. The UI goes on to its console.
+pub async fn open(state: &AppState, caller: &Caller, id: i64) -> Result<OpenedLab> {
+    let lab = load(state, caller, id, Access::Attend).await?;
+    check_open(state, caller, id).await?;
+    let vm_id = match provision(state, &lab, caller.id()).await {
+        Err(ServerError::App(AppError::Conflict { code, .. })) if code == "VM_EXISTS" => {
+            state.store.lab_vm_of(id, caller.id()).await?.ok_or_else(|| not_found(id))?
+        }
+        other => other?,
+    };
+    let vm = super::vms::load(state, caller, vm_id).await?;
+    let operation = if super::vms::current_state(state, &vm).await.has_process() {
+        None
+    } else {
+        Some(super::vms::change_state(state, caller, vm_id, start()).await?)
+    };
+    Ok(OpenedLab { vm: super::vms::get(state, caller, vm_id).await?, operation })
+}
+
+fn start() -> StateChangeRequest {
+    StateChangeRequest { action: "start".into(), timeout: None, force: None }
+}
+
+fn stop() -> StateChangeRequest {
+    StateChangeRequest { action: "stop".into(), timeout: None, force: None }
+}
+
+/// Throws the VM's overlay away and makes a fresh one on the lab's current
+/// template version. A running VM is powered off first and started again
+/// after. The course may ask to keep the old overlay as a disk for the
+/// teacher who published the lab.
+pub async fn reset(state: &AppState, caller: &Caller, vm_id: i64, req: ResetRequest) -> Result<VmView> {
+    if !req.confirm {
+        return Err(AppError::invalid("confirm", "must be true: resetting replaces the VM's disk with a fresh copy of the template").into());
+    }
+    let vm = super::vms::load(state, caller, vm_id).await?;
+    let Some(lab_id) = vm.view.lab_id else {
+        return Err(AppError::conflict("NOT_A_LAB_VM", "only a lab VM has a baseline to reset to").into());
+    };
+    let lab = state.store.lab(lab_id, caller.id()).await?.ok_or_else(|| not_found(lab_id))?;
+    let course = state.store.course(lab.view.course_id, caller.id()).await?.ok_or_else(|| ServerError::internal("the lab's course is gone"))?;
+    let disk = state
+        .store
+        .vm_disks(vm_id)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::conflict("NO_DISK", "the VM has no disk to reset"))?;
+    let was_running = super::vms::current_state(state, &vm).await.has_process();
+    if was_running {
+        power_off(state, caller, vm_id).await?;
+    }
+    let path = super::storage::disk_path(state, &disk);
+    let fresh = path.with_extension("new");
+    let version = lab.view.template_version_id;
+    img::create_overlay(super::storage::qemu_img(state), &fresh, &super::templates::version_path(state, version))
+        .await
+        .map_err(|e| ServerError::internal(format!("qemu-img create: {e}")))?;
+    if course.keep_reset_disks {
+        let teacher = state.store.lab_creator(lab_id).await?.unwrap_or(caller.id());
+        let name = format!("{} before reset {}", vm.view.owner, time::now_rfc3339());
+        let kept = state.store.insert_disk(&name.chars().take(64).collect::<String>(), teacher, "qcow2", disk.virtual_size).await?;
+        state.store.set_disk_backing(kept.id, state.store.disk_backing(disk.id).await?).await?;
+        std::fs::rename(&path, super::storage::disk_path(state, &kept)).map_err(|e| ServerError::internal(e.to_string()))?;
+    }
+    std::fs::rename(&fresh, &path).map_err(|e| ServerError::internal(e.to_string()))?;
+    state.store.set_disk_backing(disk.id, Some(version)).await?;
+    state.store.forget_snapshots(vm_id).await?;
+    state.store.record_reset(vm_id, caller.id()).await?;
+    tracing::info!(vm_id, user_id = caller.id(), kept = course.keep_reset_disks, "VM reset to baseline");
+    if was_running {
+        super::vms::change_state(state, caller, vm_id, start()).await?;
+    }
+    super::vms::get(state, caller, vm_id).await
+}
+
+/// Powers a VM off and waits until its process is gone.
+async fn power_off(state: &AppState, caller: &Caller, vm_id: i64) -> Result<()> {
+    let op = super::vms::change_state(state, caller, vm_id, stop()).await?;
+    super::operations::wait(state, caller, op.id, Duration::from_secs(30)).await?;
+    for _ in 0..100 {
+        if state.engine.pid(VmId(vm_id)).await.is_none() {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err(AppError::conflict("VM_BUSY", "the VM did not power off").into())
+}
+
+/// Every student of the lab with their VM, for the class wall.
+pub async fn seats(state: &AppState, caller: &Caller, id: i64) -> Result<Vec<SeatView>> {
+    load(state, caller, id, Access::Manage).await?;
+    let mut seats = state.store.seats(id).await?;
+    for s in &mut seats {
+        if let Some(vm) = s.vm_id {
+            if let Some(live) = state.engine.state(VmId(vm)).await {
+                s.state = Some(live.as_str().into());
+            }
+        }
+    }
+    Ok(seats)
+}
+
+/// Start, stop or reset several of a lab's VMs; each gets its own outcome.
+pub async fn bulk(state: &AppState, caller: &Caller, id: i64, req: BulkAction) -> Result<Vec<BulkOutcome>> {
+    load(state, caller, id, Access::Manage).await?;
+    if !matches!(req.action.as_str(), "start" | "stop" | "reset") {
+        return Err(AppError::invalid("action", "must be start, stop or reset").into());
+    }
+    if req.vm_ids.is_empty() || req.vm_ids.len() > 500 {
+        return Err(AppError::invalid("vm_ids", "must name 1 to 500 VMs").into());
+    }
+    let in_lab = state.store.lab_vm_ids(id).await?;
+    if let Some(stray) = req.vm_ids.iter().find(|v| !in_lab.contains(v)) {
+        return Err(AppError::invalid("vm_ids", format!("VM {stray} is not in this lab")).into());
+    }
+    let mut out = Vec::with_capacity(req.vm_ids.len());
+    for vm_id in req.vm_ids {
+        let r = match req.action.as_str() {
+            "start" => super::vms::change_state(state, caller, vm_id, start()).await.map(|_| ()),
+            "stop" => super::vms::change_state(state, caller, vm_id, stop()).await.map(|_| ()),
+            _ => reset(state, caller, vm_id, ResetRequest { confirm: true }).await.map(|_| ()),
+        };
+        out.push(BulkOutcome { vm_id, ok: r.is_ok(), error: r.err().map(|e| crate::error::describe(&e)) });
+    }
+    Ok(out)
+}
+
+/// One pass of the scheduler: auto-start before a lab opens, auto-stop
+/// after it closes, and stop VMs idle longer than the lab allows.
+pub async fn tick(state: &AppState, started: &mut std::collections::HashMap<i64, i64>) -> Result<()> {
+    let now = time::now();
+    for lab in state.store.scheduled_labs().await? {
+        let id = lab.view.id;
+        let system = system_caller(state, &lab).await?;
+        let Some(system) = system else { continue };
+        if let (Some(opens), Some(m)) = (lab.opens_at, lab.view.auto_start_minutes) {
+            let from = opens - m as i64 * 60;
+            let before_close = lab.closes_at.is_none_or(|c| now < c);
+            if now >= from && before_close && started.get(&id) != Some(&opens) {
+                started.insert(id, opens);
+                for (uid, _) in state.store.course_students(lab.view.course_id).await? {
+                    match provision(state, &lab, uid).await {
+                        Ok(vm) => {
+                            if let Err(e) = super::vms::change_state(state, &system, vm, start()).await {
+                                tracing::info!(lab_id = id, vm_id = vm, error = %crate::error::describe(&e), "auto-start skipped");
+                            }
+                        }
+                        Err(e) => tracing::warn!(lab_id = id, user_id = uid, error = %crate::error::describe(&e), "auto-start could not make a VM"),
+                    }
+                }
+            }
+        }
+        let running = |vm: &crate::store::VmRecord| vm.state.has_process();
+        if let (Some(closes), Some(m)) = (lab.closes_at, lab.view.auto_stop_minutes) {
+            if now >= closes + m as i64 * 60 {
+                for vm_id in state.store.lab_vm_ids(id).await? {
+                    if state.store.vm(vm_id).await?.is_some_and(|v| running(&v)) {
+                        tracing::info!(lab_id = id, vm_id, "lab closed: stopping VM");
+                        let _ = super::vms::change_state(state, &system, vm_id, stop()).await;
+                    }
+                }
+            }
+        }
+        if let Some(idle) = lab.view.idle_stop_minutes {
+            for vm_id in state.store.lab_vm_ids(id).await? {
+                if !state.store.vm(vm_id).await?.is_some_and(|v| running(&v)) {
+                    continue;
+                }
+                let last = state.store.last_activity(vm_id).await?.unwrap_or(now);
+                if now - last >= idle as i64 * 60 {
+                    tracing::info!(lab_id = id, vm_id, idle_minutes = (now - last) / 60, "idle: stopping VM");
+                    let _ = super::vms::change_state(state, &system, vm_id, stop()).await;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The scheduler acts as the teacher who published the lab.
+async fn system_caller(state: &AppState, lab: &LabRecord) -> Result<Option<Caller>> {
+    let Some(uid) = state.store.lab_creator(lab.view.id).await? else { return Ok(None) };
+    Ok(state.store.user(uid).await?.map(|user| Caller { user, via: crate::auth::AuthVia::Session }))
+}
+
+/// Runs the scheduler until the process ends.
+pub fn spawn_scheduler(state: AppState) {
+    tokio::spawn(async move {
+        let mut started = std::collections::HashMap::new();
+        let mut every = tokio::time::interval(Duration::from_secs(state.config.scheduler_interval_secs));
+        loop {
+            every.tick().await;
+            if let Err(e) = tick(&state, &mut started).await {
+                tracing::warn!(error = %e, "lab scheduler pass failed");
+            }
+        }
+    });
+}
