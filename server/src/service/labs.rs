@@ -402,10 +402,10 @@ pub async fn reset(state: &AppState, caller: &Caller, vm_id: i64, req: ResetRequ
 
 /// Powers a VM off and waits until its process is gone.
 async fn power_off(state: &AppState, caller: &Caller, vm_id: i64) -> Result<()> {
-    let op = super::vms::change_state(state, caller, vm_id, stop()).await?;
-    super::operations::wait(state, caller, op.id, Duration::from_secs(30)).await?;
-    for _ in 0..100 {
-        if state.engine.pid(VmId(vm_id)).await.is_none() {
+    super::vms::change_state(state, caller, vm_id, stop()).await?;
+    for _ in 0..600 {
+        let gone = state.engine.pid(VmId(vm_id)).await.is_none();
+        if gone && !state.engine.state(VmId(vm_id)).await.is_some_and(|s| s.has_process()) {
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

@@ -242,7 +242,9 @@ pub fn build(m: &Machine, run: &RunPaths) -> Vec<OsString> {
 /// Boot priority of a device class from the boot order string; devices
 /// not named boot last (QEMU skips devices without media).
 fn boot_index(m: &Machine, class: char, nth: usize) -> usize {
-    let pos = m.boot_order.find(class).unwrap_or(m.boot_order.len() + 1);
+    // Classes left out follow in a fixed order, each with its own range.
+    let rank = "cdn".find(class).unwrap_or(3);
+    let pos = m.boot_order.find(class).unwrap_or(m.boot_order.len() + rank);
     pos * 10 + nth + 1
 }
 
@@ -316,6 +318,21 @@ mod tests {
         assert!(idx(cd) < idx(disk), "boot order dc puts the CD first: {cd} / {disk}");
         assert_eq!(value_of(&a, "-drive"), ["if=none,id=cd0,media=cdrom,readonly=on,format=raw,file=/data/pools/isos/3.iso"]);
         assert_eq!(value_of(&a, "-netdev"), ["user,id=net0,hostfwd=tcp:127.0.0.1:20022-:22"]);
+
+        // Devices left out of the boot order still get distinct indexes.
+        for order in ["c", "d", "n", "cd", "nc"] {
+            let mut m = machine();
+            m.boot_order = order.into();
+            let a = args(&m);
+            let mut idx: Vec<usize> = value_of(&a, "-device")
+                .iter()
+                .filter_map(|d| d.rsplit_once("bootindex=").map(|(_, i)| i.parse::<usize>().unwrap()))
+                .collect();
+            let n = idx.len();
+            idx.sort_unstable();
+            idx.dedup();
+            assert_eq!(idx.len(), n, "boot order {order} repeats a bootindex: {a:?}");
+        }
 
         let mut m = machine();
         m.disk_bus = DiskBus::Ide;
