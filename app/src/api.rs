@@ -179,3 +179,107 @@ pub async fn remove_port_forward(vm_id: i64, id: i64) -> Result<(), AppError> {
     let (b, req) = backend()?;
     b.remove_port_forward(&req, vm_id, id).await
 }
+
+// ---- Classroom ----
+
+#[server(input = Json)]
+pub async fn my_labs() -> Result<Vec<LabView>, AppError> {
+    let (b, req) = backend()?;
+    b.my_labs(&req).await
+}
+
+#[server(input = Json)]
+pub async fn open_lab(id: i64) -> Result<OpenedLab, AppError> {
+    let (b, req) = backend()?;
+    b.open_lab(&req, id).await
+}
+
+#[server(input = Json)]
+pub async fn list_courses(query: ListQuery) -> Result<Page<CourseView>, AppError> {
+    let (b, req) = backend()?;
+    b.list_courses(&req, query).await
+}
+
+#[server(input = Json)]
+pub async fn create_course(input: NewCourse) -> Result<CourseView, AppError> {
+    let (b, req) = backend()?;
+    b.create_course(&req, input).await
+}
+
+#[server(input = Json)]
+pub async fn get_course(id: i64) -> Result<CourseView, AppError> {
+    let (b, req) = backend()?;
+    b.get_course(&req, id).await
+}
+
+#[server(input = Json)]
+pub async fn course_members(id: i64) -> Result<Vec<MemberView>, AppError> {
+    let (b, req) = backend()?;
+    b.course_members(&req, id).await
+}
+
+#[server(input = Json)]
+pub async fn add_member(id: i64, member: NewMember) -> Result<Vec<MemberView>, AppError> {
+    let (b, req) = backend()?;
+    b.add_member(&req, id, member).await
+}
+
+#[server(input = Json)]
+pub async fn enrol_csv(id: i64, csv: String) -> Result<EnrolmentReport, AppError> {
+    let (b, req) = backend()?;
+    b.enrol_csv(&req, id, csv).await
+}
+
+#[server(input = Json)]
+pub async fn list_templates(course_id: i64) -> Result<Vec<TemplateView>, AppError> {
+    let (b, req) = backend()?;
+    b.list_templates(&req, course_id).await
+}
+
+#[server(input = Json)]
+pub async fn create_template(course_id: i64, input: NewTemplate) -> Result<TemplateView, AppError> {
+    let (b, req) = backend()?;
+    b.create_template(&req, course_id, input).await
+}
+
+#[server(input = Json)]
+pub async fn list_labs(course_id: i64) -> Result<Vec<LabView>, AppError> {
+    let (b, req) = backend()?;
+    b.list_labs(&req, course_id).await
+}
+
+#[server(input = Json)]
+pub async fn publish_lab(course_id: i64, input: NewLab) -> Result<Publication, AppError> {
+    let (b, req) = backend()?;
+    b.publish_lab(&req, course_id, input).await
+}
+
+#[server(input = Json)]
+pub async fn get_lab(id: i64) -> Result<LabView, AppError> {
+    let (b, req) = backend()?;
+    b.get_lab(&req, id).await
+}
+
+#[server(input = Json)]
+pub async fn lab_seats(id: i64) -> Result<Vec<SeatView>, AppError> {
+    let (b, req) = backend()?;
+    b.lab_seats(&req, id).await
+}
+
+#[server(input = Json)]
+pub async fn bulk_lab(id: i64, action: BulkAction) -> Result<Vec<BulkOutcome>, AppError> {
+    let (b, req) = backend()?;
+    b.bulk_lab(&req, id, action).await
+}
+
+#[server(input = Json)]
+pub async fn reset_vm(id: i64) -> Result<VmView, AppError> {
+    let (b, req) = backend()?;
+    b.reset_vm(&req, id).await
+}
+
+#[server(input = Json)]
+pub async fn get_course_statistics(id: i64) -> Result<CourseStatistics, AppError> {
+    let (b, req) = backend()?;
+    b.course_statistics(&req, id).await
+}

@@ -38,6 +38,24 @@ pub trait Backend: Send + Sync + 'static {
     async fn snapshot_action(&self, req: &Parts, vm_id: i64, action: SnapshotOp) -> Result<(), AppError>;
     async fn add_port_forward(&self, req: &Parts, vm_id: i64, input: NewPortForward) -> Result<PortForwardView, AppError>;
     async fn remove_port_forward(&self, req: &Parts, vm_id: i64, id: i64) -> Result<(), AppError>;
+    // Classroom.
+    async fn my_labs(&self, req: &Parts) -> Result<Vec<LabView>, AppError>;
+    async fn open_lab(&self, req: &Parts, id: i64) -> Result<OpenedLab, AppError>;
+    async fn list_courses(&self, req: &Parts, query: ListQuery) -> Result<Page<CourseView>, AppError>;
+    async fn create_course(&self, req: &Parts, input: NewCourse) -> Result<CourseView, AppError>;
+    async fn get_course(&self, req: &Parts, id: i64) -> Result<CourseView, AppError>;
+    async fn course_members(&self, req: &Parts, id: i64) -> Result<Vec<MemberView>, AppError>;
+    async fn add_member(&self, req: &Parts, id: i64, member: NewMember) -> Result<Vec<MemberView>, AppError>;
+    async fn enrol_csv(&self, req: &Parts, id: i64, csv: String) -> Result<EnrolmentReport, AppError>;
+    async fn list_templates(&self, req: &Parts, course_id: i64) -> Result<Vec<TemplateView>, AppError>;
+    async fn create_template(&self, req: &Parts, course_id: i64, input: NewTemplate) -> Result<TemplateView, AppError>;
+    async fn list_labs(&self, req: &Parts, course_id: i64) -> Result<Vec<LabView>, AppError>;
+    async fn publish_lab(&self, req: &Parts, course_id: i64, input: NewLab) -> Result<Publication, AppError>;
+    async fn get_lab(&self, req: &Parts, id: i64) -> Result<LabView, AppError>;
+    async fn lab_seats(&self, req: &Parts, id: i64) -> Result<Vec<SeatView>, AppError>;
+    async fn bulk_lab(&self, req: &Parts, id: i64, action: BulkAction) -> Result<Vec<BulkOutcome>, AppError>;
+    async fn reset_vm(&self, req: &Parts, id: i64) -> Result<VmView, AppError>;
+    async fn course_statistics(&self, req: &Parts, id: i64) -> Result<CourseStatistics, AppError>;
 }
 
 /// The backend as provided in Leptos context.

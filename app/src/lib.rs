@@ -70,6 +70,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/machines/:id/console") view=pages::ConsolePage ssr=SsrMode::Async/>
                     <Route path=path!("/disks") view=pages::DisksPage ssr=SsrMode::Async/>
                     <Route path=path!("/isos") view=pages::IsosPage ssr=SsrMode::Async/>
+                    <Route path=path!("/courses") view=pages::CoursesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/courses/:id") view=pages::CoursePage ssr=SsrMode::Async/>
+                    <Route path=path!("/courses/:id/statistics") view=pages::StatisticsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/labs/:id/wall") view=pages::LabWallPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

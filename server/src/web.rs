@@ -3,6 +3,7 @@
 
 use crate::auth::Caller;
 use crate::error::ServerError;
+use crate::service::{courses, labs, statistics, templates};
 use crate::service::{auth as auth_svc, storage as storage_svc, users as users_svc, vm_extras as extras_svc, vms as vms_svc};
 use crate::state::AppState;
 use app::backend::Backend;
@@ -168,5 +169,74 @@ impl Backend for UiBackend {
     async fn remove_port_forward(&self, req: &Parts, vm_id: i64, id: i64) -> Result<(), AppError> {
         let me = self.caller(req).await?;
         wire(extras_svc::remove_port_forward(&self.0, &me, vm_id, id).await)
+    }
+    // Classroom.
+    async fn my_labs(&self, req: &Parts) -> Result<Vec<LabView>, AppError> {
+        let me = self.caller(req).await?;
+        wire(labs::mine(&self.0, &me).await)
+    }
+    async fn open_lab(&self, req: &Parts, id: i64) -> Result<OpenedLab, AppError> {
+        let me = self.caller(req).await?;
+        wire(labs::open(&self.0, &me, id).await)
+    }
+    async fn list_courses(&self, req: &Parts, query: ListQuery) -> Result<Page<CourseView>, AppError> {
+        let me = self.caller(req).await?;
+        wire(courses::list(&self.0, &me, query).await)
+    }
+    async fn create_course(&self, req: &Parts, input: NewCourse) -> Result<CourseView, AppError> {
+        let me = self.caller(req).await?;
+        wire(async { courses::create(&self.0, &me.teacher()?, input).await }.await)
+    }
+    async fn get_course(&self, req: &Parts, id: i64) -> Result<CourseView, AppError> {
+        let me = self.caller(req).await?;
+        wire(courses::get(&self.0, &me, id).await)
+    }
+    async fn course_members(&self, req: &Parts, id: i64) -> Result<Vec<MemberView>, AppError> {
+        let me = self.caller(req).await?;
+        wire(courses::members(&self.0, &me, id).await)
+    }
+    async fn add_member(&self, req: &Parts, id: i64, member: NewMember) -> Result<Vec<MemberView>, AppError> {
+        let me = self.caller(req).await?;
+        wire(courses::add_member(&self.0, &me, id, member).await)
+    }
+    async fn enrol_csv(&self, req: &Parts, id: i64, csv: String) -> Result<EnrolmentReport, AppError> {
+        let me = self.caller(req).await?;
+        wire(courses::enrol_csv(&self.0, &me, id, &csv).await)
+    }
+    async fn list_templates(&self, req: &Parts, course_id: i64) -> Result<Vec<TemplateView>, AppError> {
+        let me = self.caller(req).await?;
+        wire(templates::list(&self.0, &me, course_id).await)
+    }
+    async fn create_template(&self, req: &Parts, course_id: i64, input: NewTemplate) -> Result<TemplateView, AppError> {
+        let me = self.caller(req).await?;
+        wire(templates::create(&self.0, &me, course_id, input).await)
+    }
+    async fn list_labs(&self, req: &Parts, course_id: i64) -> Result<Vec<LabView>, AppError> {
+        let me = self.caller(req).await?;
+        wire(labs::list(&self.0, &me, course_id).await)
+    }
+    async fn publish_lab(&self, req: &Parts, course_id: i64, input: NewLab) -> Result<Publication, AppError> {
+        let me = self.caller(req).await?;
+        wire(labs::publish(&self.0, &me, course_id, input).await)
+    }
+    async fn get_lab(&self, req: &Parts, id: i64) -> Result<LabView, AppError> {
+        let me = self.caller(req).await?;
+        wire(labs::get(&self.0, &me, id).await)
+    }
+    async fn lab_seats(&self, req: &Parts, id: i64) -> Result<Vec<SeatView>, AppError> {
+        let me = self.caller(req).await?;
+        wire(labs::seats(&self.0, &me, id).await)
+    }
+    async fn bulk_lab(&self, req: &Parts, id: i64, action: BulkAction) -> Result<Vec<BulkOutcome>, AppError> {
+        let me = self.caller(req).await?;
+        wire(labs::bulk(&self.0, &me, id, action).await)
+    }
+    async fn reset_vm(&self, req: &Parts, id: i64) -> Result<VmView, AppError> {
+        let me = self.caller(req).await?;
+        wire(labs::reset(&self.0, &me, id, ResetRequest { confirm: true }).await)
+    }
+    async fn course_statistics(&self, req: &Parts, id: i64) -> Result<CourseStatistics, AppError> {
+        let me = self.caller(req).await?;
+        wire(statistics::course(&self.0, &me, id).await)
     }
 }

@@ -25,12 +25,12 @@ fn load_console_script() {
 
 /// One console with its controls.
 #[component]
-pub fn ConsoleView(vm_id: i64, kind: &'static str, #[prop(optional)] full: bool) -> impl IntoView {
+pub fn ConsoleView(vm_id: i64, kind: &'static str, #[prop(optional)] full: bool, #[prop(optional)] view_only: bool) -> impl IntoView {
     load_console_script();
     let vnc = kind == "vnc";
     view! {
         <leptos_meta::Stylesheet id="xterm" href="/vendor/xterm/xterm.css"/>
-        <div class=if full { "console full" } else { "console" } data-console data-vm=vm_id.to_string() data-kind=kind data-testid="console">
+        <div class=if full { "console full" } else { "console" } data-console data-vm=vm_id.to_string() data-kind=kind data-view-only=view_only.to_string() data-testid="console">
             <div class="console-bar row">
                 <span class="console-status" data-status>{tr("console.connecting")}</span>
                 {vnc.then(|| view! {
@@ -38,7 +38,7 @@ pub fn ConsoleView(vm_id: i64, kind: &'static str, #[prop(optional)] full: bool)
                     <label class="inline-label"><input type="checkbox" data-action="scale" data-scale checked/>{tr("console.scale")}</label>
                     <button type="button" data-action="fullscreen">{tr("console.fullscreen")}</button>
                 })}
-                <button type="button" data-action="view-only" aria-pressed="false">{tr("console.view_only")}</button>
+                <button type="button" data-action="view-only" aria-pressed=view_only.to_string()>{tr("console.view_only")}</button>
                 <form class="row inline" data-send-text>
                     <input placeholder=tr("console.send_text") size="16"/>
                     <button type="submit">{tr("console.send")}</button>
@@ -58,6 +58,8 @@ pub fn ConsolePage() -> impl IntoView {
     let query = use_query_map();
     let id = params.with_untracked(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
     let kind: &'static str = if query.with_untracked(|q| q.get("kind").as_deref() == Some("serial")) { "serial" } else { "vnc" };
+    // A teacher watching a student's screen from the class wall.
+    let view_only = query.with_untracked(|q| q.get("view_only").as_deref() == Some("1"));
     view! {
         <RequireUser signed_in=move |_me: UserView| view! {
             <p><a href=format!("/machines/{id}")>"← "{tr("console.back")}</a>" · "
@@ -65,7 +67,7 @@ pub fn ConsolePage() -> impl IntoView {
                    {if kind == "vnc" { tr("console.serial") } else { tr("console.screen") }}
                </a>
             </p>
-            <ConsoleView vm_id=id kind full=true/>
+            <ConsoleView vm_id=id kind full=true view_only/>
         }/>
     }
 }

@@ -1,11 +1,13 @@
 //! The pages of the UI.
 
+mod classroom;
 mod console;
 mod machines;
 mod profile;
 mod storage;
 mod users;
 
+pub use classroom::{CoursePage, CoursesPage, LabWallPage, MyLabs, StatisticsPage};
 pub use console::ConsolePage;
 pub use machines::{MachineList, MachinePage, MachinesPage};
 pub use profile::ProfilePage;
@@ -121,6 +123,7 @@ pub fn TopBar() -> impl IntoView {
                         view! {
                             <nav class="nav">
                                 <A href="/">{tr("nav.home")}</A>
+                                <A href="/courses">{tr("nav.courses")}</A>
                                 <A href="/machines">{tr("nav.machines")}</A>
                                 <A href="/disks">{tr("nav.disks")}</A>
                                 <A href="/isos">{tr("nav.isos")}</A>
@@ -197,6 +200,7 @@ pub fn HomePage() -> impl IntoView {
                 <h1>{tr("home.welcome")}", " {u.display_name.clone()}</h1>
                 {match role {
                     Role::Student => view! {
+                        <MyLabs/>
                         <section class="card" data-testid="home-student">
                             <h2>{tr("home.student")}</h2>
                             <MachineList/>
@@ -205,7 +209,7 @@ pub fn HomePage() -> impl IntoView {
                     Role::Teacher => view! {
                         <section class="card" data-testid="home-teacher">
                             <h2>{tr("home.teacher")}</h2>
-                            <p class="muted">{tr("home.teacher.empty")}</p>
+                            <p><A href="/courses">{tr("nav.courses")}" →"</A></p>
                         </section>
                     }.into_any(),
                     Role::Admin => view! { <AdminHome/> }.into_any(),
