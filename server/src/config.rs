@@ -193,6 +193,9 @@ impl Config {
     /// Flags/env win over the file; the file wins over defaults.
     pub fn merge(cli: Cli, file: FileConfig) -> Result<Config, ConfigError> {
         let data_dir = cli.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
+        // Absolute, so paths vlab writes into images (backing files) and
+        // hands to QEMU do not depend on a working directory.
+        let data_dir = std::path::absolute(&data_dir).unwrap_or(data_dir);
         let database_url = cli
             .database_url
             .or(file.database_url)
@@ -298,7 +301,8 @@ mod tests {
     fn defaults_are_local_and_safe() {
         let c = Config::merge(Cli::default(), FileConfig::default()).unwrap();
         assert_eq!(c.listen.to_string(), "127.0.0.1:3000");
-        assert_eq!(c.database_url, "sqlite://data/vlab.db");
+        // The data dir is made absolute (here: ./data).
+        assert!(c.database_url.starts_with("sqlite:///") && c.database_url.ends_with("/data/vlab.db"), "{}", c.database_url);
         assert_eq!(c.accel, Accel::Auto);
         assert!(!c.secure_cookies);
     }

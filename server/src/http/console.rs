@@ -130,6 +130,10 @@ pub struct ScreenshotQuery {
     /// Scale down to this width (16..=4096), e.g. for thumbnails.
     #[serde(default)]
     width: Option<u32>,
+    /// Ignored: a changing value lets a page ask for a fresh image.
+    #[serde(default)]
+    #[allow(dead_code)]
+    t: Option<String>,
 }
 
 /// The VM's screen as a PNG.

@@ -63,6 +63,8 @@ pub async fn snapshot(binary: &str, path: &Path, op: &str, tag: &str) -> Result<
 
 /// A qcow2 overlay at `path` whose backing file is the qcow2 image `backing`.
 pub async fn create_overlay(binary: &str, path: &Path, backing: &Path) -> Result<(), String> {
+    // The overlay records this path; a relative one would be read relative to the overlay.
+    let backing = std::path::absolute(backing).map_err(|e| format!("backing file: {e}"))?;
     run(
         binary,
         &["create".as_ref(), "-q".as_ref(), "-f".as_ref(), "qcow2".as_ref(), "-b".as_ref(), backing.as_os_str(), "-F".as_ref(), "qcow2".as_ref(), path.as_os_str()],
