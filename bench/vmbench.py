@@ -5,8 +5,12 @@
              command by hand until QMP `cont` returns (the hand anchor)
   storm      N VMs started at once through the API vs N QEMUs started by
              hand: time until every guest printed its serial marker
+  rollout    a lab published to N students (linked clones of an uploaded
+             template) and all N started, vs N full copies of the template
+             made and booted by hand: provisioning time and time until
+             every serial marker
 
-Usage: bench/vmbench.py lifecycle|storm [--rounds R] [--sizes 10,20]
+Usage: bench/vmbench.py lifecycle|storm|rollout [--rounds R] [--sizes 10,20] [--students 20]
 Needs a release build (scripts/build.sh --release) and the test guests
 (guests/build.sh). Guests run under TCG. Prints medians; asserts nothing.
 """
@@ -198,9 +202,101 @@ def storm(sizes, rounds):
         v.close()
 
 
+def upload_template(v, course, size_mib):
+    """A qcow2 template holding size_mib of random data, sent through the chunked upload."""
+    import hashlib
+    work = tempfile.mkdtemp(prefix="tpl-", dir=v.data)
+    raw, img = os.path.join(work, "data.raw"), os.path.join(work, "t.qcow2")
+    with open(raw, "wb") as fh:
+        fh.write(os.urandom(size_mib << 20))
+    subprocess.run(["qemu-img", "convert", "-q", "-O", "qcow2", raw, img], check=True)
+    blob = open(img, "rb").read()
+    tpl = v.call("POST", f"/api/v1/courses/{course}/templates", {
+        "name": "bench", "kernel": "test-guest", "memory_mib": 128,
+        "upload": {"size_bytes": len(blob), "sha256": hashlib.sha256(blob).hexdigest()}})["data"]
+    vid = tpl["versions"][0]["id"]
+    chunk = 16 << 20
+    for off in range(0, len(blob), chunk):
+        req = urllib.request.Request(f"http://127.0.0.1:{v.port}/api/v1/template-versions/{vid}/content?offset={off}",
+                                     method="PUT", data=blob[off:off + chunk])
+        req.add_header("authorization", f"Bearer {v.token}")
+        with urllib.request.urlopen(req, timeout=120) as r:
+            status = json.loads(r.read())["data"]["status"]
+    assert status == "ready", status
+    shutil.rmtree(work)
+    return vid, os.path.join(v.data, "pools/templates", f"{vid}.qcow2")
+
+
+def rollout(students, rounds, size_mib=64):
+    v = Vlab()
+    try:
+        course = v.call("POST", "/api/v1/courses", {"code": "BENCH", "title": "Roll-out"})["data"]["id"]
+        csv = "".join(f"stu{i:03},Student {i}\n" for i in range(students)).encode()
+        req = urllib.request.Request(f"http://127.0.0.1:{v.port}/api/v1/courses/{course}/members/csv", method="POST", data=csv)
+        req.add_header("authorization", f"Bearer {v.token}"); req.add_header("content-type", "text/csv")
+        urllib.request.urlopen(req, timeout=300).read()
+        version, template_file = upload_template(v, course, size_mib)
+        prov_api, prov_hand, boot_api, boot_hand = [], [], [], []
+        for r in range(rounds):
+            # vlab: publish (one operation makes every clone), then start them all.
+            t0 = time.monotonic()
+            pub = v.call("POST", f"/api/v1/courses/{course}/labs", {"name": f"lab{r}", "template_version_id": version})["data"]
+            op = v.call("GET", f"/api/v1/operations/{pub['operation']['id']}/wait?timeout=120")["data"]
+            prov_api.append(time.monotonic() - t0)
+            assert op["status"] == "succeeded", op
+            lab = pub["lab"]["id"]
+            vms = [s["vm_id"] for s in v.call("GET", f"/api/v1/labs/{lab}/seats")["data"]]
+            out = {}
+            t0 = time.monotonic()
+            starter = threading.Thread(target=v.call, args=("POST", f"/api/v1/labs/{lab}/bulk", {"action": "start", "vm_ids": vms}))
+            starter.start()
+            readers = [threading.Thread(target=wait_marker, args=(os.path.join(v.run_dir(vm), "serial.sock"), t0, out, vm)) for vm in vms]
+            for th in readers: th.start()
+            for th in [starter] + readers: th.join()
+            boot_api.append(max(out.values()) if len(out) == len(vms) else float("nan"))
+            template = qemu_argv(v, vms[0]); template_dir = v.run_dir(vms[0])
+            disk = [a for a in template if b"pools/disks/" in a][0]
+            disk_path = disk.split(b"file=")[1].split(b",")[0]
+            v.call("POST", f"/api/v1/labs/{lab}/bulk", {"action": "stop", "vm_ids": vms})
+            time.sleep(2)
+
+            # By hand: full copies of the template, then the same QEMU command lines on them.
+            dirs = [tempfile.mkdtemp(prefix="hand-", dir=v.data) for _ in vms]
+            t0 = time.monotonic()
+            for d in dirs:
+                shutil.copyfile(template_file, os.path.join(d, "disk.qcow2"))
+            os.sync()
+            prov_hand.append(time.monotonic() - t0)
+            out, procs = {}, []
+            t0 = time.monotonic()
+            for d in dirs:
+                argv = [a.replace(disk_path, os.path.join(d, "disk.qcow2").encode()) for a in hand_argv(template, template_dir, d)]
+                procs.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            def go(d):
+                q = qmp_ready(os.path.join(d, "qmp.sock"))
+                wait_marker(os.path.join(d, "serial.sock"), t0, out, d)
+                q.close()
+            readers = [threading.Thread(target=go, args=(d,)) for d in dirs]
+            for th in readers: th.start()
+            for th in readers: th.join()
+            boot_hand.append(max(out.values()) if len(out) == len(dirs) else float("nan"))
+            for p in procs:
+                p.kill(); p.wait()
+            for d in dirs:
+                shutil.rmtree(d, ignore_errors=True)
+        print(f"rollout: a lab for {students} students, template with {size_mib} MiB of data, {rounds} rounds, TCG, 128 MiB guests, {os.cpu_count()} cores")
+        print(f"  {'':34} {'vlab median s':>14} {'by hand median s (anchor)':>26} {'ratio':>7}")
+        print(f"  {'provision (clones | full copies)':34} {median(prov_api):14.3f} {median(prov_hand):26.3f} {median(prov_api) / median(prov_hand):7.2f}")
+        print(f"  {'boot all until every marker':34} {median(boot_api):14.2f} {median(boot_hand):26.2f} {median(boot_api) / median(boot_hand):7.2f}")
+        print(f"  per round vlab provision: {', '.join(f'{x:.3f}' for x in prov_api)}; boot: {', '.join(f'{x:.1f}' for x in boot_api)} / hand {', '.join(f'{x:.1f}' for x in boot_hand)}")
+    finally:
+        v.close()
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("which", choices=["lifecycle", "storm"])
+    ap.add_argument("which", choices=["lifecycle", "storm", "rollout"])
+    ap.add_argument("--students", type=int, default=20)
     ap.add_argument("--rounds", type=int, default=None)
     ap.add_argument("--sizes", default="10,20")
     a = ap.parse_args()
@@ -209,6 +305,8 @@ def main():
             sys.exit(f"missing {need}: run scripts/build.sh --release and guests/build.sh")
     if a.which == "lifecycle":
         lifecycle(a.rounds or 9)
+    elif a.which == "rollout":
+        rollout(a.students, a.rounds or 3)
     else:
         storm([int(x) for x in a.sizes.split(",")], a.rounds or 3)
 

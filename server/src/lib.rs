@@ -66,6 +66,7 @@ impl Application {
             screenshots: Arc::new(service::console::ScreenshotCache::new(Duration::from_secs(2))),
             uploads: Default::default(),
             admission: Default::default(),
+            serial_hubs: Default::default(),
             accel,
             events: service::operations::channel(),
             store: store.clone(),

@@ -18,6 +18,8 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     pub engine: Engine,
     pub tickets: Arc<crate::console::tickets::Tickets>,
+    /// Shared serial connections, so several viewers can watch one port.
+    pub serial_hubs: Arc<crate::console::serial_hub::SerialHubs>,
     pub screenshots: Arc<crate::service::console::ScreenshotCache>,
     /// Serialises quota checks with the creates and starts they allow.
     pub admission: Arc<tokio::sync::Mutex<()>>,

@@ -290,3 +290,32 @@ async fn a_view_only_serial_console_sees_output_but_cannot_type() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     serial_command(&app.run_dir(vm), "echo ro$((1+1))x", "ro2x").await;
 }
+
+#[tokio::test]
+async fn several_serial_viewers_share_the_port_and_all_see_the_output() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    let vm = running_vm(&app, &admin, "shared-serial").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let mut viewers = Vec::new();
+    for view_only in [false, false, true] {
+        let t = ticket(&app, &admin, vm, "serial", view_only).await;
+        viewers.push(connect(&app, vm, &t, "", None).await.unwrap());
+    }
+    // The second viewer types; every viewer, the watcher too, sees the answer.
+    let mut seen = vec![String::new(); viewers.len()];
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let mut next_type = tokio::time::Instant::now();
+    while seen.iter().any(|s| !s.contains("shared-5-ok")) {
+        assert!(tokio::time::Instant::now() < deadline, "not every viewer saw the output: {seen:?}");
+        if tokio::time::Instant::now() >= next_type {
+            viewers[1].send(Message::Binary(b"echo shared-$((2+3))-ok\n".to_vec().into())).await.unwrap();
+            next_type = tokio::time::Instant::now() + Duration::from_secs(3);
+        }
+        for (i, ws) in viewers.iter_mut().enumerate() {
+            if let Ok(Some(Ok(Message::Binary(b)))) = tokio::time::timeout(Duration::from_millis(100), ws.next()).await {
+                seen[i].push_str(&String::from_utf8_lossy(&b));
+            }
+        }
+    }
+}

@@ -3,4 +3,5 @@
 
 pub mod proxy;
 pub mod rfb;
+pub mod serial_hub;
 pub mod tickets;

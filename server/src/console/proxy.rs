@@ -87,40 +87,6 @@ pub async fn pump(ws: WebSocket, unix: UnixStream, mut filter: Option<ViewOnlyFi
     }
 }
 
-/// A serial console to watch only: guest output flows to the viewer, the
-/// viewer's input is read (to notice a close) and dropped.
-pub async fn pump_read_only(ws: WebSocket, unix: UnixStream) {
-    let (mut rd, _wr) = unix.into_split();
-    let (mut sink, mut stream) = ws.split();
-    let down = async {
-        let mut buf = BytesMut::with_capacity(READ_CHUNK);
-        loop {
-            match rd.read_buf(&mut buf).await {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {
-                    if sink.send(Message::Binary(buf.split().freeze())).await.is_err() {
-                        break;
-                    }
-                    if buf.capacity() < READ_CHUNK / 4 {
-                        buf.reserve(READ_CHUNK);
-                    }
-                }
-            }
-        }
-    };
-    let up = async {
-        while let Ok(Some(Ok(m))) = tokio::time::timeout(PING_EVERY * 3, stream.next()).await {
-            if matches!(m, Message::Close(_)) {
-                break;
-            }
-        }
-    };
-    tokio::select! {
-        _ = down => {},
-        _ = up => {},
-    }
-}
-
 /// The last `max` bytes of a file, if it has any.
 pub fn tail(path: &std::path::Path, max: u64) -> Option<Vec<u8>> {
     use std::io::{Read, Seek, SeekFrom};

@@ -3,7 +3,7 @@
 use super::{ok, ApiJson, ApiPath, ApiQuery};
 use crate::auth::CurrentUser;
 use crate::console::tickets::{ConsoleKind, TicketError};
-use crate::console::{proxy, rfb::ViewOnlyFilter};
+use crate::console::{proxy, rfb::ViewOnlyFilter, serial_hub};
 use crate::error::{error_response, Result};
 use crate::service::console::{self as svc, ConsoleRequest, ConsoleTicket};
 use crate::state::AppState;
@@ -93,9 +93,18 @@ pub async fn console_socket(
         ConsoleKind::Vnc => paths.vnc(),
         ConsoleKind::Serial => paths.serial(),
     };
-    let unix = match tokio::net::UnixStream::connect(&path).await {
-        Ok(s) => s,
-        Err(_) => return error_response(AppError::conflict("VM_NOT_RUNNING", "the VM's console is not available")),
+    let unavailable = || error_response(AppError::conflict("VM_NOT_RUNNING", "the VM's console is not available"));
+    // The screen is VNC in shared mode (one connection each); the serial
+    // port takes one client, so its viewers share a hub.
+    let link = match grant.kind {
+        ConsoleKind::Vnc => match tokio::net::UnixStream::connect(&path).await {
+            Ok(s) => Link::Vnc(s),
+            Err(_) => return unavailable(),
+        },
+        ConsoleKind::Serial => match state.serial_hubs.join(id, &path).await {
+            Ok(h) => Link::Serial(h),
+            Err(_) => return unavailable(),
+        },
     };
     let filter = (grant.view_only && grant.kind == ConsoleKind::Vnc).then(ViewOnlyFilter::default);
     let read_only_serial = grant.view_only && grant.kind == ConsoleKind::Serial;
@@ -112,16 +121,21 @@ pub async fn console_socket(
             go = socket.send(Message::Binary(bytes.into())).await.is_ok();
         }
         if go {
-            if read_only_serial {
-                proxy::pump_read_only(socket, unix).await
-            } else {
-                proxy::pump(socket, unix, filter).await
+            match link {
+                Link::Vnc(unix) => proxy::pump(socket, unix, filter).await,
+                Link::Serial(hub) => serial_hub::pump(socket, hub, read_only_serial).await,
             }
         }
         if let Some(a) = activity {
             let _ = store.end_activity(a).await;
         }
     })
+}
+
+/// What a console websocket is joined to.
+enum Link {
+    Vnc(tokio::net::UnixStream),
+    Serial(std::sync::Arc<serial_hub::Hub>),
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -1,0 +1,142 @@
+//! Several viewers on one serial port. QEMU's serial socket serves one
+//! client at a time, so one hub per VM holds that connection: the guest's
+//! output goes to every viewer, and input from any interactive viewer goes
+//! to the guest. The hub ends when the last viewer leaves or the VM stops.
+
+use axum::body::Bytes;
+use axum::extract::ws::{Message, WebSocket};
+use bytes::BytesMut;
+use futures_util::{SinkExt, StreamExt};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::{broadcast, mpsc};
+
+/// Output chunks a slow viewer may fall behind by before it skips ahead.
+const BACKLOG_CHUNKS: usize = 256;
+const PING_EVERY: Duration = Duration::from_secs(15);
+
+/// One VM's serial connection, shared.
+pub struct Hub {
+    output: broadcast::Receiver<Bytes>,
+    input: mpsc::Sender<Bytes>,
+    task: tokio::task::AbortHandle,
+}
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// The hubs of all VMs with serial viewers.
+#[derive(Default)]
+pub struct SerialHubs {
+    hubs: Mutex<HashMap<i64, Weak<Hub>>>,
+}
+
+impl SerialHubs {
+    /// The VM's hub, connecting to its serial socket if no viewer has yet.
+    pub async fn join(&self, vm_id: i64, socket: &Path) -> std::io::Result<Arc<Hub>> {
+        if let Some(hub) = self.live(vm_id) {
+            return Ok(hub);
+        }
+        let unix = tokio::net::UnixStream::connect(socket).await?;
+        let mut hubs = self.hubs.lock().unwrap_or_else(|p| p.into_inner());
+        // Another viewer may have made one meanwhile.
+        if let Some(hub) = hubs.get(&vm_id).and_then(Weak::upgrade).filter(|h| !h.input.is_closed()) {
+            return Ok(hub);
+        }
+        let (out_tx, out_rx) = broadcast::channel(BACKLOG_CHUNKS);
+        let (in_tx, in_rx) = mpsc::channel(64);
+        let task = tokio::spawn(run(unix, out_tx, in_rx)).abort_handle();
+        let hub = Arc::new(Hub { output: out_rx, input: in_tx, task });
+        hubs.retain(|_, w| w.strong_count() > 0);
+        hubs.insert(vm_id, Arc::downgrade(&hub));
+        Ok(hub)
+    }
+
+    fn live(&self, vm_id: i64) -> Option<Arc<Hub>> {
+        let hubs = self.hubs.lock().unwrap_or_else(|p| p.into_inner());
+        hubs.get(&vm_id).and_then(Weak::upgrade).filter(|h| !h.input.is_closed())
+    }
+}
+
+/// Holds the serial connection: guest output to every viewer, viewers' input to the guest.
+async fn run(unix: tokio::net::UnixStream, output: broadcast::Sender<Bytes>, mut input: mpsc::Receiver<Bytes>) {
+    let (mut rd, mut wr) = unix.into_split();
+    let mut buf = BytesMut::with_capacity(16 * 1024);
+    loop {
+        tokio::select! {
+            n = rd.read_buf(&mut buf) => match n {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {
+                    let _ = output.send(buf.split().freeze());
+                    if buf.capacity() < 4096 {
+                        buf.reserve(16 * 1024);
+                    }
+                }
+            },
+            data = input.recv() => match data {
+                Some(d) => {
+                    if wr.write_all(&d).await.is_err() {
+                        break;
+                    }
+                }
+                None => break,
+            },
+        }
+    }
+}
+
+/// One viewer: the hub's output to the websocket, and (unless `read_only`)
+/// the websocket's input to the guest. Ends with the websocket or the hub.
+pub async fn pump(ws: WebSocket, hub: Arc<Hub>, read_only: bool) {
+    let (mut sink, mut stream) = ws.split();
+    let mut output = hub.output.resubscribe();
+    let input = hub.input.clone();
+    let down = async {
+        let mut ping = tokio::time::interval(PING_EVERY);
+        ping.tick().await;
+        loop {
+            tokio::select! {
+                chunk = output.recv() => match chunk {
+                    Ok(b) => {
+                        if sink.send(Message::Binary(b)).await.is_err() {
+                            break;
+                        }
+                    }
+                    // Too slow: skip what was missed, keep watching.
+                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => break,
+                },
+                _ = ping.tick() => {
+                    if sink.send(Message::Ping(Bytes::new())).await.is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+        let _ = sink.send(Message::Close(None)).await;
+    };
+    let up = async {
+        while let Ok(Some(Ok(m))) = tokio::time::timeout(PING_EVERY * 3, stream.next()).await {
+            let data = match m {
+                Message::Binary(b) => b,
+                Message::Text(t) => Bytes::copy_from_slice(t.as_str().as_bytes()),
+                Message::Close(_) => break,
+                Message::Ping(_) | Message::Pong(_) => continue,
+            };
+            if !read_only && input.send(data).await.is_err() {
+                break;
+            }
+        }
+    };
+    tokio::select! {
+        _ = down => {},
+        _ = up => {},
+    }
+    drop(hub);
+}
