@@ -228,6 +228,7 @@ def upload_template(v, course, size_mib):
 
 
 def rollout(students, rounds, size_mib=64):
+    assert rounds >= 1
     v = Vlab()
     try:
         course = v.call("POST", "/api/v1/courses", {"code": "BENCH", "title": "Roll-out"})["data"]["id"]
@@ -237,8 +238,11 @@ def rollout(students, rounds, size_mib=64):
         urllib.request.urlopen(req, timeout=300).read()
         version, template_file = upload_template(v, course, size_mib)
         prov_api, prov_hand, boot_api, boot_hand = [], [], [], []
-        for r in range(rounds):
-            # vlab: publish (one operation makes every clone), then start them all.
+        argv_template = None
+
+        def by_vlab(r):
+            nonlocal argv_template
+            # Publish (one operation makes every clone), then start them all.
             t0 = time.monotonic()
             pub = v.call("POST", f"/api/v1/courses/{course}/labs", {"name": f"lab{r}", "template_version_id": version})["data"]
             op = v.call("GET", f"/api/v1/operations/{pub['operation']['id']}/wait?timeout=120")["data"]
@@ -254,14 +258,18 @@ def rollout(students, rounds, size_mib=64):
             for th in readers: th.start()
             for th in [starter] + readers: th.join()
             boot_api.append(max(out.values()) if len(out) == len(vms) else float("nan"))
-            template = qemu_argv(v, vms[0]); template_dir = v.run_dir(vms[0])
-            disk = [a for a in template if b"pools/disks/" in a][0]
-            disk_path = disk.split(b"file=")[1].split(b",")[0]
+            if argv_template is None:
+                argv_template = (qemu_argv(v, vms[0]), v.run_dir(vms[0]))
             v.call("POST", f"/api/v1/labs/{lab}/bulk", {"action": "stop", "vm_ids": vms})
-            time.sleep(2)
+            while any(v.call("GET", f"/api/v1/vms/{vm}")["data"]["state"] != "stopped" for vm in vms):
+                time.sleep(0.2)
 
-            # By hand: full copies of the template, then the same QEMU command lines on them.
-            dirs = [tempfile.mkdtemp(prefix="hand-", dir=v.data) for _ in vms]
+        def by_hand():
+            # Full copies of the template, then the same QEMU command lines on them.
+            template, template_dir = argv_template
+            disk = [a for a in template if b"pools/disks/" in a][0]
+            disk_path = disk.split(b"file.filename=")[1].split(b",")[0]
+            dirs = [tempfile.mkdtemp(prefix="hand-", dir=v.data) for _ in range(students)]
             t0 = time.monotonic()
             for d in dirs:
                 shutil.copyfile(template_file, os.path.join(d, "disk.qcow2"))
@@ -284,6 +292,13 @@ def rollout(students, rounds, size_mib=64):
                 p.kill(); p.wait()
             for d in dirs:
                 shutil.rmtree(d, ignore_errors=True)
+
+        # Alternate which goes first, so neither always runs on a warmer machine.
+        for r in range(rounds):
+            if r % 2 == 0:
+                by_vlab(r); by_hand()
+            else:
+                by_hand(); by_vlab(r)
         print(f"rollout: a lab for {students} students, template with {size_mib} MiB of data, {rounds} rounds, TCG, 128 MiB guests, {os.cpu_count()} cores")
         print(f"  {'':34} {'vlab median s':>14} {'by hand median s (anchor)':>26} {'ratio':>7}")
         print(f"  {'provision (clones | full copies)':34} {median(prov_api):14.3f} {median(prov_hand):26.3f} {median(prov_api) / median(prov_hand):7.2f}")

@@ -377,7 +377,7 @@ fn LabWall(id: i64) -> impl IntoView {
     let selected = RwSignal::new(std::collections::BTreeSet::<i64>::new());
     let act = move |action: &'static str| {
         let vm_ids: Vec<i64> = selected.get_untracked().into_iter().collect();
-        if action == "reset" && !confirm(tr("wall.confirm_reset")()) {
+        if action == "reset" && !super::users::confirm(tr("wall.confirm_reset")()) {
             return;
         }
         bulk.dispatch(BulkLab { id, action: BulkAction { action: action.into(), vm_ids } });
@@ -434,19 +434,6 @@ fn LabWall(id: i64) -> impl IntoView {
                 }).collect_view()}
             </div>
         }}/>
-    }
-}
-
-/// Asks the user to confirm (always yes on the server side).
-fn confirm(message: &str) -> bool {
-    #[cfg(feature = "hydrate")]
-    {
-        web_sys::window().and_then(|w| w.confirm_with_message(message).ok()).unwrap_or(false)
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = message;
-        true
     }
 }
 

@@ -235,9 +235,10 @@ fn MachineDetail(id: i64) -> impl IntoView {
     let add_fw = ServerAction::<AddPortForward>::new();
     let rm_fw = ServerAction::<RemovePortForward>::new();
     let delete = ServerAction::<DeleteVm>::new();
+    let baseline = ServerAction::<ResetVm>::new();
     let vm = Resource::new(
         move || (action.version().get(), update.version().get(), cdrom.version().get(), attach.version().get(),
-                 add_fw.version().get(), rm_fw.version().get()),
+                 add_fw.version().get(), rm_fw.version().get(), baseline.version().get()),
         move |_| get_vm(id),
     );
     let extras = Resource::new(
@@ -261,7 +262,9 @@ fn MachineDetail(id: i64) -> impl IntoView {
             .or_else(|| add_fw.value().get().and_then(|r| r.err()))
             .or_else(|| rm_fw.value().get().and_then(|r| r.err()))
             .or_else(|| delete.value().get().and_then(|r| r.err()))
+            .or_else(|| baseline.value().get().and_then(|r| r.err()))
     };
+    let confirm_reset = tr("wall.confirm_reset");
     let power = move |a: &'static str| {
         move |_| {
             action.dispatch(VmAction { id, request: StateChangeRequest { action: a.into(), force: None, timeout: None } });
@@ -305,6 +308,11 @@ fn MachineDetail(id: i64) -> impl IntoView {
                         <button type="button" on:click=power("pause")>{tr("vm.pause")}</button>
                         <button type="button" on:click=power("resume")>{tr("vm.resume")}</button>
                         <button type="button" on:click=power("reset")>{tr("vm.reset")}</button>
+                        {vm.lab_id.is_some().then(|| view! {
+                            <button type="button" class="danger" data-testid="reset-baseline" on:click=move |_| {
+                                if super::users::confirm(confirm_reset()) { baseline.dispatch(ResetVm { id }); }
+                            }>{tr("wall.reset")}</button>
+                        })}
                         <button type="button" class="danger" on:click=move |_| {
                             if super::users::confirm(confirm_text()) { delete.dispatch(DeleteVm { id, force: true }); }
                         }>{tr("vm.delete")}</button>
