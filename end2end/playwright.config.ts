@@ -12,6 +12,7 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   outputDir: '../target/e2e-results',
+  globalTeardown: './global-teardown.ts',
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     locale: 'en-US',

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=target/e2e-data
+./end2end/stop-guests.sh
 rm -rf "$data"
 mkdir -p "$data/pools/kernels/test-guest"
 for f in vmlinux initrd.img; do ln -s "$PWD/guests/out/$f" "$data/pools/kernels/test-guest/$f"; done

@@ -7,7 +7,8 @@ use axum::body::Bytes;
 use axum::extract::ws::{Message, WebSocket};
 use bytes::BytesMut;
 use futures_util::{SinkExt, StreamExt};
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::UnixStream;
 
@@ -18,6 +19,10 @@ const READ_CHUNK: usize = 64 * 1024;
 pub async fn pump(ws: WebSocket, unix: UnixStream, mut filter: Option<ViewOnlyFilter>) {
     let (mut sink, mut stream) = ws.split();
     let (mut rd, mut wr) = unix.into_split();
+    // When the client was last heard from, in ms since `born`: checked at
+    // each ping rather than with a timer per message.
+    let born = Instant::now();
+    let heard = AtomicU64::new(0);
 
     let down = async {
         let mut buf = BytesMut::with_capacity(READ_CHUNK);
@@ -40,6 +45,10 @@ pub async fn pump(ws: WebSocket, unix: UnixStream, mut filter: Option<ViewOnlyFi
                     }
                 }
                 _ = ping.tick() => {
+                    let silent = born.elapsed().as_millis() as u64 - heard.load(Ordering::Relaxed);
+                    if silent > (PING_EVERY * 3).as_millis() as u64 {
+                        break;
+                    }
                     if sink.send(Message::Ping(Bytes::new())).await.is_err() {
                         break;
                     }
@@ -51,11 +60,8 @@ pub async fn pump(ws: WebSocket, unix: UnixStream, mut filter: Option<ViewOnlyFi
 
     let up = async {
         let mut filtered = Vec::new();
-        loop {
-            let msg = match tokio::time::timeout(PING_EVERY * 3, stream.next()).await {
-                Ok(Some(Ok(m))) => m,
-                _ => break,
-            };
+        while let Some(Ok(msg)) = stream.next().await {
+            heard.store(born.elapsed().as_millis() as u64, Ordering::Relaxed);
             let data: Bytes = match msg {
                 Message::Binary(b) => b,
                 Message::Text(t) => Bytes::copy_from_slice(t.as_str().as_bytes()),

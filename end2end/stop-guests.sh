@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Stops the guests a browser-test run left running (vlab's QEMUs outlive it
+# by design), so runs do not pile up idle VMs.
+cd "$(dirname "$0")/.."
+for pidfile in target/e2e-data/run/*/qemu.pid; do
+  [ -f "$pidfile" ] || continue
+  pid=$(cat "$pidfile")
+  # Only a QEMU started for this data dir.
+  if tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "target/e2e-data/run/"; then
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+done
+exit 0
