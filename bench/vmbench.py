@@ -121,6 +121,25 @@ def wait_marker(path, t0, out, key):
     s.close()
 
 
+def boot_by_hand(runs):
+    """Starts QEMU for each (run dir, argv) at once; seconds until every
+    guest printed its marker (nan if one did not). Kills them after."""
+    out, procs = {}, []
+    t0 = time.monotonic()
+    for _, argv in runs:
+        procs.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    def go(d):
+        q = qmp_ready(os.path.join(d, "qmp.sock"))
+        wait_marker(os.path.join(d, "serial.sock"), t0, out, d)
+        q.close()
+    readers = [threading.Thread(target=go, args=(d,)) for d, _ in runs]
+    for th in readers: th.start()
+    for th in readers: th.join()
+    for p in procs:
+        p.kill(); p.wait()
+    return max(out.values()) if len(out) == len(runs) else float("nan")
+
+
 def median(xs):
     return statistics.median(xs) if xs else float("nan")
 
@@ -182,21 +201,8 @@ def storm(sizes, rounds):
                 for th in stoppers: th.start()
                 for th in stoppers: th.join()
 
-                out, procs, readers = {}, [], []
                 dirs = [tempfile.mkdtemp(prefix="hand-", dir=v.data) for _ in range(n)]
-                t0 = time.monotonic()
-                for d in dirs:
-                    procs.append(subprocess.Popen(hand_argv(template, template_dir, d), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-                def go(d):
-                    q = qmp_ready(os.path.join(d, "qmp.sock"))
-                    wait_marker(os.path.join(d, "serial.sock"), t0, out, d)
-                    q.close()
-                readers = [threading.Thread(target=go, args=(d,)) for d in dirs]
-                for th in readers: th.start()
-                for th in readers: th.join()
-                hand.append(max(out.values()) if len(out) == n else float("nan"))
-                for p in procs:
-                    p.kill(); p.wait()
+                hand.append(boot_by_hand([(d, hand_argv(template, template_dir, d)) for d in dirs]))
             print(f"  {n:>3} {median(api):18.2f} {median(hand):26.2f} {median(api) / median(hand):7.2f}")
     finally:
         v.close()
@@ -275,21 +281,8 @@ def rollout(students, rounds, size_mib=64):
                 shutil.copyfile(template_file, os.path.join(d, "disk.qcow2"))
             os.sync()
             prov_hand.append(time.monotonic() - t0)
-            out, procs = {}, []
-            t0 = time.monotonic()
-            for d in dirs:
-                argv = [a.replace(disk_path, os.path.join(d, "disk.qcow2").encode()) for a in hand_argv(template, template_dir, d)]
-                procs.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-            def go(d):
-                q = qmp_ready(os.path.join(d, "qmp.sock"))
-                wait_marker(os.path.join(d, "serial.sock"), t0, out, d)
-                q.close()
-            readers = [threading.Thread(target=go, args=(d,)) for d in dirs]
-            for th in readers: th.start()
-            for th in readers: th.join()
-            boot_hand.append(max(out.values()) if len(out) == len(dirs) else float("nan"))
-            for p in procs:
-                p.kill(); p.wait()
+            on_copy = lambda d: [a.replace(disk_path, os.path.join(d, "disk.qcow2").encode()) for a in hand_argv(template, template_dir, d)]
+            boot_hand.append(boot_by_hand([(d, on_copy(d)) for d in dirs]))
             for d in dirs:
                 shutil.rmtree(d, ignore_errors=True)
 

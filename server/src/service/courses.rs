@@ -3,7 +3,7 @@
 
 use super::Paging;
 use crate::auth::{password, token, Caller, Teacher};
-use crate::error::Result;
+use crate::error::{Result, ServerError};
 use crate::state::AppState;
 use crate::store::NewStudentRow;
 use app::error::{AppError, FieldErrors};
@@ -36,6 +36,15 @@ pub async fn load(state: &AppState, caller: &Caller, id: i64, need: Access) -> R
         return Err(AppError::forbidden().into());
     }
     Ok(course)
+}
+
+/// Checks access to something that belongs to a course; a course the caller
+/// may not see makes the thing itself missing (`missing`), not the course.
+pub async fn load_within(state: &AppState, caller: &Caller, course_id: i64, need: Access, missing: AppError) -> Result<CourseView> {
+    load(state, caller, course_id, need).await.map_err(|e| match e {
+        ServerError::App(AppError::NotFound { .. }) => missing.into(),
+        other => other,
+    })
 }
 
 /// Whether the caller teaches the course (or is an admin).
@@ -91,7 +100,7 @@ pub async fn create(state: &AppState, caller: &Teacher, input: NewCourse) -> Res
             sqlx::Error::Database(ref d) if d.is_unique_violation() => {
                 AppError::conflict("COURSE_CODE_TAKEN", format!("a course with code '{code}' exists already")).into()
             }
-            other => crate::error::ServerError::from(other),
+            other => ServerError::from(other),
         })?;
     tracing::info!(course_id = id, user_id = caller.id(), "course created");
     load(state, caller, id, Access::Manage).await

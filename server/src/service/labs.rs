@@ -30,10 +30,7 @@ fn not_found(id: i64) -> AppError {
 /// A lab the caller may see (`Attend`) or manage.
 async fn load(state: &AppState, caller: &Caller, id: i64, need: Access) -> Result<LabRecord> {
     let lab = state.store.lab(id, caller.id()).await?.ok_or_else(|| not_found(id))?;
-    courses::load(state, caller, lab.view.course_id, need).await.map_err(|e| match e {
-        ServerError::App(AppError::NotFound { .. }) => not_found(id).into(),
-        other => other,
-    })?;
+    courses::load_within(state, caller, lab.view.course_id, need, not_found(id)).await?;
     Ok(lab)
 }
 
@@ -93,12 +90,7 @@ pub async fn publish(state: &AppState, caller: &Caller, course_id: i64, input: N
     };
     let cpus = input.cpus.or(template.as_ref().map(|t| t.cpus)).unwrap_or(super::vms::DEFAULT_CPUS);
     let memory = input.memory_mib.or(template.as_ref().map(|t| t.memory_mib)).unwrap_or(super::vms::DEFAULT_MEMORY_MIB);
-    if cpus == 0 || cpus > state.config.max_vm_cpus {
-        fields.insert("cpus".into(), format!("must be between 1 and {}", state.config.max_vm_cpus));
-    }
-    if !(super::vms::MIN_MEMORY_MIB..=state.config.max_vm_memory_mib).contains(&memory) {
-        fields.insert("memory_mib".into(), format!("must be between {} and {}", super::vms::MIN_MEMORY_MIB, state.config.max_vm_memory_mib));
-    }
+    super::vms::check_resources(state, Some(cpus), Some(memory), &mut fields);
     let opens_at = input.opens_at.as_deref().filter(|s| !s.trim().is_empty()).and_then(|s| parse_time("opens_at", s, &mut fields));
     let closes_at = input.closes_at.as_deref().filter(|s| !s.trim().is_empty()).and_then(|s| parse_time("closes_at", s, &mut fields));
     if let (Some(o), Some(c)) = (opens_at, closes_at) {

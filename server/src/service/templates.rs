@@ -3,7 +3,7 @@
 //! templates pool; nothing here takes a path from a request.
 
 use super::courses::{self, Access};
-use super::storage::{ensure_pool, name_problem, qemu_img, receive_chunk, upload_problems, Chunk};
+use super::storage::{ensure_pool, qemu_img, receive_chunk, upload_problems, Chunk};
 use crate::auth::Caller;
 use crate::engine::qemu::img;
 use crate::error::{Result, ServerError};
@@ -36,20 +36,14 @@ fn version_not_found(id: i64) -> AppError {
 /// A template the caller may manage (a teacher of its course, or an admin).
 async fn load(state: &AppState, caller: &Caller, id: i64) -> Result<TemplateView> {
     let t = state.store.template(id).await?.ok_or_else(|| not_found(id))?;
-    courses::load(state, caller, t.course_id, Access::Manage).await.map_err(|e| match e {
-        ServerError::App(AppError::NotFound { .. }) => not_found(id).into(),
-        other => other,
-    })?;
+    courses::load_within(state, caller, t.course_id, Access::Manage, not_found(id)).await?;
     Ok(t)
 }
 
 /// A template version the caller may manage.
 pub async fn load_version(state: &AppState, caller: &Caller, id: i64) -> Result<VersionRecord> {
     let v = state.store.template_version(id).await?.ok_or_else(|| version_not_found(id))?;
-    courses::load(state, caller, v.course_id, Access::Manage).await.map_err(|e| match e {
-        ServerError::App(AppError::NotFound { .. }) => version_not_found(id).into(),
-        other => other,
-    })?;
+    courses::load_within(state, caller, v.course_id, Access::Manage, version_not_found(id)).await?;
     Ok(v)
 }
 
@@ -80,25 +74,9 @@ fn source(vm_id: Option<i64>, upload: Option<ImageUpload>, fields: &mut FieldErr
 pub async fn create(state: &AppState, caller: &Caller, course_id: i64, input: NewTemplate) -> Result<TemplateView> {
     courses::load(state, caller, course_id, Access::Manage).await?;
     let mut fields = FieldErrors::new();
-    let name = input.name.trim().to_owned();
-    if let Some(p) = name_problem(&name) {
-        fields.insert("name".into(), p.into());
-    }
-    let description = input.description.unwrap_or_default();
-    if description.chars().count() > 2000 {
-        fields.insert("description".into(), "must be at most 2000 characters".into());
-    }
+    let (name, description) = super::vms::check_label(&input.name, input.description, &mut fields);
     let src = source(input.vm_id, input.upload, &mut fields);
-    if let Some(c) = input.cpus {
-        if c == 0 || c > state.config.max_vm_cpus {
-            fields.insert("cpus".into(), format!("must be between 1 and {}", state.config.max_vm_cpus));
-        }
-    }
-    if let Some(m) = input.memory_mib {
-        if !(super::vms::MIN_MEMORY_MIB..=state.config.max_vm_memory_mib).contains(&m) {
-            fields.insert("memory_mib".into(), format!("must be between {} and {}", super::vms::MIN_MEMORY_MIB, state.config.max_vm_memory_mib));
-        }
-    }
+    super::vms::check_resources(state, input.cpus, input.memory_mib, &mut fields);
     // From a VM: its settings are the template's defaults.
     let vm = match &src {
         Some(Source::Vm(id)) => Some(prepared_vm(state, caller, *id).await?),

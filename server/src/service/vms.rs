@@ -60,6 +60,19 @@ fn name_problem(name: &str) -> Option<&'static str> {
     }
 }
 
+/// A name (trimmed) and description as every named resource takes them.
+pub(crate) fn check_label(name: &str, description: Option<String>, fields: &mut FieldErrors) -> (String, String) {
+    let name = name.trim().to_owned();
+    if let Some(p) = name_problem(&name) {
+        fields.insert("name".into(), p.into());
+    }
+    let description = description.unwrap_or_default();
+    if description.chars().count() > 2000 {
+        fields.insert("description".into(), "must be at most 2000 characters".into());
+    }
+    (name, description)
+}
+
 /// A kernel bundle name: a plain directory name in the kernels pool.
 fn kernel_problem(state: &AppState, name: &str) -> Option<String> {
     let plain = !name.is_empty()
@@ -77,7 +90,7 @@ fn kernel_problem(state: &AppState, name: &str) -> Option<String> {
     }
 }
 
-fn check_resources(state: &AppState, cpus: Option<u32>, memory: Option<u32>, fields: &mut FieldErrors) {
+pub(crate) fn check_resources(state: &AppState, cpus: Option<u32>, memory: Option<u32>, fields: &mut FieldErrors) {
     if let Some(c) = cpus {
         if c == 0 || c > state.config.max_vm_cpus {
             fields.insert("cpus".into(), format!("must be between 1 and {}", state.config.max_vm_cpus));
@@ -143,14 +156,7 @@ fn host_port_free(protocol: &str, port: u16) -> bool {
 
 pub async fn create(state: &AppState, caller: &Caller, input: NewVm) -> Result<VmView> {
     let mut fields = FieldErrors::new();
-    let name = input.name.trim().to_owned();
-    if let Some(p) = name_problem(&name) {
-        fields.insert("name".into(), p.into());
-    }
-    let description = input.description.unwrap_or_default();
-    if description.chars().count() > 2000 {
-        fields.insert("description".into(), "must be at most 2000 characters".into());
-    }
+    let (name, description) = check_label(&input.name, input.description, &mut fields);
     let cpus = input.cpus.unwrap_or(DEFAULT_CPUS);
     let memory = input.memory_mib.unwrap_or(DEFAULT_MEMORY_MIB);
     check_resources(state, Some(cpus), Some(memory), &mut fields);

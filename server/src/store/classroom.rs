@@ -264,16 +264,21 @@ impl Store {
 
     /// Deletes a course with no templates or labs left.
     pub async fn delete_course(&self, id: i64) -> Result<bool, sqlx::Error> {
-        let r = sqlx::query(
-            "DELETE FROM courses WHERE id = ? AND NOT EXISTS (SELECT 1 FROM templates WHERE course_id = ?) \
-             AND NOT EXISTS (SELECT 1 FROM labs WHERE course_id = ?)",
-        )
-        .bind(id)
-        .bind(id)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(r.rows_affected() == 1)
+        self.delete_unreferenced("courses", id, &[("templates", "course_id"), ("labs", "course_id")]).await
+    }
+
+    /// Deletes row `id` of `table` unless a row of one of `refs` (table,
+    /// column) points at it. Names are this module's constants.
+    async fn delete_unreferenced(&self, table: &str, id: i64, refs: &[(&str, &str)]) -> Result<bool, sqlx::Error> {
+        let mut sql = format!("DELETE FROM {table} WHERE id = ?");
+        for (t, c) in refs {
+            sql.push_str(&format!(" AND NOT EXISTS (SELECT 1 FROM {t} WHERE {c} = ?)"));
+        }
+        let mut q = sqlx::query(&sql).bind(id);
+        for _ in refs {
+            q = q.bind(id);
+        }
+        Ok(q.execute(&self.pool).await?.rows_affected() == 1)
     }
 
     /// The user's role in the course, if a member.
@@ -431,12 +436,7 @@ impl Store {
     }
 
     pub async fn delete_template(&self, id: i64) -> Result<bool, sqlx::Error> {
-        let r = sqlx::query("DELETE FROM templates WHERE id = ? AND NOT EXISTS (SELECT 1 FROM template_versions WHERE template_id = ?)")
-            .bind(id)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(r.rows_affected() == 1)
+        self.delete_unreferenced("templates", id, &[("template_versions", "template_id")]).await
     }
 
     /// Adds the next version of a template.
@@ -482,16 +482,7 @@ impl Store {
 
     /// Deletes a version nothing uses (no lab, no disk).
     pub async fn delete_template_version(&self, id: i64) -> Result<bool, sqlx::Error> {
-        let r = sqlx::query(
-            "DELETE FROM template_versions WHERE id = ? AND NOT EXISTS (SELECT 1 FROM labs WHERE template_version_id = ?) \
-             AND NOT EXISTS (SELECT 1 FROM disks WHERE backing_version_id = ?)",
-        )
-        .bind(id)
-        .bind(id)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(r.rows_affected() == 1)
+        self.delete_unreferenced("template_versions", id, &[("labs", "template_version_id"), ("disks", "backing_version_id")]).await
     }
 
     pub async fn template(&self, id: i64) -> Result<Option<TemplateView>, sqlx::Error> {
@@ -645,12 +636,7 @@ impl Store {
 
     /// Deletes a lab whose VMs are all gone.
     pub async fn delete_lab(&self, id: i64) -> Result<bool, sqlx::Error> {
-        let r = sqlx::query("DELETE FROM labs WHERE id = ? AND NOT EXISTS (SELECT 1 FROM vms WHERE lab_id = ?)")
-            .bind(id)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(r.rows_affected() == 1)
+        self.delete_unreferenced("labs", id, &[("vms", "lab_id")]).await
     }
 
     /// A student's VM in a lab.
