@@ -195,10 +195,22 @@ async fn a_late_student_gets_a_vm_on_first_open_and_a_new_version_keeps_current_
     // Version 1 is in use and cannot be deleted.
     let (s, v) = app.json(Method::DELETE, &format!("/api/v1/template-versions/{v1}"), Some(&t), None).await;
     assert_error(s, &v, 409, "TEMPLATE_VERSION_IN_USE");
-    // The teacher resets the student's VM: now on version 2, and running again.
+    // The course keeps reset disks for the teacher. The teacher resets the
+    // student's VM: now on version 2, and running again; the old overlay is
+    // the teacher's disk, still on version 1.
+    ok(&app, Method::PATCH, &format!("/api/v1/courses/{course}"), &t, Some(json!({"keep_reset_disks": true}))).await;
     ok(&app, Method::POST, &format!("/api/v1/vms/{vm}/reset-baseline"), &t, Some(json!({"confirm": true}))).await;
     assert!(qemu_img_info(&disk_file)["backing-filename"].as_str().unwrap().ends_with(&format!("/{v2}.qcow2")));
     wait_serial(&app.run_dir(vm), MARKER, 1, BOOT).await;
+    let disks = ok(&app, Method::GET, "/api/v1/disks", &t, None).await;
+    let kept = disks.as_array().unwrap().iter().find(|d| d["name"].as_str().unwrap().starts_with("late before reset")).expect("kept disk").clone();
+    assert!(kept["vm_id"].is_null(), "{kept}");
+    let kept_file = app.data_dir.path().join(format!("pools/disks/{}.qcow2", kept["id"]));
+    let kept_backing = qemu_img_info(&kept_file)["backing-filename"].as_str().unwrap().to_owned();
+    assert!(kept_backing.ends_with(&format!("/{v1}.qcow2")), "the kept disk is the student's old overlay: {kept_backing}");
+    // The student cannot see it.
+    let (s, v) = app.json(Method::GET, &format!("/api/v1/disks/{}", kept["id"]), Some(&late), None).await;
+    assert_error(s, &v, 404, "DISK_NOT_FOUND");
 }
 
 #[tokio::test]
@@ -444,4 +456,53 @@ async fn a_closed_lab_stops_its_vms_and_refuses_students() {
     }
     let (s, v) = app.json(Method::POST, &format!("/api/v1/labs/{lab}/open"), Some(&stu), None).await;
     assert_error(s, &v, 409, "LAB_CLOSED");
+}
+
+#[tokio::test]
+async fn idle_lab_vms_stop_but_one_with_an_open_console_keeps_running() {
+    let app = TestApp::spawn_with(|c| {
+        c.accel = server::config::Accel::Tcg;
+        c.scheduler_interval_secs = 1;
+    })
+    .await;
+    common::install_guest_kernel(app.data_dir.path(), "test-guest", "");
+    let admin = app.admin_token().await;
+    let (t, course, version) = course_with_template(&app, &admin, "idler", "IDLE-1").await;
+    let mut tokens = Vec::new();
+    for s in ["busy1", "idle1"] {
+        app.create_user(&admin, s, "student").await;
+        ok(&app, Method::POST, &format!("/api/v1/courses/{course}/members"), &t, Some(json!({"username": s, "role": "student"}))).await;
+        tokens.push(app.login(s, &format!("{s}-password")).await);
+    }
+    let p = ok(
+        &app,
+        Method::POST,
+        &format!("/api/v1/courses/{course}/labs"),
+        &t,
+        Some(json!({"name": "Idle", "template_version_id": version, "idle_stop_minutes": 1})),
+    )
+    .await;
+    let lab = p["lab"]["id"].as_i64().unwrap();
+    wait_op(&app, &t, p["operation"]["id"].as_i64().unwrap()).await;
+    let mut vms = Vec::new();
+    for tok in &tokens {
+        let opened = ok(&app, Method::POST, &format!("/api/v1/labs/{lab}/open"), tok, None).await;
+        wait_op(&app, tok, opened["operation"]["id"].as_i64().unwrap()).await;
+        vms.push(opened["vm"]["id"].as_i64().unwrap());
+    }
+    // busy1 keeps a serial console open (answering pings); idle1 has none.
+    let ticket = ok(&app, Method::POST, &format!("/api/v1/vms/{}/console", vms[0]), &tokens[0], Some(json!({"kind": "serial"}))).await;
+    let url = format!("{}?ticket={}", app.url(ticket["ws_path"].as_str().unwrap()).replace("http://", "ws://"), ticket["ticket"].as_str().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let reader = tokio::spawn(async move {
+        use futures_util::StreamExt;
+        while let Some(Ok(_)) = ws.next().await {}
+    });
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(100);
+    while app.vm_state(&tokens[1], vms[1]).await != "stopped" {
+        assert!(tokio::time::Instant::now() < deadline, "the idle VM was not stopped");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert_eq!(app.vm_state(&tokens[0], vms[0]).await, "running", "a VM with an open console counts as active");
+    reader.abort();
 }
