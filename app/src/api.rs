@@ -183,6 +183,18 @@ pub async fn remove_port_forward(vm_id: i64, id: i64) -> Result<(), AppError> {
 // ---- Classroom ----
 
 #[server(input = Json)]
+pub async fn update_course(id: i64, patch: CoursePatch) -> Result<CourseView, AppError> {
+    let (b, req) = backend()?;
+    b.update_course(&req, id, patch).await
+}
+
+#[server(input = Json)]
+pub async fn get_user_quota(user_id: i64) -> Result<QuotaView, AppError> {
+    let (b, req) = backend()?;
+    b.user_quota(&req, user_id).await
+}
+
+#[server(input = Json)]
 pub async fn my_labs() -> Result<Vec<LabView>, AppError> {
     let (b, req) = backend()?;
     b.my_labs(&req).await

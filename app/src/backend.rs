@@ -39,6 +39,8 @@ pub trait Backend: Send + Sync + 'static {
     async fn add_port_forward(&self, req: &Parts, vm_id: i64, input: NewPortForward) -> Result<PortForwardView, AppError>;
     async fn remove_port_forward(&self, req: &Parts, vm_id: i64, id: i64) -> Result<(), AppError>;
     // Classroom.
+    async fn update_course(&self, req: &Parts, id: i64, patch: CoursePatch) -> Result<CourseView, AppError>;
+    async fn user_quota(&self, req: &Parts, user_id: i64) -> Result<QuotaView, AppError>;
     async fn my_labs(&self, req: &Parts) -> Result<Vec<LabView>, AppError>;
     async fn open_lab(&self, req: &Parts, id: i64) -> Result<OpenedLab, AppError>;
     async fn list_courses(&self, req: &Parts, query: ListQuery) -> Result<Page<CourseView>, AppError>;

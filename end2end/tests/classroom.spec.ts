@@ -81,5 +81,20 @@ test("a student's open-lab button reaches a drawing console; the teacher's class
   await expect(teacher.getByTestId('console')).toHaveAttribute('data-state', 'connected', { timeout: 30_000 });
   await expect(teacher.getByTestId('console')).toHaveAttribute('data-view-only', 'true');
   await expect.poll(() => canvasColours(teacher), { timeout: 30_000 }).toBeGreaterThan(1);
+
+  // The course page lists the lab; statistics count the student's start and console time.
+  await teacher.goto('/courses');
+  await waitForHydration(teacher);
+  await teacher.getByTestId('course-table').getByRole('link', { name: 'WALL-1' }).click();
+  await expect(teacher.getByTestId('labs').locator('[data-lab="Wall lab"]')).toBeVisible();
+  await teacher.getByRole('link', { name: /Statistics/ }).click();
+  const row = teacher.getByTestId('stats-table').locator('tr', { hasText: 'wallstudent' });
+  await expect(row).toBeVisible();
+  await expect(row.locator('td').nth(4)).toHaveText('1');
+  await expect(teacher.getByTestId('stats-chart')).toBeVisible();
   await teacherContext.close();
+
+  // The student's profile shows their quota usage: one VM, running.
+  await page.goto('/profile');
+  await expect(page.getByTestId('quota')).toContainText('Running VMs');
 });

@@ -171,6 +171,14 @@ impl Backend for UiBackend {
         wire(extras_svc::remove_port_forward(&self.0, &me, vm_id, id).await)
     }
     // Classroom.
+    async fn update_course(&self, req: &Parts, id: i64, patch: CoursePatch) -> Result<CourseView, AppError> {
+        let me = self.caller(req).await?;
+        wire(courses::update(&self.0, &me, id, patch).await)
+    }
+    async fn user_quota(&self, req: &Parts, user_id: i64) -> Result<QuotaView, AppError> {
+        let me = self.caller(req).await?;
+        wire(crate::service::quotas::user_quota(&self.0, &me, user_id).await)
+    }
     async fn my_labs(&self, req: &Parts) -> Result<Vec<LabView>, AppError> {
         let me = self.caller(req).await?;
         wire(labs::mine(&self.0, &me).await)

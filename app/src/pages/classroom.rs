@@ -156,7 +156,11 @@ pub fn CoursePage() -> impl IntoView {
 
 #[component]
 fn Course(id: i64) -> impl IntoView {
-    let course = Resource::new(|| (), move |_| get_course(id));
+    let update = ServerAction::<UpdateCourse>::new();
+    let course = Resource::new(move || update.version().get(), move |_| get_course(id));
+    let set = move |patch: CoursePatch| {
+        update.dispatch(UpdateCourse { id, patch });
+    };
     view! {
         <Loaded resource=course view={move |c: CourseView| {
             let manage = c.my_role.as_deref() != Some("student");
@@ -166,6 +170,19 @@ fn Course(id: i64) -> impl IntoView {
                 {if manage {
                     view! {
                         <p><A href=format!("/courses/{id}/statistics")>{tr("stats.title")}" →"</A></p>
+                        <section class="card row" data-testid="course-settings">
+                            <label class="inline-label">
+                                <input type="checkbox" prop:checked=c.keep_reset_disks
+                                    on:change=move |ev| set(CoursePatch { keep_reset_disks: Some(event_target_checked(&ev)), ..Default::default() })/>
+                                {tr("course.keep_reset")}
+                            </label>
+                            <label class="inline-label">
+                                <input type="checkbox" prop:checked=c.archived
+                                    on:change=move |ev| set(CoursePatch { archived: Some(event_target_checked(&ev)), ..Default::default() })/>
+                                {tr("course.archived")}
+                            </label>
+                            {move || update.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBox error=e/> })}
+                        </section>
                         <CourseLabs id manage=true/>
                         <CourseTemplates id/>
                         <CourseMembers id/>

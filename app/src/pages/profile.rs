@@ -13,9 +13,41 @@ pub fn ProfilePage() -> impl IntoView {
             <section class="card">
                 <p><strong>{me.username.clone()}</strong>" · "{me.display_name.clone()}" · "{tr(role_key(me.role))}</p>
             </section>
+            <Quota user_id=me.id/>
             <PasswordForm/>
             <Tokens/>
         }/>
+    }
+}
+
+/// The user's limits beside what they use now.
+#[component]
+fn Quota(user_id: i64) -> impl IntoView {
+    let quota = Resource::new(|| (), move |_| crate::api::get_user_quota(user_id));
+    view! {
+        <section class="card" data-testid="quota">
+            <h2>{tr("quota.title")}</h2>
+            <super::classroom::Loaded resource=quota view={|q: crate::types::QuotaView| {
+                let l = q.limits;
+                let u = q.usage;
+                let rows = [
+                    ("quota.vms", u.vms, l.max_vms),
+                    ("quota.vcpus", u.vcpus, l.max_vcpus),
+                    ("quota.memory", u.memory_mib, l.max_memory_mib),
+                    ("quota.disk", u.disk_mib, l.max_disk_mib),
+                    ("quota.running_vms", u.running_vms, l.max_running_vms),
+                    ("quota.running_vcpus", u.running_vcpus, l.max_running_vcpus),
+                    ("quota.running_memory", u.running_memory_mib, l.max_running_memory_mib),
+                ];
+                view! {
+                    <table class="grid"><tbody>
+                        {rows.into_iter().map(|(k, used, max)| view! {
+                            <tr><td>{tr(k)}</td><td>{used}" / "{max.map(|m| m.to_string()).unwrap_or_else(|| "∞".into())}</td></tr>
+                        }).collect_view()}
+                    </tbody></table>
+                }
+            }}/>
+        </section>
     }
 }
 
