@@ -908,15 +908,16 @@ impl Store {
         .await
     }
 
-    /// Per student and lab VM of a course: (seconds running, seconds of
-    /// console, starts, resets, last activity).
+    /// Per student and lab VM of a course: hours running, minutes of the
+    /// student's own console use (a teacher watching does not count),
+    /// starts, resets, last activity.
     pub async fn course_statistics(&self, course_id: i64) -> Result<Vec<StatRow>, sqlx::Error> {
         type Row = (i64, String, String, i64, String, i64, i64, i64, i64, i64, Option<i64>);
         let t = now();
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT u.id, u.username, u.display_name, l.id, l.name, v.id, \
              COALESCE(SUM(CASE WHEN a.kind = 'run' THEN COALESCE(a.ended_at, ?) - a.started_at END), 0), \
-             COALESCE(SUM(CASE WHEN a.kind = 'console' THEN COALESCE(a.ended_at, ?) - a.started_at END), 0), \
+             COALESCE(SUM(CASE WHEN a.kind = 'console' AND a.user_id = v.owner_id THEN COALESCE(a.ended_at, ?) - a.started_at END), 0), \
              COUNT(CASE WHEN a.kind = 'run' THEN 1 END), COUNT(CASE WHEN a.kind = 'reset' THEN 1 END), \
              MAX(COALESCE(a.ended_at, a.started_at)) \
              FROM vms v JOIN labs l ON l.id = v.lab_id JOIN users u ON u.id = v.owner_id \
