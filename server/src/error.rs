@@ -43,6 +43,15 @@ impl From<ServerError> for AppError {
     }
 }
 
+/// Maps a database error, reporting a unique-key clash as the `taken`
+/// error (a name in use, a race lost to another request).
+pub fn unique_as(taken: impl FnOnce() -> AppError) -> impl FnOnce(sqlx::Error) -> ServerError {
+    move |e| match e {
+        sqlx::Error::Database(ref d) if d.is_unique_violation() => taken().into(),
+        other => ServerError::from(other),
+    }
+}
+
 /// A one-line description of an error safe to show a user (server faults
 /// become a logged reference, as in the envelope).
 pub fn describe(err: &ServerError) -> String {

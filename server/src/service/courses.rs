@@ -96,12 +96,7 @@ pub async fn create(state: &AppState, caller: &Teacher, input: NewCourse) -> Res
         .store
         .insert_course((&code, &title, &term, &description), input.keep_reset_disks.unwrap_or(false), caller.id(), first_teacher)
         .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(ref d) if d.is_unique_violation() => {
-                AppError::conflict("COURSE_CODE_TAKEN", format!("a course with code '{code}' exists already")).into()
-            }
-            other => ServerError::from(other),
-        })?;
+        .map_err(crate::error::unique_as(|| AppError::conflict("COURSE_CODE_TAKEN", format!("a course with code '{code}' exists already"))))?;
     tracing::info!(course_id = id, user_id = caller.id(), "course created");
     load(state, caller, id, Access::Manage).await
 }
@@ -308,12 +303,7 @@ pub async fn enrol_csv(state: &AppState, caller: &Caller, id: i64, text: &str) -
     if let Some(e) = AppError::from_fields(problems) {
         return Err(e.into());
     }
-    state.store.enrol(id, &existing, &new).await.map_err(|e| match e {
-        sqlx::Error::Database(ref d) if d.is_unique_violation() => {
-            AppError::conflict("USERNAME_TAKEN", "an account in the CSV was created meanwhile; send the CSV again").into()
-        }
-        other => crate::error::ServerError::from(other),
-    })?;
+    state.store.enrol(id, &existing, &new).await.map_err(crate::error::unique_as(|| AppError::conflict("USERNAME_TAKEN", "an account in the CSV was created meanwhile; send the CSV again")))?;
     tracing::info!(course_id = id, user_id = caller.id(), enrolled = report.enrolled.len(), created = report.created.len(), "CSV enrolment");
     Ok(report)
 }

@@ -144,12 +144,7 @@ pub async fn publish(state: &AppState, caller: &Caller, course_id: i64, input: N
             created_by: caller.id(),
         })
         .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(ref d) if d.is_unique_violation() => {
-                AppError::conflict("LAB_NAME_TAKEN", format!("the course has a lab named '{name}' already")).into()
-            }
-            other => ServerError::from(other),
-        })?;
+        .map_err(crate::error::unique_as(|| AppError::conflict("LAB_NAME_TAKEN", format!("the course has a lab named '{name}' already"))))?;
     let op = state.store.insert_operation("publish", "lab", lab_id, Some(caller.id()), caller.id()).await?;
     super::operations::publish(state, &op);
     let lab = state.store.lab(lab_id, caller.id()).await?.ok_or_else(|| not_found(lab_id))?;
@@ -217,11 +212,7 @@ async fn provision(state: &AppState, lab: &LabRecord, user_id: i64) -> Result<i6
                 size_bytes: version.view.size_bytes,
             })
             .await
-            .map_err(|e| match e {
-                // Made meanwhile by another request.
-                sqlx::Error::Database(ref d) if d.is_unique_violation() => AppError::conflict("VM_EXISTS", "the lab VM was just made").into(),
-                other => ServerError::from(other),
-            })?
+            .map_err(crate::error::unique_as(|| AppError::conflict("VM_EXISTS", "the lab VM was just made")))?
     };
     let disk = state.store.disk(disk_id).await?.ok_or_else(|| ServerError::internal("the clone's disk row is gone"))?;
     let path = super::storage::disk_path(state, &disk);

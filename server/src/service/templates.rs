@@ -99,12 +99,7 @@ pub async fn create(state: &AppState, caller: &Caller, course_id: i64, input: Ne
         .store
         .insert_template(course_id, &name, &description, cpus, memory, &disk_bus, kernel.as_deref(), caller.id())
         .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(ref d) if d.is_unique_violation() => {
-                AppError::conflict("TEMPLATE_NAME_TAKEN", format!("the course has a template named '{name}' already")).into()
-            }
-            other => ServerError::from(other),
-        })?;
+        .map_err(crate::error::unique_as(|| AppError::conflict("TEMPLATE_NAME_TAKEN", format!("the course has a template named '{name}' already"))))?;
     if let Err(e) = add_version(state, id, src, vm.map(|v| v.1), "first version").await {
         state.store.delete_template(id).await?;
         return Err(e);

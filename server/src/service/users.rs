@@ -81,11 +81,7 @@ pub async fn create(state: &AppState, admin: &Admin, input: NewUser) -> Result<U
         .store
         .insert_user(&username, &display_name, email.as_deref(), input.role, &hash, time::now())
         .await
-        .map_err(|e| match e {
-            // Lost a race with another create of the same name.
-            sqlx::Error::Database(ref d) if d.is_unique_violation() => username_taken(&username).into(),
-            other => crate::error::ServerError::from(other),
-        })?;
+        .map_err(crate::error::unique_as(|| username_taken(&username)))?;
     tracing::info!(user_id = user.id, by = admin.id(), role = user.role.as_str(), "user created");
     Ok(user)
 }

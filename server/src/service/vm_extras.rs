@@ -32,10 +32,7 @@ pub async fn add_port_forward(state: &AppState, caller: &Caller, vm_id: i64, f: 
         return Err(e.into());
     }
     let (protocol, host, guest) = planned.into_iter().next().ok_or_else(|| ServerError::internal("no forward planned"))?;
-    let pf = state.store.insert_port_forward(vm_id, &protocol, host, guest).await.map_err(|e| match e {
-        sqlx::Error::Database(ref d) if d.is_unique_violation() => AppError::conflict("PORT_IN_USE", "that host port was just taken").into(),
-        other => ServerError::from(other),
-    })?;
+    let pf = state.store.insert_port_forward(vm_id, &protocol, host, guest).await.map_err(crate::error::unique_as(|| AppError::conflict("PORT_IN_USE", "that host port was just taken")))?;
     if current_state(state, &vm).await.has_process() {
         let cmd = format!("hostfwd_add net0 {protocol}:127.0.0.1:{host}-:{guest}");
         if let Err(e) = hmp(state, vm_id, &cmd).await {

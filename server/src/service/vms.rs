@@ -6,7 +6,7 @@ use crate::auth::Caller;
 use crate::engine::qemu::argv::{self, DirectKernel, Disk, DiskBus, DiskFormat, Machine, Network, PortForward, Protocol};
 use crate::engine::state::{Action, VmState};
 use crate::engine::{EngineError, VmId};
-use crate::error::{Result, ServerError};
+use crate::error::Result;
 use crate::state::AppState;
 use crate::store::{NewVmRow, VmFilter, VmRecord};
 use crate::time;
@@ -248,12 +248,7 @@ pub async fn create(state: &AppState, caller: &Caller, input: NewVm) -> Result<V
             time::now(),
         )
         .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(ref d) if d.is_unique_violation() => {
-                AppError::conflict("PORT_IN_USE", "a requested host port was just taken; try again").into()
-            }
-            other => ServerError::from(other),
-        })?;
+        .map_err(crate::error::unique_as(|| AppError::conflict("PORT_IN_USE", "a requested host port was just taken; try again")))?;
     tracing::info!(vm_id = id, user_id = caller.id(), owner_id, "VM created");
     Ok(state.store.vm(id).await?.ok_or_else(|| not_found(id))?.view)
 }
