@@ -118,9 +118,7 @@ pub async fn publish(state: &AppState, caller: &Caller, course_id: i64, input: N
     let students = state.store.course_students(course_id).await?;
     let n = students.len() as u64;
     let class = Demand { vms: n, vcpus: n * cpus as u64, memory_mib: n * memory as u64, disk_mib: n * (version.view.size_bytes >> 20) };
-    let limits = state.store.quota(crate::store::QuotaScope::Course(course_id)).await?;
-    let usage = state.store.usage(crate::store::QuotaScope::Course(course_id)).await?;
-    if let Some((limit, max, used, unit)) = quotas::breach(&limits, &usage, class) {
+    if let Some((limit, max, used, unit)) = quotas::course_breach(state, course_id, class).await? {
         return Err(AppError::conflict(
             "QUOTA_EXCEEDED",
             format!("course {course_id}'s quota: {limit} is {max}{unit} and {used}{unit} are in use; {n} students would go past it"),
@@ -153,19 +151,19 @@ pub async fn publish(state: &AppState, caller: &Caller, course_id: i64, input: N
     let op_id = op.view.id;
     let rollout = lab.clone();
     tokio::spawn(async move {
-        let result = roll_out(&st, &rollout, op_id, students).await;
+        let result = roll_out(&st, &rollout, &version, op_id, students).await;
         super::operations::finish(&st, op_id, result).await;
     });
     Ok(Publication { lab: lab.view, operation: op.view })
 }
 
 /// Makes the clones of a lab, a few at once, reporting progress.
-async fn roll_out(state: &AppState, lab: &LabRecord, op_id: i64, students: Vec<(i64, String)>) -> std::result::Result<(), String> {
+async fn roll_out(state: &AppState, lab: &LabRecord, version: &VersionRecord, op_id: i64, students: Vec<(i64, String)>) -> std::result::Result<(), String> {
     let total = students.len().max(1);
     let mut failures = Vec::new();
     let mut done = 0;
     for chunk in students.chunks(PARALLEL_CLONES) {
-        let made = futures_util::future::join_all(chunk.iter().map(|(uid, _)| provision(state, lab, *uid))).await;
+        let made = futures_util::future::join_all(chunk.iter().map(|(uid, _)| provision(state, lab, version, *uid))).await;
         for ((_, username), r) in chunk.iter().zip(made) {
             if let Err(e) = r {
                 failures.push(format!("{username}: {}", crate::error::describe(&e)));
@@ -183,12 +181,17 @@ async fn roll_out(state: &AppState, lab: &LabRecord, op_id: i64, students: Vec<(
     }
 }
 
-/// The student's VM in the lab, made now if it does not exist yet.
-async fn provision(state: &AppState, lab: &LabRecord, user_id: i64) -> Result<i64> {
+/// The template version a lab hands out now.
+async fn lab_version(state: &AppState, lab: &LabRecord) -> Result<VersionRecord> {
+    Ok(state.store.template_version(lab.view.template_version_id).await?.ok_or_else(|| ServerError::internal("the lab's version is gone"))?)
+}
+
+/// The student's VM in the lab, made now (from `version`, the lab's) if it
+/// does not exist yet.
+async fn provision(state: &AppState, lab: &LabRecord, version: &VersionRecord, user_id: i64) -> Result<i64> {
     if let Some(id) = state.store.lab_vm_of(lab.view.id, user_id).await? {
         return Ok(id);
     }
-    let version = state.store.template_version(lab.view.template_version_id).await?.ok_or_else(|| ServerError::internal("the lab's version is gone"))?;
     let l = &lab.view;
     let (vm_id, disk_id) = {
         let _admission = state.admission.lock().await;
@@ -311,7 +314,7 @@ pub async fn delete(state: &AppState, caller: &Caller, id: i64, delete_vms: bool
 pub async fn open(state: &AppState, caller: &Caller, id: i64) -> Result<OpenedLab> {
     let lab = load(state, caller, id, Access::Attend).await?;
     check_open(state, caller, id).await?;
-    let vm_id = match provision(state, &lab, caller.id()).await {
+    let vm_id = match provision(state, &lab, &lab_version(state, &lab).await?, caller.id()).await {
         Err(ServerError::App(AppError::Conflict { code, .. })) if code == "VM_EXISTS" => {
             state.store.lab_vm_of(id, caller.id()).await?.ok_or_else(|| not_found(id))?
         }
@@ -448,8 +451,9 @@ pub async fn tick(state: &AppState, started: &mut std::collections::HashMap<i64,
             let before_close = lab.closes_at.is_none_or(|c| now < c);
             if now >= from && before_close && started.get(&id) != Some(&opens) {
                 started.insert(id, opens);
+                let version = lab_version(state, &lab).await?;
                 for (uid, _) in state.store.course_students(lab.view.course_id).await? {
-                    match provision(state, &lab, uid).await {
+                    match provision(state, &lab, &version, uid).await {
                         Ok(vm) => {
                             if let Err(e) = super::vms::change_state(state, &system, vm, start()).await {
                                 tracing::info!(lab_id = id, vm_id = vm, error = %crate::error::describe(&e), "auto-start skipped");

@@ -32,7 +32,7 @@ fn exceeded(scope: QuotaScope, limit: &str, max: u64, used: u64, unit: &str) -> 
 }
 
 /// The first limit `add` would break, if any.
-pub fn breach(limits: &QuotaLimits, usage: &QuotaUsage, add: Demand) -> Option<(&'static str, u64, u64, &'static str)> {
+fn breach(limits: &QuotaLimits, usage: &QuotaUsage, add: Demand) -> Option<Breach> {
     let checks = [
         ("max_vms", limits.max_vms, usage.vms, add.vms, ""),
         ("max_vcpus", limits.max_vcpus, usage.vcpus, add.vcpus, ""),
@@ -45,7 +45,7 @@ pub fn breach(limits: &QuotaLimits, usage: &QuotaUsage, add: Demand) -> Option<(
     })
 }
 
-fn running_breach(limits: &QuotaLimits, usage: &QuotaUsage, cpus: u64, memory: u64) -> Option<(&'static str, u64, u64, &'static str)> {
+fn running_breach(limits: &QuotaLimits, usage: &QuotaUsage, cpus: u64, memory: u64) -> Option<Breach> {
     let checks = [
         ("max_running_vms", limits.max_running_vms, usage.running_vms, 1, ""),
         ("max_running_vcpus", limits.max_running_vcpus, usage.running_vcpus, cpus, ""),
@@ -63,32 +63,45 @@ fn scopes(owner_id: i64, course_id: Option<i64>) -> Vec<QuotaScope> {
     s
 }
 
-/// Refuses a new VM or disk that would pass the owner's or the course's quota.
-pub async fn check_create(state: &AppState, owner_id: i64, course_id: Option<i64>, add: Demand) -> Result<()> {
-    for scope in scopes(owner_id, course_id) {
+/// A broken limit: its name, the limit, what is in use, the unit.
+pub type Breach = (&'static str, u64, u64, &'static str);
+
+/// The first scope (in order) whose limits `test` finds broken, with the breach.
+async fn first_breach(
+    state: &AppState,
+    scopes: &[QuotaScope],
+    test: impl Fn(&QuotaLimits, &QuotaUsage) -> Option<Breach>,
+) -> Result<Option<(QuotaScope, Breach)>> {
+    for &scope in scopes {
         let limits = state.store.quota(scope).await?;
         if limits == QuotaLimits::default() {
             continue;
         }
-        let usage = state.store.usage(scope).await?;
-        if let Some((name, max, used, unit)) = breach(&limits, &usage, add) {
-            return Err(exceeded(scope, name, max, used, unit).into());
+        if let Some(b) = test(&limits, &state.store.usage(scope).await?) {
+            return Ok(Some((scope, b)));
         }
     }
-    Ok(())
+    Ok(None)
+}
+
+/// The limit of the course's quota that `add` more would break, if any.
+pub async fn course_breach(state: &AppState, course_id: i64, add: Demand) -> Result<Option<Breach>> {
+    Ok(first_breach(state, &[QuotaScope::Course(course_id)], |l, u| breach(l, u, add)).await?.map(|(_, b)| b))
+}
+
+/// Refuses a new VM or disk that would pass the owner's or the course's quota.
+pub async fn check_create(state: &AppState, owner_id: i64, course_id: Option<i64>, add: Demand) -> Result<()> {
+    match first_breach(state, &scopes(owner_id, course_id), |l, u| breach(l, u, add)).await? {
+        Some((scope, (name, max, used, unit))) => Err(exceeded(scope, name, max, used, unit).into()),
+        None => Ok(()),
+    }
 }
 
 /// Refuses a start that would pass a running limit, or overcommit the host's memory.
 pub async fn check_start(state: &AppState, owner_id: i64, course_id: Option<i64>, cpus: u32, memory_mib: u32) -> Result<()> {
-    for scope in scopes(owner_id, course_id) {
-        let limits = state.store.quota(scope).await?;
-        if limits == QuotaLimits::default() {
-            continue;
-        }
-        let usage = state.store.usage(scope).await?;
-        if let Some((name, max, used, unit)) = running_breach(&limits, &usage, cpus as u64, memory_mib as u64) {
-            return Err(exceeded(scope, name, max, used, unit).into());
-        }
+    let test = |l: &QuotaLimits, u: &QuotaUsage| running_breach(l, u, cpus as u64, memory_mib as u64);
+    if let Some((scope, (name, max, used, unit))) = first_breach(state, &scopes(owner_id, course_id), test).await? {
+        return Err(exceeded(scope, name, max, used, unit).into());
     }
     if let Some(total) = host_memory_mib() {
         let allowed = (total as f64 * state.config.host_memory_ratio) as u64;

@@ -83,8 +83,8 @@ pub async fn create(state: &AppState, caller: &Caller, course_id: i64, input: Ne
         _ => None,
     };
     if let (Some(k), None) = (&input.kernel, &vm) {
-        if !kernel_exists(state, k) {
-            fields.insert("kernel".into(), format!("no kernel named '{k}' in the kernels pool"));
+        if let Some(p) = super::vms::kernel_problem(state, k) {
+            fields.insert("kernel".into(), p);
         }
     }
     if let Some(e) = AppError::from_fields(fields) {
@@ -106,11 +106,6 @@ pub async fn create(state: &AppState, caller: &Caller, course_id: i64, input: Ne
     }
     tracing::info!(template_id = id, course_id, user_id = caller.id(), "template created");
     Ok(state.store.template(id).await?.ok_or_else(|| not_found(id))?)
-}
-
-fn kernel_exists(state: &AppState, name: &str) -> bool {
-    let plain = !name.is_empty() && !name.starts_with('.') && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    plain && state.config.pool_dir("kernels").join(name).join("vmlinux").is_file()
 }
 
 /// A VM the caller may use as a template source: reachable, stopped, with a

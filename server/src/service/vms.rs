@@ -74,7 +74,7 @@ pub(crate) fn check_label(name: &str, description: Option<String>, fields: &mut 
 }
 
 /// A kernel bundle name: a plain directory name in the kernels pool.
-fn kernel_problem(state: &AppState, name: &str) -> Option<String> {
+pub(crate) fn kernel_problem(state: &AppState, name: &str) -> Option<String> {
     let plain = !name.is_empty()
         && name.len() <= 64
         && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))

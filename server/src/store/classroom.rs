@@ -552,44 +552,45 @@ impl Store {
         .await
     }
 
-    async fn lab_rows(&self, viewer: i64, clause: &str, bind: i64) -> Result<Vec<LabRecord>, sqlx::Error> {
-        let rows: Vec<LabRow> = sqlx::query_as(&format!("{LAB_SELECT} {clause}")).bind(viewer).bind(bind).fetch_all(&self.pool).await?;
-        Ok(rows
+    /// Labs matching `clause`, whose placeholders take `binds` in order.
+    async fn lab_rows(&self, viewer: i64, clause: &str, binds: &[i64]) -> Result<Vec<LabRecord>, sqlx::Error> {
+        let sql = format!("{LAB_SELECT} {clause}");
+        let mut q = sqlx::query_as::<_, LabRow>(&sql).bind(viewer);
+        for b in binds {
+            q = q.bind(*b);
+        }
+        Ok(q.fetch_all(&self.pool)
+            .await?
             .into_iter()
             .map(|r| LabRecord { opens_at: r.opens_at, closes_at: r.closes_at, view: r.into_view() })
             .collect())
     }
 
     pub async fn lab(&self, id: i64, viewer: i64) -> Result<Option<LabRecord>, sqlx::Error> {
-        Ok(self.lab_rows(viewer, "WHERE l.id = ?", id).await?.pop())
+        Ok(self.lab_rows(viewer, "WHERE l.id = ?", &[id]).await?.pop())
     }
 
     pub async fn course_labs(&self, course_id: i64, viewer: i64) -> Result<Vec<LabRecord>, sqlx::Error> {
-        self.lab_rows(viewer, "WHERE l.course_id = ? ORDER BY l.id", course_id).await
+        self.lab_rows(viewer, "WHERE l.course_id = ? ORDER BY l.id", &[course_id]).await
     }
 
     /// Labs of the (not archived) courses a student is enrolled in.
     pub async fn student_labs(&self, user_id: i64) -> Result<Vec<LabRecord>, sqlx::Error> {
-        let rows: Vec<LabRow> = sqlx::query_as(&format!(
-            "{LAB_SELECT} WHERE c.archived = 0 AND EXISTS (SELECT 1 FROM course_members m WHERE m.course_id = l.course_id \
-             AND m.user_id = ? AND m.role = 'student') ORDER BY c.code, l.id"
-        ))
-        .bind(user_id)
-        .bind(user_id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| LabRecord { opens_at: r.opens_at, closes_at: r.closes_at, view: r.into_view() })
-            .collect())
+        self.lab_rows(
+            user_id,
+            "WHERE c.archived = 0 AND EXISTS (SELECT 1 FROM course_members m WHERE m.course_id = l.course_id \
+             AND m.user_id = ? AND m.role = 'student') ORDER BY c.code, l.id",
+            &[user_id],
+        )
+        .await
     }
 
     /// Labs with a schedule, for the scheduler.
     pub async fn scheduled_labs(&self) -> Result<Vec<LabRecord>, sqlx::Error> {
         self.lab_rows(
             0,
-            "WHERE ? = 0 AND (l.auto_start_minutes IS NOT NULL OR l.auto_stop_minutes IS NOT NULL OR l.idle_stop_minutes IS NOT NULL)",
-            0,
+            "WHERE l.auto_start_minutes IS NOT NULL OR l.auto_stop_minutes IS NOT NULL OR l.idle_stop_minutes IS NOT NULL",
+            &[],
         )
         .await
     }
