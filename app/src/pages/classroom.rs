@@ -1,8 +1,7 @@
 //! Courses, labs, the class wall, statistics, and the student's "my labs".
 
-use super::{tr, ErrorBox, RequireUser};
+use super::{tr, ErrorBox, Loaded, RequireUser};
 use crate::api::*;
-use crate::error::AppError;
 use crate::types::*;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -20,32 +19,6 @@ fn go(url: String) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = url;
-}
-
-/// Shows a resource's value through `f`, or its error, or "loading".
-#[component]
-pub fn Loaded<T, F, V>(resource: Resource<Result<T, AppError>>, view: F) -> impl IntoView
-where
-    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
-    F: Fn(T) -> V + Send + Sync + Clone + 'static,
-    V: IntoView + 'static,
-{
-    view! {
-        <Transition fallback=move || view! { <p class="muted">{tr("common.loading")}</p> }>
-            {
-                let view = view.clone();
-                move || {
-                    let view = view.clone();
-                    Suspend::new(async move {
-                        match resource.await {
-                            Ok(v) => view(v).into_any(),
-                            Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        }
-                    })
-                }
-            }
-        </Transition>
-    }
 }
 
 /// The student's labs, each with one button that opens it: the VM is made

@@ -1,7 +1,7 @@
 //! Machines: the list with live state badges, creating one, and one
 //! machine's page.
 
-use super::{tr, use_lang, ErrorBox, RequireUser};
+use super::{tr, use_lang, ErrorBox, Loaded, RequireUser};
 use crate::api::*;
 use crate::i18n::t;
 use crate::types::*;
@@ -89,45 +89,40 @@ pub fn MachineList() -> impl IntoView {
     let _ = use_live_states();
     view! {
         {move || action.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBox error=e/> })}
-        <Transition fallback=move || view! { <p class="muted">{tr("common.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match vms.await {
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                    Ok(p) if p.items.is_empty() => view! { <p class="muted">{tr("vm.none")}</p> }.into_any(),
-                    Ok(p) => view! {
-                        <table class="grid" data-testid="vm-table">
-                            <thead><tr>
-                                <th>{tr("vm.name")}</th><th>{tr("vm.state")}</th><th>{tr("vm.cpus")}</th>
-                                <th>{tr("vm.memory")}</th><th>{tr("vm.owner")}</th><th></th>
-                            </tr></thead>
-                            <tbody>
-                                {p.items.into_iter().map(|vm| {
-                                    let id = vm.id;
-                                    let act = move |a: &str| {
-                                        let request = StateChangeRequest { action: a.into(), force: None, timeout: None };
-                                        move |_| { action.dispatch(VmAction { id, request: request.clone() }); }
-                                    };
-                                    let (row_name, link_name) = (vm.name.clone(), vm.name.clone());
-                                    view! {
-                                        <tr data-vm=row_name>
-                                            <td><A href=format!("/machines/{id}")>{link_name}</A></td>
-                                            <td><StateBadge id initial=vm.state.clone()/></td>
-                                            <td>{vm.cpus}</td>
-                                            <td>{vm.memory_mib}</td>
-                                            <td>{vm.owner.clone()}</td>
-                                            <td class="row">
-                                                <button type="button" on:click=act("start") data-testid="vm-start">{tr("vm.start")}</button>
-                                                <button type="button" on:click=act("stop") data-testid="vm-stop">{tr("vm.stop")}</button>
-                                            </td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=vms view={move |v: Page<VmView>| match v {
+            p if p.items.is_empty() => view! { <p class="muted">{tr("vm.none")}</p> }.into_any(),
+            p => view! {
+                <table class="grid" data-testid="vm-table">
+                    <thead><tr>
+                        <th>{tr("vm.name")}</th><th>{tr("vm.state")}</th><th>{tr("vm.cpus")}</th>
+                        <th>{tr("vm.memory")}</th><th>{tr("vm.owner")}</th><th></th>
+                    </tr></thead>
+                    <tbody>
+                        {p.items.into_iter().map(|vm| {
+                            let id = vm.id;
+                            let act = move |a: &str| {
+                                let request = StateChangeRequest { action: a.into(), force: None, timeout: None };
+                                move |_| { action.dispatch(VmAction { id, request: request.clone() }); }
+                            };
+                            let (row_name, link_name) = (vm.name.clone(), vm.name.clone());
+                            view! {
+                                <tr data-vm=row_name>
+                                    <td><A href=format!("/machines/{id}")>{link_name}</A></td>
+                                    <td><StateBadge id initial=vm.state.clone()/></td>
+                                    <td>{vm.cpus}</td>
+                                    <td>{vm.memory_mib}</td>
+                                    <td>{vm.owner.clone()}</td>
+                                    <td class="row">
+                                        <button type="button" on:click=act("start") data-testid="vm-start">{tr("vm.start")}</button>
+                                        <button type="button" on:click=act("stop") data-testid="vm-stop">{tr("vm.stop")}</button>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any(),
+        }}/>
     }
 }
 

@@ -47,6 +47,32 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
     view! { <p class="error" role="alert" data-code=error.code().to_owned()>{error.to_string()}</p> }
 }
 
+/// Shows a resource's value through `f`, or its error, or "loading".
+#[component]
+pub fn Loaded<T, F, V>(resource: Resource<Result<T, AppError>>, view: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    F: Fn(T) -> V + Send + Sync + Clone + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Transition fallback=move || view! { <p class="muted">{tr("common.loading")}</p> }>
+            {
+                let view = view.clone();
+                move || {
+                    let view = view.clone();
+                    Suspend::new(async move {
+                        match resource.await {
+                            Ok(v) => view(v).into_any(),
+                            Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        }
+                    })
+                }
+            }
+        </Transition>
+    }
+}
+
 /// Renders `signed_in` for a logged-in user (optionally of a minimum role),
 /// else sends the visitor to the login page.
 #[component]

@@ -1,8 +1,8 @@
 //! Your own account: password and personal API tokens.
 
-use super::{role_key, tr, ErrorBox, RequireUser};
+use super::{role_key, tr, ErrorBox, Loaded, RequireUser};
 use crate::api::{list_tokens, ChangePassword, CreateToken, RevokeToken};
-use crate::types::{NewToken, PasswordChange, UserView};
+use crate::types::{NewToken, PasswordChange, TokenView, UserView};
 use leptos::prelude::*;
 
 #[component]
@@ -27,7 +27,7 @@ fn Quota(user_id: i64) -> impl IntoView {
     view! {
         <section class="card" data-testid="quota">
             <h2>{tr("quota.title")}</h2>
-            <super::classroom::Loaded resource=quota view={|q: crate::types::QuotaView| {
+            <Loaded resource=quota view={|q: crate::types::QuotaView| {
                 let l = q.limits;
                 let u = q.usage;
                 let rows = [
@@ -117,38 +117,33 @@ fn Tokens() -> impl IntoView {
                 Some(Err(e)) => Some(view! { <ErrorBox error=e/> }.into_any()),
                 None => None,
             }}
-            <Transition fallback=move || view! { <p class="muted">{tr("common.loading")}</p> }>
-                {move || Suspend::new(async move {
-                    match tokens.await {
-                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p class="muted">{tr("tokens.none")}</p> }.into_any(),
-                        Ok(list) => view! {
-                            <table class="grid">
-                                <thead><tr>
-                                    <th>{tr("tokens.name")}</th><th>"#"</th>
-                                    <th>{tr("tokens.created_at")}</th><th>{tr("tokens.expires_at")}</th>
-                                    <th>{tr("tokens.last_used")}</th><th></th>
-                                </tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|tk| {
-                                        let id = tk.id;
-                                        view! {
-                                            <tr>
-                                                <td>{tk.name}</td>
-                                                <td><code>{tk.prefix}"…"</code></td>
-                                                <td>{tk.created_at}</td>
-                                                <td>{tk.expires_at.unwrap_or_else(|| "—".into())}</td>
-                                                <td>{tk.last_used_at.unwrap_or_else(|| "—".into())}</td>
-                                                <td><button type="button" class="danger" on:click=move |_| { revoke.dispatch(RevokeToken { id }); }>{tr("tokens.revoke")}</button></td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=tokens view={move |v: Vec<TokenView>| match v {
+                list if list.is_empty() => view! { <p class="muted">{tr("tokens.none")}</p> }.into_any(),
+                list => view! {
+                    <table class="grid">
+                        <thead><tr>
+                            <th>{tr("tokens.name")}</th><th>"#"</th>
+                            <th>{tr("tokens.created_at")}</th><th>{tr("tokens.expires_at")}</th>
+                            <th>{tr("tokens.last_used")}</th><th></th>
+                        </tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|tk| {
+                                let id = tk.id;
+                                view! {
+                                    <tr>
+                                        <td>{tk.name}</td>
+                                        <td><code>{tk.prefix}"…"</code></td>
+                                        <td>{tk.created_at}</td>
+                                        <td>{tk.expires_at.unwrap_or_else(|| "—".into())}</td>
+                                        <td>{tk.last_used_at.unwrap_or_else(|| "—".into())}</td>
+                                        <td><button type="button" class="danger" on:click=move |_| { revoke.dispatch(RevokeToken { id }); }>{tr("tokens.revoke")}</button></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}/>
         </section>
     }
 }

@@ -1,6 +1,6 @@
 //! Disks and the ISO library.
 
-use super::{tr, ErrorBox, RequireUser};
+use super::{tr, ErrorBox, Loaded, RequireUser};
 use crate::api::*;
 use crate::types::*;
 use leptos::prelude::*;
@@ -39,28 +39,21 @@ fn Disks() -> impl IntoView {
             {move || create.value().get().and_then(|r| r.err()).or_else(|| delete.value().get().and_then(|r| r.err())).map(|e| view! { <ErrorBox error=e/> })}
         </section>
         <section class="card">
-            <Transition fallback=move || view! { <p class="muted">{tr("common.loading")}</p> }>
-                {move || Suspend::new(async move {
-                    match disks.await {
-                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(list) => view! {
-                            <table class="grid">
-                                <thead><tr><th>{tr("vm.name")}</th><th>{tr("disk.format")}</th><th>{tr("disk.size")}</th><th>{tr("disk.attached_to")}</th><th></th></tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|d| {
-                                        let id = d.id;
-                                        view! { <tr>
-                                            <td>{d.name}</td><td>{d.format}</td><td>{d.virtual_size >> 20}</td>
-                                            <td>{d.vm_id.map(|v| view! { <a href=format!("/machines/{v}")>{format!("#{v}")}</a> })}</td>
-                                            <td><button type="button" class="danger" on:click=move |_| { delete.dispatch(DeleteDisk { id }); }>{tr("vm.delete")}</button></td>
-                                        </tr> }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=disks view={move |list: Vec<DiskView>| view! {
+                <table class="grid">
+                    <thead><tr><th>{tr("vm.name")}</th><th>{tr("disk.format")}</th><th>{tr("disk.size")}</th><th>{tr("disk.attached_to")}</th><th></th></tr></thead>
+                    <tbody>
+                        {list.into_iter().map(|d| {
+                            let id = d.id;
+                            view! { <tr>
+                                <td>{d.name}</td><td>{d.format}</td><td>{d.virtual_size >> 20}</td>
+                                <td>{d.vm_id.map(|v| view! { <a href=format!("/machines/{v}")>{format!("#{v}")}</a> })}</td>
+                                <td><button type="button" class="danger" on:click=move |_| { delete.dispatch(DeleteDisk { id }); }>{tr("vm.delete")}</button></td>
+                            </tr> }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()}/>
         </section>
     }
 }
@@ -91,31 +84,24 @@ fn Isos(me: UserView) -> impl IntoView {
         })}
         <section class="card">
             {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBox error=e/> })}
-            <Transition fallback=move || view! { <p class="muted">{tr("common.loading")}</p> }>
-                {move || Suspend::new(async move {
-                    match isos.await {
-                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(list) => view! {
-                            <table class="grid" data-testid="iso-table">
-                                <thead><tr><th>{tr("vm.name")}</th><th>{tr("iso.size")}</th><th>{tr("iso.status")}</th><th>"SHA-256"</th><th></th></tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|i| {
-                                        let id = i.id;
-                                        let row_name = i.name.clone();
-                                        view! { <tr data-iso=row_name>
-                                            <td>{i.name}</td>
-                                            <td>{format!("{:.1} MiB", i.size_bytes as f64 / 1048576.0)}</td>
-                                            <td>{i.status}</td>
-                                            <td><code>{i.sha256[..12].to_string()}"…"</code></td>
-                                            <td><button type="button" class="danger" on:click=move |_| { delete.dispatch(DeleteIso { id }); }>{tr("vm.delete")}</button></td>
-                                        </tr> }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=isos view={move |list: Vec<IsoView>| view! {
+                <table class="grid" data-testid="iso-table">
+                    <thead><tr><th>{tr("vm.name")}</th><th>{tr("iso.size")}</th><th>{tr("iso.status")}</th><th>"SHA-256"</th><th></th></tr></thead>
+                    <tbody>
+                        {list.into_iter().map(|i| {
+                            let id = i.id;
+                            let row_name = i.name.clone();
+                            view! { <tr data-iso=row_name>
+                                <td>{i.name}</td>
+                                <td>{format!("{:.1} MiB", i.size_bytes as f64 / 1048576.0)}</td>
+                                <td>{i.status}</td>
+                                <td><code>{i.sha256[..12].to_string()}"…"</code></td>
+                                <td><button type="button" class="danger" on:click=move |_| { delete.dispatch(DeleteIso { id }); }>{tr("vm.delete")}</button></td>
+                            </tr> }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()}/>
         </section>
     }
 }

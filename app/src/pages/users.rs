@@ -1,8 +1,8 @@
 //! Admin: list, create, change role, reset password, delete users.
 
-use super::{role_key, tr, ErrorBox, RequireUser};
+use super::{role_key, tr, ErrorBox, Loaded, RequireUser};
 use crate::api::{list_users, CreateUser, DeleteUser, ResetPassword, UpdateUser};
-use crate::types::{ListQuery, NewUser, PasswordReset, Role, UserPatch, UserView};
+use crate::types::{ListQuery, NewUser, Page, PasswordReset, Role, UserPatch, UserView};
 use leptos::prelude::*;
 
 #[component]
@@ -91,34 +91,27 @@ fn UsersAdmin() -> impl IntoView {
                     {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{tr(role_key(r))}</option> }).collect_view()}
                 </select>
             </div>
-            <Transition fallback=move || view! { <p class="muted">{tr("common.loading")}</p> }>
-                {move || Suspend::new(async move {
-                    match users.await {
-                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(p) => {
-                            let pg = p.pagination.clone();
-                            view! {
-                                <table class="grid" data-testid="users-table">
-                                    <thead><tr>
-                                        <th>{tr("users.username")}</th>
-                                        <th>{tr("users.display_name")}</th>
-                                        <th>{tr("users.role")}</th>
-                                        <th>{tr("users.actions")}</th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {p.items.into_iter().map(|u| view! { <UserRow user=u update reset delete/> }).collect_view()}
-                                    </tbody>
-                                </table>
-                                <div class="row pager">
-                                    <button type="button" disabled={pg.page <= 1} on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>{tr("users.prev")}</button>
-                                    <span>{tr("users.page")}" "{pg.page}" / "{pg.total_pages.max(1)}" · "{pg.total}" "{tr("users.total")}</span>
-                                    <button type="button" disabled={pg.page >= pg.total_pages} on:click=move |_| page.update(|p| *p += 1)>{tr("users.next")}</button>
-                                </div>
-                            }.into_any()
-                        }
-                    }
-                })}
-            </Transition>
+            <Loaded resource=users view={move |p: Page<UserView>| {
+                let pg = p.pagination.clone();
+                view! {
+                    <table class="grid" data-testid="users-table">
+                        <thead><tr>
+                            <th>{tr("users.username")}</th>
+                            <th>{tr("users.display_name")}</th>
+                            <th>{tr("users.role")}</th>
+                            <th>{tr("users.actions")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {p.items.into_iter().map(|u| view! { <UserRow user=u update reset delete/> }).collect_view()}
+                        </tbody>
+                    </table>
+                    <div class="row pager">
+                        <button type="button" disabled={pg.page <= 1} on:click=move |_| page.update(|p| *p = p.saturating_sub(1).max(1))>{tr("users.prev")}</button>
+                        <span>{tr("users.page")}" "{pg.page}" / "{pg.total_pages.max(1)}" · "{pg.total}" "{tr("users.total")}</span>
+                        <button type="button" disabled={pg.page >= pg.total_pages} on:click=move |_| page.update(|p| *p += 1)>{tr("users.next")}</button>
+                    </div>
+                }.into_any()
+            }}/>
         </section>
     }
 }
