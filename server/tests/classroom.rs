@@ -42,6 +42,24 @@ async fn course_with_template(app: &TestApp, admin: &str, teacher: &str, code: &
     (t, course_id, version["id"].as_i64().unwrap())
 }
 
+/// An app for VMs whose lab scheduler looks every second.
+async fn spawn_with_fast_scheduler() -> TestApp {
+    let app = TestApp::spawn_with(|c| {
+        c.accel = server::config::Accel::Tcg;
+        c.scheduler_interval_secs = 1;
+    })
+    .await;
+    common::install_guest_kernel(app.data_dir.path(), "test-guest", "");
+    app
+}
+
+/// Makes a student account and adds it to the course; returns its token.
+async fn enrol_new_student(app: &TestApp, admin: &str, teacher: &str, course: i64, username: &str) -> String {
+    app.create_user(admin, username, "student").await;
+    ok(app, Method::POST, &format!("/api/v1/courses/{course}/members"), teacher, Some(json!({"username": username, "role": "student"}))).await;
+    app.login(username, &format!("{username}-password")).await
+}
+
 fn qemu_img_info(path: &std::path::Path) -> Value {
     let out = std::process::Command::new("qemu-img").args(["info", "-U", "--output=json"]).arg(path).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -166,9 +184,7 @@ async fn a_late_student_gets_a_vm_on_first_open_and_a_new_version_keeps_current_
     wait_op(&app, &t, lab["operation"]["id"].as_i64().unwrap()).await;
     assert_eq!(ok(&app, Method::GET, &format!("/api/v1/labs/{lab_id}"), &t, None).await["vm_count"], 0);
 
-    app.create_user(&admin, "late", "student").await;
-    ok(&app, Method::POST, &format!("/api/v1/courses/{course}/members"), &t, Some(json!({"username": "late", "role": "student"}))).await;
-    let late = app.login("late", "late-password").await;
+    let late = enrol_new_student(&app, &admin, &t, course, "late").await;
     let opened = ok(&app, Method::POST, &format!("/api/v1/labs/{lab_id}/open"), &late, None).await;
     let vm = opened["vm"]["id"].as_i64().unwrap();
     assert!(opened["operation"]["id"].is_i64(), "{opened}");
@@ -291,17 +307,14 @@ async fn students_see_only_their_courses_their_vm_and_no_class_wall() {
     let admin = app.admin_token().await;
     let (t1, c1, v1) = course_with_template(&app, &admin, "teach-a", "A-1").await;
     let (t2, c2, _) = course_with_template(&app, &admin, "teach-b", "B-1").await;
-    for s in ["alice", "bob"] {
-        app.create_user(&admin, s, "student").await;
-        ok(&app, Method::POST, &format!("/api/v1/courses/{c1}/members"), &t1, Some(json!({"username": s, "role": "student"}))).await;
-    }
+    let alice = enrol_new_student(&app, &admin, &t1, c1, "alice").await;
+    enrol_new_student(&app, &admin, &t1, c1, "bob").await;
     let p = ok(&app, Method::POST, &format!("/api/v1/courses/{c1}/labs"), &t1, Some(json!({"name": "L1", "template_version_id": v1}))).await;
     let lab = p["lab"]["id"].as_i64().unwrap();
     wait_op(&app, &t1, p["operation"]["id"].as_i64().unwrap()).await;
     let seats = ok(&app, Method::GET, &format!("/api/v1/labs/{lab}/seats"), &t1, None).await;
     let vm_of = |name: &str| seats.as_array().unwrap().iter().find(|s| s["username"] == name).unwrap()["vm_id"].as_i64().unwrap();
     let (alice_vm, bob_vm) = (vm_of("alice"), vm_of("bob"));
-    let alice = app.login("alice", "alice-password").await;
 
     // Courses: only her own.
     let list = ok(&app, Method::GET, "/api/v1/courses", &alice, None).await;
@@ -405,16 +418,10 @@ async fn template_uploads_must_be_self_contained_qcow2() {
 
 #[tokio::test]
 async fn a_closed_lab_stops_its_vms_and_refuses_students() {
-    let app = TestApp::spawn_with(|c| {
-        c.accel = server::config::Accel::Tcg;
-        c.scheduler_interval_secs = 1;
-    })
-    .await;
-    common::install_guest_kernel(app.data_dir.path(), "test-guest", "");
+    let app = spawn_with_fast_scheduler().await;
     let admin = app.admin_token().await;
     let (t, course, version) = course_with_template(&app, &admin, "sched", "S-1").await;
-    app.create_user(&admin, "stu", "student").await;
-    ok(&app, Method::POST, &format!("/api/v1/courses/{course}/members"), &t, Some(json!({"username": "stu", "role": "student"}))).await;
+    let stu = enrol_new_student(&app, &admin, &t, course, "stu").await;
     let fmt = |secs: i64| {
         let at = time::OffsetDateTime::now_utc() + time::Duration::seconds(secs);
         at.format(&time::format_description::well_known::Rfc3339).unwrap()
@@ -428,7 +435,6 @@ async fn a_closed_lab_stops_its_vms_and_refuses_students() {
         Some(json!({"name": "Later", "template_version_id": version, "opens_at": fmt(3600)})),
     )
     .await;
-    let stu = app.login("stu", "stu-password").await;
     let (s, v) = app.json(Method::POST, &format!("/api/v1/labs/{}/open", p["lab"]["id"]), Some(&stu), None).await;
     assert_error(s, &v, 409, "LAB_NOT_OPEN");
 
@@ -460,19 +466,12 @@ async fn a_closed_lab_stops_its_vms_and_refuses_students() {
 
 #[tokio::test]
 async fn idle_lab_vms_stop_but_one_with_an_open_console_keeps_running() {
-    let app = TestApp::spawn_with(|c| {
-        c.accel = server::config::Accel::Tcg;
-        c.scheduler_interval_secs = 1;
-    })
-    .await;
-    common::install_guest_kernel(app.data_dir.path(), "test-guest", "");
+    let app = spawn_with_fast_scheduler().await;
     let admin = app.admin_token().await;
     let (t, course, version) = course_with_template(&app, &admin, "idler", "IDLE-1").await;
     let mut tokens = Vec::new();
     for s in ["busy1", "idle1"] {
-        app.create_user(&admin, s, "student").await;
-        ok(&app, Method::POST, &format!("/api/v1/courses/{course}/members"), &t, Some(json!({"username": s, "role": "student"}))).await;
-        tokens.push(app.login(s, &format!("{s}-password")).await);
+        tokens.push(enrol_new_student(&app, &admin, &t, course, s).await);
     }
     let p = ok(
         &app,
