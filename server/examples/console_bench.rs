@@ -9,22 +9,157 @@
 //! trip p50/p99 (µs), and full-screen raw VNC frames/s from a real QEMU guest.
 //!
 //! Run: bench/console_bench.sh (builds in release, needs the test guests).
+//! `CONSOLE_BENCH_ROUNDS=n` changes the rounds, `CONSOLE_BENCH_PATHS=vlab,websockify`
+//! measures only those paths (the summary lines then compare with NaN).
 
-use axum::extract::ws::WebSocketUpgrade;
 use axum::routing::get;
-use futures_util::{SinkExt, StreamExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{UnixListener, UnixStream};
-use tokio_tungstenite::tungstenite::Message;
 
 const ROUNDS: usize = 5;
 const SECS: f64 = 2.0;
 const FRAME: usize = 64 * 1024;
 
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// The measuring websocket client, as lean as a browser's: it masks what it
+/// sends (as clients must) and hands on received payload from one reusable
+/// buffer, so the client's own cost stays small beside the path measured.
+/// The same client measures websockify and vlab.
+struct WsClient {
+    rx: WsRecv,
+    tx: WsSend,
+}
+
+struct WsRecv {
+    io: tokio::net::tcp::OwnedReadHalf,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    /// Payload bytes left in the current frame, and whether it carries data.
+    left: usize,
+    data: bool,
+}
+
+struct WsSend {
+    io: tokio::net::tcp::OwnedWriteHalf,
+    out: Vec<u8>,
+}
+
+impl WsClient {
+    async fn connect(url: &str) -> std::io::Result<WsClient> {
+        let rest = url.strip_prefix("ws://").expect("ws:// url");
+        let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
+        let mut tcp = tokio::net::TcpStream::connect(host).await?;
+        tcp.set_nodelay(true)?;
+        let req = format!(
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n"
+        );
+        tcp.write_all(req.as_bytes()).await?;
+        let mut buf = vec![0u8; 256 * 1024];
+        let mut end = 0;
+        let head_len = loop {
+            let n = tcp.read(&mut buf[end..]).await?;
+            if n == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            end += n;
+            if let Some(i) = buf[..end].windows(4).position(|w| w == b"\r\n\r\n") {
+                break i + 4;
+            }
+        };
+        if !buf.starts_with(b"HTTP/1.1 101") {
+            return Err(std::io::Error::other(String::from_utf8_lossy(&buf[..head_len]).into_owned()));
+        }
+        let (r, w) = tcp.into_split();
+        Ok(WsClient { rx: WsRecv { io: r, buf, start: head_len, end, left: 0, data: false }, tx: WsSend { io: w, out: Vec::new() } })
+    }
+}
+
+impl WsSend {
+    /// One masked binary frame.
+    async fn send(&mut self, payload: &[u8]) {
+        const MASK: [u8; 4] = [0x12, 0x34, 0x56, 0x78];
+        self.out.clear();
+        self.out.push(0x82);
+        match payload.len() {
+            n @ 0..=125 => self.out.push(0x80 | n as u8),
+            n @ 126..=0xFFFF => {
+                self.out.push(0x80 | 126);
+                self.out.extend_from_slice(&(n as u16).to_be_bytes());
+            }
+            n => {
+                self.out.push(0x80 | 127);
+                self.out.extend_from_slice(&(n as u64).to_be_bytes());
+            }
+        }
+        self.out.extend_from_slice(&MASK);
+        let at = self.out.len();
+        self.out.extend_from_slice(payload);
+        let wide = u64::from_ne_bytes([MASK[0], MASK[1], MASK[2], MASK[3], MASK[0], MASK[1], MASK[2], MASK[3]]);
+        let mut chunks = self.out[at..].chunks_exact_mut(8);
+        for c in &mut chunks {
+            let v = u64::from_ne_bytes((&*c).try_into().unwrap()) ^ wide;
+            c.copy_from_slice(&v.to_ne_bytes());
+        }
+        for (i, b) in chunks.into_remainder().iter_mut().enumerate() {
+            *b ^= MASK[i % 4];
+        }
+        self.io.write_all(&self.out).await.unwrap();
+    }
+}
+
+impl WsRecv {
+    /// The next received payload bytes (any part of a data frame).
+    async fn recv(&mut self) -> &[u8] {
+        loop {
+            if self.left > 0 && self.start < self.end {
+                let n = self.left.min(self.end - self.start);
+                let from = self.start;
+                self.start += n;
+                self.left -= n;
+                if self.data {
+                    return &self.buf[from..from + n];
+                }
+                continue;
+            }
+            if self.left == 0 {
+                if let Some((hlen, len, opcode)) = self.header() {
+                    assert_ne!(opcode, 0x8, "the server closed");
+                    self.start += hlen;
+                    (self.left, self.data) = (len, opcode <= 0x2);
+                    continue;
+                }
+            }
+            if self.start == self.end {
+                (self.start, self.end) = (0, 0);
+            } else if self.buf.len() - self.end < 16 {
+                self.buf.copy_within(self.start..self.end, 0);
+                (self.start, self.end) = (0, self.end - self.start);
+            }
+            let n = self.io.read(&mut self.buf[self.end..]).await.unwrap();
+            assert!(n > 0, "closed");
+            self.end += n;
+        }
+    }
+
+    /// (header length, payload length, opcode) of an unmasked server frame.
+    fn header(&self) -> Option<(usize, usize, u8)> {
+        let b = &self.buf[self.start..self.end];
+        if b.len() < 2 {
+            return None;
+        }
+        let (len, at) = match b[1] & 0x7F {
+            126 if b.len() >= 4 => (u16::from_be_bytes([b[2], b[3]]) as usize, 4),
+            127 if b.len() >= 10 => (u64::from_be_bytes(b[2..10].try_into().unwrap()) as usize, 10),
+            126 | 127 => return None,
+            n => (n as usize, 2),
+        };
+        Some((at, len, b[0] & 0x0F))
+    }
+}
 
 /// A unix socket that streams zeros to whoever connects.
 async fn source(path: PathBuf) {
@@ -78,27 +213,28 @@ async fn tcp_servers() -> (u16, u16) {
     ports
 }
 
-/// vlab's proxy: the server's own pump behind an axum websocket upgrade.
+/// vlab's proxy: the server's own accept loop, websocket handshake and
+/// pump (what `/api/v1/vms/{id}/console/ws` runs after its ticket check).
 async fn vlab_proxy(port_tx: tokio::sync::oneshot::Sender<u16>, dir: PathBuf) {
+    use server::console::{proxy, ws};
     let app = axum::Router::new().route(
         "/{target}",
-        get(move |ws: WebSocketUpgrade, axum::extract::Path(target): axum::extract::Path<String>| {
+        get(move |axum::extract::Path(target): axum::extract::Path<String>, mut parts: axum::http::request::Parts| {
             let path = dir.join(format!("{target}.sock"));
             async move {
-                ws.protocols(["binary"]).on_upgrade(move |socket| async move {
+                let (switching, upgrade) = ws::handshake(&mut parts).unwrap();
+                tokio::spawn(async move {
+                    let (rx, tx) = ws::accept(upgrade).await.unwrap();
                     let unix = UnixStream::connect(&path).await.unwrap();
-                    server::console::proxy::pump(socket, unix, None).await;
-                })
+                    proxy::pump(rx, tx, unix, None).await;
+                });
+                switching
             }
         }),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     port_tx.send(listener.local_addr().unwrap().port()).unwrap();
-    use axum::serve::ListenerExt;
-    let listener = listener.tap_io(|t| {
-        let _ = t.set_nodelay(true);
-    });
-    axum::serve(listener, app).await.unwrap();
+    server::serve::serve(listener, app, std::future::pending()).await;
 }
 
 struct Websockify(Vec<Child>);
@@ -134,7 +270,7 @@ impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static> R
 /// Either side of a measured connection.
 enum Conn {
     Raw(Box<dyn Raw>),
-    Ws(Ws),
+    Ws(WsClient),
 }
 
 async fn open(path: &Target) -> Conn {
@@ -148,7 +284,7 @@ async fn open(path: &Target) -> Conn {
         Target::None => unreachable!("skipped"),
         Target::Ws(url) => {
             for _ in 0..100 {
-                if let Ok((ws, _)) = tokio_tungstenite::connect_async(url.as_str()).await {
+                if let Ok(ws) = WsClient::connect(url).await {
                     return Conn::Ws(ws);
                 }
                 tokio::time::sleep(Duration::from_millis(50)).await;
@@ -176,11 +312,7 @@ async fn downstream(t: &Target) -> f64 {
     while start.elapsed().as_secs_f64() < SECS {
         n += match &mut c {
             Conn::Raw(s) => s.read(&mut buf).await.unwrap(),
-            Conn::Ws(ws) => match ws.next().await {
-                Some(Ok(Message::Binary(b))) => b.len(),
-                Some(Ok(_)) => 0,
-                other => panic!("{other:?}"),
-            },
+            Conn::Ws(ws) => ws.rx.recv().await.len(),
         };
     }
     n as f64 / start.elapsed().as_secs_f64() / 1e6
@@ -211,20 +343,16 @@ async fn both_ways(t: &Target) -> f64 {
             n
         }
         Conn::Ws(ws) => {
-            let (mut sink, mut stream) = ws.split();
+            let WsClient { mut rx, mut tx } = ws;
             let writer = tokio::spawn(async move {
-                let frame = axum::body::Bytes::from(vec![1u8; FRAME]);
+                let frame = vec![1u8; FRAME];
                 while Instant::now() < deadline {
-                    if sink.send(Message::Binary(frame.clone())).await.is_err() {
-                        break;
-                    }
+                    tx.send(&frame).await;
                 }
             });
             let mut n = 0;
             while Instant::now() < deadline {
-                if let Some(Ok(Message::Binary(b))) = stream.next().await {
-                    n += b.len();
-                }
+                n += rx.recv().await.len();
             }
             writer.abort();
             n
@@ -247,12 +375,10 @@ async fn round_trips(t: &Target) -> (f64, f64) {
                 s.read_exact(&mut got).await.unwrap();
             }
             Conn::Ws(ws) => {
-                ws.send(Message::Binary(msg.to_vec().into())).await.unwrap();
+                ws.tx.send(&msg).await;
                 let mut got = 0;
                 while got < 64 {
-                    if let Some(Ok(Message::Binary(b))) = ws.next().await {
-                        got += b.len();
-                    }
+                    got += ws.rx.recv().await.len();
                 }
             }
         }
@@ -265,7 +391,7 @@ async fn round_trips(t: &Target) -> (f64, f64) {
 async fn send(c: &mut Conn, data: &[u8]) {
     match c {
         Conn::Raw(s) => s.write_all(data).await.unwrap(),
-        Conn::Ws(ws) => ws.send(Message::Binary(data.to_vec().into())).await.unwrap(),
+        Conn::Ws(ws) => ws.tx.send(data).await,
     }
 }
 
@@ -277,11 +403,7 @@ async fn recv_some(c: &mut Conn, pending: &mut Vec<u8>) {
             assert!(n > 0, "closed");
             pending.extend_from_slice(&buf[..n]);
         }
-        Conn::Ws(ws) => match ws.next().await {
-            Some(Ok(Message::Binary(b))) => pending.extend_from_slice(&b),
-            Some(Ok(_)) => {}
-            other => panic!("{other:?}"),
-        },
+        Conn::Ws(ws) => pending.extend_from_slice(ws.rx.recv().await),
     }
 }
 
@@ -332,6 +454,9 @@ async fn vnc_fps(t: &Target) -> f64 {
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     v[v.len() / 2]
 }
@@ -385,13 +510,13 @@ fn main() {
 }
 
 async fn measure() {
+    let rounds: usize = std::env::var("CONSOLE_BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(ROUNDS);
+    let only = std::env::var("CONSOLE_BENCH_PATHS").ok();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_path_buf();
     tokio::spawn(source(d.join("source.sock")));
     tokio::spawn(echo(d.join("echo.sock")));
-    let mut guest = start_guest(&d);
     let (vlab_port, vlab_child) = spawn_vlab_proxy(&d);
-    tokio::time::sleep(Duration::from_secs(4)).await; // guest boots and draws
 
     let mut wsf = Websockify(vec![vlab_child]);
     let mut targets: Vec<(&str, [Target; 3])> = Vec::new();
@@ -413,31 +538,44 @@ async fn measure() {
             Target::Ws(format!("ws://127.0.0.1:{vlab_port}/vnc")),
         ],
     ));
+    let measured = |name: &str| only.as_deref().is_none_or(|o| o.split(',').any(|p| p == name));
 
-    println!("console proxy benchmark: {ROUNDS} rounds x {SECS} s, medians, loopback, {} cores", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
-    println!("{:<11} {:>14} {:>18} {:>10} {:>10} {:>12}", "path", "down MB/s", "both, each MB/s", "rtt p50us", "rtt p99us", "VNC fps");
+    // The socket paths first, with no guest running: a TCG guest burns CPU
+    // that the client, the proxies and the echo would otherwise share.
     let mut results = vec![];
-    for (name, [src, ech, vnc]) in &targets {
-        let (mut down, mut both, mut p50, mut p99, mut fps) = (vec![], vec![], vec![], vec![], vec![]);
-        for _ in 0..ROUNDS {
+    for (name, [src, ech, _]) in &targets {
+        let (mut down, mut both, mut p50, mut p99) = (vec![], vec![], vec![], vec![]);
+        for _ in 0..if measured(name) { rounds } else { 0 } {
             down.push(downstream(src).await);
             both.push(both_ways(ech).await);
             let (a, b) = round_trips(ech).await;
             p50.push(a);
             p99.push(b);
-            if !matches!(vnc, Target::None) {
+        }
+        results.push([median(down), median(both), median(p50), median(p99), f64::NAN]);
+    }
+    let mut guest = start_guest(&d);
+    tokio::time::sleep(Duration::from_secs(4)).await; // the guest boots and draws
+    for (i, (name, [_, _, vnc])) in targets.iter().enumerate() {
+        if measured(name) && !matches!(vnc, Target::None) {
+            let mut fps = vec![];
+            for _ in 0..rounds {
                 fps.push(vnc_fps(vnc).await);
             }
+            results[i][4] = median(fps);
         }
-        let row = (median(down), median(both), median(p50), median(p99), if fps.is_empty() { f64::NAN } else { median(fps) });
-        println!("{:<11} {:>14.0} {:>18.0} {:>10.1} {:>10.1} {:>12.1}", name, row.0, row.1, row.2, row.3, row.4);
-        results.push(row);
     }
-    let (tcp, direct, wsf_r, vlab) = (results[0], results[1], results[2], results[3]);
-    println!("vlab vs direct TCP: downstream {:.2}x (target >= 0.8), added p50 {:.1} us (target <= 20)", vlab.0 / tcp.0, vlab.2 - tcp.2);
-    println!("vlab vs the unix socket itself: downstream {:.2}x, added p50 {:.1} us", vlab.0 / direct.0, vlab.2 - direct.2);
-    println!("vlab vs websockify: both directions {:.1}x (target >= 3), downstream {:.1}x", vlab.1 / wsf_r.1, vlab.0 / wsf_r.0);
     let _ = guest.kill();
     let _ = guest.wait();
     drop(wsf);
+
+    println!("console proxy benchmark: {rounds} rounds x {SECS} s, medians, loopback, {} cores", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+    println!("{:<11} {:>14} {:>18} {:>10} {:>10} {:>12}", "path", "down MB/s", "both, each MB/s", "rtt p50us", "rtt p99us", "VNC fps");
+    for ((name, _), r) in targets.iter().zip(&results) {
+        println!("{:<11} {:>14.0} {:>18.0} {:>10.1} {:>10.1} {:>12.1}", name, r[0], r[1], r[2], r[3], r[4]);
+    }
+    let (tcp, direct, wsf_r, vlab) = (results[0], results[1], results[2], results[3]);
+    println!("vlab vs direct TCP: downstream {:.2}x (target >= 0.8), added p50 {:.1} us (target <= 20)", vlab[0] / tcp[0], vlab[2] - tcp[2]);
+    println!("vlab vs the unix socket itself: downstream {:.2}x, added p50 {:.1} us", vlab[0] / direct[0], vlab[2] - direct[2]);
+    println!("vlab vs websockify: both directions {:.1}x (target >= 3), downstream {:.1}x", vlab[1] / wsf_r[1], vlab[0] / wsf_r[0]);
 }

@@ -6,6 +6,7 @@ pub mod console;
 pub mod engine;
 pub mod error;
 pub mod http;
+pub mod serve;
 pub mod service;
 pub mod state;
 pub mod store;
@@ -118,15 +119,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let addr = self.local_addr();
         tracing::info!(%addr, "vlab is listening; open http://{addr}");
-        use axum::serve::ListenerExt;
-        // Without NODELAY, responses written in several pieces wait ~40 ms
-        // for delayed ACKs.
-        let listener = self.listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        serve::serve(self.listener, self.router, shutdown_signal()).await;
         tracing::info!("vlab stopped");
         Ok(())
     }

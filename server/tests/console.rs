@@ -319,3 +319,99 @@ async fn several_serial_viewers_share_the_port_and_all_see_the_output() {
         }
     }
 }
+
+/// Server frames from raw bytes: (opcode, payload) of each whole frame.
+fn server_frames(bytes: &[u8]) -> Vec<(u8, Vec<u8>)> {
+    let (mut out, mut at) = (vec![], 0);
+    while bytes.len() >= at + 2 {
+        let (op, len7) = (bytes[at] & 0x0F, (bytes[at + 1] & 0x7F) as usize);
+        let (len, h) = match len7 {
+            126 if bytes.len() >= at + 4 => (u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]) as usize, 4),
+            127 if bytes.len() >= at + 10 => (u64::from_be_bytes(bytes[at + 2..at + 10].try_into().unwrap()) as usize, 10),
+            126 | 127 => break,
+            n => (n, 2),
+        };
+        assert_eq!(bytes[at + 1] & 0x80, 0, "server frames are not masked");
+        if bytes.len() < at + h + len {
+            break;
+        }
+        out.push((op, bytes[at + h..at + h + len].to_vec()));
+        at += h + len;
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_websocket_answers_pings_and_closes_on_protocol_errors() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    let vm = running_vm(&app, &admin, "proto").await;
+
+    // A ping comes back as a pong with its payload; a close is answered.
+    let t = ticket(&app, &admin, vm, "vnc", false).await;
+    let mut ws = connect(&app, vm, &t, "", None).await.unwrap();
+    ws.send(Message::Ping(b"are-you-there".to_vec().into())).await.unwrap();
+    let pong = loop {
+        match tokio::time::timeout(Duration::from_secs(10), ws.next()).await {
+            Ok(Some(Ok(Message::Pong(p)))) => break p,
+            Ok(Some(Ok(_))) => {}
+            other => panic!("no pong: {other:?}"),
+        }
+    };
+    assert_eq!(&pong[..], b"are-you-there");
+    ws.send(Message::Close(None)).await.unwrap();
+    let closed = loop {
+        match tokio::time::timeout(Duration::from_secs(10), ws.next()).await {
+            Ok(Some(Ok(Message::Close(c)))) => break c,
+            Ok(Some(Ok(_))) => {}
+            other => panic!("close not answered: {other:?}"),
+        }
+    };
+    assert_eq!(closed.map(|c| u16::from(c.code)), Some(1000));
+
+    // A client frame without a mask breaks RFC 6455: closed with 1002.
+    let t = ticket(&app, &admin, vm, "vnc", false).await;
+    let mut tcp = tokio::net::TcpStream::connect(app.base.trim_start_matches("http://")).await.unwrap();
+    let req = format!(
+        "GET /api/v1/vms/{vm}/console/ws?ticket={t} HTTP/1.1\r\nHost: vlab\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n"
+    );
+    tcp.write_all(req.as_bytes()).await.unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = tcp.read(&mut buf).await.unwrap();
+        assert!(n > 0, "no handshake answer");
+        got.extend_from_slice(&buf[..n]);
+    }
+    let head_end = got.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    let head = String::from_utf8_lossy(&got[..head_end]).to_lowercase();
+    assert!(head.starts_with("http/1.1 101"), "{head}");
+    assert!(head.contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="), "{head}");
+    assert!(head.contains("sec-websocket-protocol: binary"), "{head}");
+    got.drain(..head_end);
+    // The raw socket speaks the protocol: the RFB banner arrives as a binary frame.
+    while server_frames(&got).is_empty() {
+        let n = tcp.read(&mut buf).await.unwrap();
+        assert!(n > 0, "closed before the banner");
+        got.extend_from_slice(&buf[..n]);
+    }
+    tcp.write_all(&[0x82, 0x01, b'A']).await.unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        match tokio::time::timeout_at(deadline, tcp.read(&mut buf)).await {
+            Ok(Ok(0)) => break,
+            Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
+            other => panic!("connection not closed: {other:?}"),
+        }
+    }
+    let frames = server_frames(&got);
+    assert!(frames.first().is_some_and(|(op, p)| *op == 2 && p.starts_with(b"RFB 003.00")), "banner first: {frames:?}");
+    assert_eq!(frames.last(), Some(&(8u8, 1002u16.to_be_bytes().to_vec())), "closed with 1002");
+
+    // A plain GET with a good ticket is not a websocket: 400 naming it.
+    let t = ticket(&app, &admin, vm, "vnc", false).await;
+    let (s, v) = app.json(Method::GET, &format!("/api/v1/vms/{vm}/console/ws?ticket={t}"), None, None).await;
+    assert_error(s, &v, 400, "NOT_A_WEBSOCKET");
+}

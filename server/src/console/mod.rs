@@ -5,3 +5,4 @@ pub mod proxy;
 pub mod rfb;
 pub mod serial_hub;
 pub mod tickets;
+pub mod ws;

@@ -1,95 +1,142 @@
-//! Pumps bytes between a websocket and a unix socket, untouched (except the
-//! view-only filter), one direction per future, both ended together.
-//! Each direction awaits its write before reading more: backpressure.
+//! Pumps bytes between a console websocket and a VM's unix socket,
+//! untouched (except the view-only filter), one direction per future, both
+//! ended together. Each direction awaits its write before reading more:
+//! backpressure. Both directions reuse one buffer each: no allocation per frame.
 
 use super::rfb::ViewOnlyFilter;
-use axum::body::Bytes;
-use axum::extract::ws::{Message, WebSocket};
-use bytes::BytesMut;
-use futures_util::{SinkExt, StreamExt};
+use super::ws::{self, Incoming};
+use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::UnixStream;
+use tokio::sync::mpsc;
 
 /// How often the server pings; a client silent for three of these is gone.
-const PING_EVERY: Duration = Duration::from_secs(15);
-const READ_CHUNK: usize = 64 * 1024;
+pub const PING_EVERY: Duration = Duration::from_secs(15);
+const READ_CHUNK: usize = 256 * 1024;
 
-pub async fn pump(ws: WebSocket, unix: UnixStream, mut filter: Option<ViewOnlyFilter>) {
-    let (mut sink, mut stream) = ws.split();
+/// Tracks when the client was last heard from, for the ping timeout.
+pub struct Liveness {
+    born: Instant,
+    heard_ms: AtomicU64,
+}
+
+impl Liveness {
+    pub fn new() -> Self {
+        Liveness { born: Instant::now(), heard_ms: AtomicU64::new(0) }
+    }
+    pub fn heard(&self) {
+        self.heard_ms.store(self.born.elapsed().as_millis() as u64, Ordering::Relaxed);
+    }
+    /// Silent for three pings: the client is gone.
+    pub fn gone(&self) -> bool {
+        self.born.elapsed().as_millis() as u64 - self.heard_ms.load(Ordering::Relaxed) > (PING_EVERY * 3).as_millis() as u64
+    }
+}
+
+impl Default for Liveness {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Handles what the client sent other than data: pings are answered
+/// through `pongs` (the writing side sends them). `Break` ends the pump,
+/// with the close code to answer with, if any.
+pub fn control(item: std::io::Result<Option<Incoming<'_>>>, pongs: &mpsc::Sender<Vec<u8>>) -> ControlFlow<Option<u16>> {
+    match item {
+        Ok(Some(Incoming::Data(_))) | Ok(Some(Incoming::Pong)) => ControlFlow::Continue(()),
+        // Only the latest ping needs an answer: drop one when a pong is pending.
+        Ok(Some(Incoming::Ping(p))) => {
+            let _ = pongs.try_send(p);
+            ControlFlow::Continue(())
+        }
+        Ok(Some(Incoming::Close(_))) => ControlFlow::Break(Some(ws::CLOSE_NORMAL)),
+        Ok(None) => ControlFlow::Break(None),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            tracing::info!(error = %e, "console client broke the websocket protocol");
+            ControlFlow::Break(Some(ws::CLOSE_PROTOCOL))
+        }
+        Err(_) => ControlFlow::Break(None),
+    }
+}
+
+/// The VNC pump.
+pub async fn pump<R, W>(mut rx: ws::Reader<R>, mut tx: ws::Writer<W>, unix: UnixStream, mut filter: Option<ViewOnlyFilter>)
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
     let (mut rd, mut wr) = unix.into_split();
-    // When the client was last heard from, in ms since `born`: checked at
-    // each ping rather than with a timer per message.
-    let born = Instant::now();
-    let heard = AtomicU64::new(0);
-
-    let down = async {
-        let mut buf = BytesMut::with_capacity(READ_CHUNK);
-        let mut ping = tokio::time::interval(PING_EVERY);
-        ping.tick().await;
-        loop {
-            tokio::select! {
-                n = rd.read_buf(&mut buf) => {
-                    match n {
-                        Ok(0) | Err(_) => break,
-                        Ok(_) => {
-                            let chunk = buf.split().freeze();
-                            if sink.send(Message::Binary(chunk)).await.is_err() {
-                                break;
+    let live = Liveness::new();
+    let (pongs, mut pongs_rx) = mpsc::channel::<Vec<u8>>(1);
+    let code = {
+        let down = async {
+            let mut buf = vec![0u8; ws::HEADROOM + READ_CHUNK];
+            let mut ping = tokio::time::interval(PING_EVERY);
+            ping.tick().await;
+            loop {
+                tokio::select! {
+                    n = rd.read(&mut buf[ws::HEADROOM..]) => match n {
+                        Ok(0) | Err(_) => return Some(ws::CLOSE_NORMAL),
+                        Ok(n) => {
+                            if tx.send_binary_in_place(&mut buf[..ws::HEADROOM + n]).await.is_err() {
+                                return None;
                             }
-                            if buf.capacity() < READ_CHUNK / 4 {
-                                buf.reserve(READ_CHUNK);
-                            }
+                        }
+                    },
+                    Some(p) = pongs_rx.recv() => {
+                        if tx.pong(&p).await.is_err() {
+                            return None;
+                        }
+                    }
+                    _ = ping.tick() => {
+                        if live.gone() || tx.ping().await.is_err() {
+                            return None;
                         }
                     }
                 }
-                _ = ping.tick() => {
-                    let silent = born.elapsed().as_millis() as u64 - heard.load(Ordering::Relaxed);
-                    if silent > (PING_EVERY * 3).as_millis() as u64 {
-                        break;
-                    }
-                    if sink.send(Message::Ping(Bytes::new())).await.is_err() {
-                        break;
-                    }
-                }
             }
-        }
-        let _ = sink.send(Message::Close(None)).await;
-    };
-
-    let up = async {
-        let mut filtered = Vec::new();
-        while let Some(Ok(msg)) = stream.next().await {
-            heard.store(born.elapsed().as_millis() as u64, Ordering::Relaxed);
-            let data: Bytes = match msg {
-                Message::Binary(b) => b,
-                Message::Text(t) => Bytes::copy_from_slice(t.as_str().as_bytes()),
-                Message::Close(_) => break,
-                Message::Ping(_) | Message::Pong(_) => continue,
-            };
-            let written = match filter.as_mut() {
-                None => wr.write_all(&data).await,
-                Some(f) => {
-                    filtered.clear();
-                    if let Err(e) = f.feed(&data, &mut filtered) {
-                        tracing::info!(error = %e, "view-only console closed");
-                        break;
+        };
+        let up = async {
+            let mut filtered = Vec::new();
+            let code = loop {
+                let item = rx.next().await;
+                live.heard();
+                let data = match item {
+                    Ok(Some(Incoming::Data(d))) => d,
+                    other => match control(other, &pongs) {
+                        ControlFlow::Break(code) => break code,
+                        ControlFlow::Continue(()) => continue,
+                    },
+                };
+                let written = match filter.as_mut() {
+                    None => wr.write_all(data).await,
+                    Some(f) => {
+                        filtered.clear();
+                        if let Err(e) = f.feed(data, &mut filtered) {
+                            tracing::info!(error = %e, "view-only console closed");
+                            break Some(ws::CLOSE_NORMAL);
+                        }
+                        wr.write_all(&filtered).await
                     }
-                    wr.write_all(&filtered).await
+                };
+                if written.is_err() {
+                    break Some(ws::CLOSE_NORMAL);
                 }
             };
-            if written.is_err() {
-                break;
-            }
+            let _ = wr.shutdown().await;
+            code
+        };
+        // Whichever side ends first ends the other.
+        tokio::select! {
+            c = down => c,
+            c = up => c,
         }
-        let _ = wr.shutdown().await;
     };
-
-    // Whichever side ends first ends the other.
-    tokio::select! {
-        _ = down => {},
-        _ = up => {},
+    if let Some(code) = code {
+        let _ = tx.close(code).await;
     }
 }
 

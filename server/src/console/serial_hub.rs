@@ -3,20 +3,19 @@
 //! output goes to every viewer, and input from any interactive viewer goes
 //! to the guest. The hub ends when the last viewer leaves or the VM stops.
 
+use super::proxy::{control, Liveness, PING_EVERY};
+use super::ws::{self, Incoming};
+use std::ops::ControlFlow;
 use axum::body::Bytes;
-use axum::extract::ws::{Message, WebSocket};
 use bytes::BytesMut;
-use futures_util::{SinkExt, StreamExt};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, Weak};
-use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{broadcast, mpsc};
 
 /// Output chunks a slow viewer may fall behind by before it skips ahead.
 const BACKLOG_CHUNKS: usize = 256;
-const PING_EVERY: Duration = Duration::from_secs(15);
 
 /// One VM's serial connection, shared.
 pub struct Hub {
@@ -93,50 +92,67 @@ async fn run(unix: tokio::net::UnixStream, output: broadcast::Sender<Bytes>, mut
 
 /// One viewer: the hub's output to the websocket, and (unless `read_only`)
 /// the websocket's input to the guest. Ends with the websocket or the hub.
-pub async fn pump(ws: WebSocket, hub: Arc<Hub>, read_only: bool) {
-    let (mut sink, mut stream) = ws.split();
+pub async fn pump<R, W>(mut rx: ws::Reader<R>, mut tx: ws::Writer<W>, hub: Arc<Hub>, read_only: bool)
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
     let mut output = hub.output.resubscribe();
     let input = hub.input.clone();
-    let down = async {
-        let mut ping = tokio::time::interval(PING_EVERY);
-        ping.tick().await;
-        loop {
-            tokio::select! {
-                chunk = output.recv() => match chunk {
-                    Ok(b) => {
-                        if sink.send(Message::Binary(b)).await.is_err() {
-                            break;
+    let live = Liveness::new();
+    let (pongs, mut pongs_rx) = mpsc::channel::<Vec<u8>>(1);
+    let code = {
+        let down = async {
+            let mut ping = tokio::time::interval(PING_EVERY);
+            ping.tick().await;
+            loop {
+                tokio::select! {
+                    chunk = output.recv() => match chunk {
+                        Ok(b) => {
+                            if tx.send_binary(&b).await.is_err() {
+                                return None;
+                            }
+                        }
+                        // Too slow: skip what was missed, keep watching.
+                        Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                        Err(broadcast::error::RecvError::Closed) => return Some(ws::CLOSE_NORMAL),
+                    },
+                    Some(p) = pongs_rx.recv() => {
+                        if tx.pong(&p).await.is_err() {
+                            return None;
                         }
                     }
-                    // Too slow: skip what was missed, keep watching.
-                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(broadcast::error::RecvError::Closed) => break,
-                },
-                _ = ping.tick() => {
-                    if sink.send(Message::Ping(Bytes::new())).await.is_err() {
-                        break;
+                    _ = ping.tick() => {
+                        if live.gone() || tx.ping().await.is_err() {
+                            return None;
+                        }
                     }
                 }
             }
-        }
-        let _ = sink.send(Message::Close(None)).await;
-    };
-    let up = async {
-        while let Ok(Some(Ok(m))) = tokio::time::timeout(PING_EVERY * 3, stream.next()).await {
-            let data = match m {
-                Message::Binary(b) => b,
-                Message::Text(t) => Bytes::copy_from_slice(t.as_str().as_bytes()),
-                Message::Close(_) => break,
-                Message::Ping(_) | Message::Pong(_) => continue,
-            };
-            if !read_only && input.send(data).await.is_err() {
-                break;
+        };
+        let up = async {
+            loop {
+                let item = rx.next().await;
+                live.heard();
+                let data = match item {
+                    Ok(Some(Incoming::Data(d))) => d,
+                    other => match control(other, &pongs) {
+                        ControlFlow::Break(code) => return code,
+                        ControlFlow::Continue(()) => continue,
+                    },
+                };
+                if !read_only && input.send(Bytes::copy_from_slice(data)).await.is_err() {
+                    return Some(ws::CLOSE_NORMAL);
+                }
             }
+        };
+        tokio::select! {
+            c = down => c,
+            c = up => c,
         }
     };
-    tokio::select! {
-        _ = down => {},
-        _ = up => {},
+    if let Some(code) = code {
+        let _ = tx.close(code).await;
     }
     drop(hub);
 }

@@ -3,12 +3,11 @@
 use super::{ok, ApiJson, ApiPath, ApiQuery};
 use crate::auth::CurrentUser;
 use crate::console::tickets::{ConsoleKind, TicketError};
-use crate::console::{proxy, rfb::ViewOnlyFilter, serial_hub};
+use crate::console::{proxy, rfb::ViewOnlyFilter, serial_hub, ws};
 use crate::error::{error_response, Result};
 use crate::service::console::{self as svc, ConsoleRequest, ConsoleTicket};
 use crate::state::AppState;
 use app::error::AppError;
-use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::State;
 use axum::http::{header, request::Parts};
 use axum::response::{IntoResponse, Response};
@@ -60,8 +59,7 @@ pub async fn console_socket(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<SocketQuery>,
-    parts: Parts,
-    ws: std::result::Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
+    mut parts: Parts,
 ) -> Response {
     let deny = |e: TicketError| error_response(AppError::Forbidden { message: e.to_string() });
     let kind = match q.kind.as_deref().map(ConsoleKind::parse) {
@@ -85,8 +83,9 @@ pub async fn console_socket(
             return deny(e);
         }
     };
-    let Ok(ws) = ws else {
-        return error_response(AppError::bad_request("NOT_A_WEBSOCKET", "this endpoint needs a websocket upgrade"));
+    let (switching, upgrade) = match ws::handshake(&mut parts) {
+        Ok(h) => h,
+        Err(why) => return error_response(AppError::bad_request("NOT_A_WEBSOCKET", why)),
     };
     let paths = state.engine.run_paths(crate::engine::VmId(id));
     let path = match grant.kind {
@@ -112,24 +111,25 @@ pub async fn console_socket(
     // A serial console starts with what the guest printed before it connected.
     let backlog = (grant.kind == ConsoleKind::Serial).then(|| proxy::tail(&paths.serial_log(), SERIAL_BACKLOG));
     let store = state.store.clone();
-    ws.protocols(["binary"]).on_upgrade(move |mut socket| async move {
+    tokio::spawn(async move {
+        let Ok((rx, mut tx)) = ws::accept(upgrade).await else { return };
         // Console time counts as activity (statistics, idle auto-stop).
         let activity = store.begin_console_activity(id, grant.user_id).await.ok();
         let mut go = true;
         if let Some(Some(bytes)) = backlog {
-            use axum::extract::ws::Message;
-            go = socket.send(Message::Binary(bytes.into())).await.is_ok();
+            go = tx.send_binary(&bytes).await.is_ok();
         }
         if go {
             match link {
-                Link::Vnc(unix) => proxy::pump(socket, unix, filter).await,
-                Link::Serial(hub) => serial_hub::pump(socket, hub, read_only_serial).await,
+                Link::Vnc(unix) => proxy::pump(rx, tx, unix, filter).await,
+                Link::Serial(hub) => serial_hub::pump(rx, tx, hub, read_only_serial).await,
             }
         }
         if let Some(a) = activity {
             let _ = store.end_activity(a).await;
         }
-    })
+    });
+    switching
 }
 
 /// What a console websocket is joined to.

@@ -1,0 +1,438 @@
+//! The server side of a websocket (RFC 6455), cut to what a byte pump
+//! needs. Payload is handed on as it arrives, unmasked in place in one
+//! reusable buffer, so a frame of any size costs no allocation and no extra
+//! copy; message boundaries are not kept (a console is a byte stream).
+//! Outgoing data frames get their header written in front of the payload,
+//! so each is one write.
+
+use std::io;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+/// Room kept in front of outgoing payload for the largest server header.
+pub const HEADROOM: usize = 10;
+const READ_BUF: usize = 256 * 1024;
+/// Close codes (RFC 6455 §7.4.1).
+pub const CLOSE_NORMAL: u16 = 1000;
+pub const CLOSE_PROTOCOL: u16 = 1002;
+
+const OP_CONT: u8 = 0x0;
+const OP_TEXT: u8 = 0x1;
+const OP_BINARY: u8 = 0x2;
+const OP_CLOSE: u8 = 0x8;
+const OP_PING: u8 = 0x9;
+const OP_PONG: u8 = 0xA;
+
+/// What the client sent.
+#[derive(Debug, PartialEq)]
+pub enum Incoming<'a> {
+    /// Payload bytes of a text or binary message, unmasked.
+    Data(&'a [u8]),
+    /// A ping: its payload must come back in a pong.
+    Ping(Vec<u8>),
+    Pong,
+    /// The client closes (with its close code, if any).
+    Close(Option<u16>),
+}
+
+/// A client that broke the protocol; the connection is closed with 1002.
+fn protocol(msg: &'static str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, msg)
+}
+
+/// Reads client frames.
+pub struct Reader<R> {
+    io: R,
+    buf: Box<[u8]>,
+    start: usize,
+    end: usize,
+    /// Payload bytes still to come in the current data frame.
+    remaining: u64,
+    mask: [u8; 4],
+    /// Where in the mask the next payload byte falls.
+    phase: usize,
+    /// A fragmented message is under way (continuations are allowed).
+    in_message: bool,
+}
+
+impl<R: AsyncRead + Unpin> Reader<R> {
+    /// `early` holds bytes already read past the handshake.
+    pub fn new(io: R, early: &[u8]) -> Self {
+        let mut buf = vec![0u8; READ_BUF.max(early.len())].into_boxed_slice();
+        buf[..early.len()].copy_from_slice(early);
+        Reader { io, buf, start: 0, end: early.len(), remaining: 0, mask: [0; 4], phase: 0, in_message: false }
+    }
+
+    /// The next piece of what the client sent; `None` when it hung up
+    /// between frames.
+    pub async fn next(&mut self) -> io::Result<Option<Incoming<'_>>> {
+        loop {
+            if self.remaining > 0 {
+                if self.start == self.end && !self.fill().await? {
+                    return Err(io::ErrorKind::UnexpectedEof.into());
+                }
+                let n = (self.end - self.start).min(self.remaining.min(usize::MAX as u64) as usize);
+                let (from, to) = (self.start, self.start + n);
+                unmask(&mut self.buf[from..to], self.mask, self.phase);
+                self.phase = (self.phase + n) % 4;
+                self.start = to;
+                self.remaining -= n as u64;
+                return Ok(Some(Incoming::Data(&self.buf[from..to])));
+            }
+            let Some((fin, opcode, len, mask, header)) = self.header()? else {
+                if !self.fill().await? {
+                    if self.start == self.end {
+                        return Ok(None);
+                    }
+                    return Err(io::ErrorKind::UnexpectedEof.into());
+                }
+                continue;
+            };
+            if opcode >= 0x8 {
+                // Control frames are small and whole: wait for all of one.
+                let total = header + len as usize;
+                if self.end - self.start < total {
+                    if !self.fill().await? {
+                        return Err(io::ErrorKind::UnexpectedEof.into());
+                    }
+                    continue;
+                }
+                let from = self.start + header;
+                self.start += total;
+                let payload = &mut self.buf[from..from + len as usize];
+                unmask(payload, mask, 0);
+                return Ok(Some(match opcode {
+                    OP_PING => Incoming::Ping(payload.to_vec()),
+                    OP_PONG => Incoming::Pong,
+                    _ => Incoming::Close((payload.len() >= 2).then(|| u16::from_be_bytes([payload[0], payload[1]]))),
+                }));
+            }
+            match (opcode, self.in_message) {
+                (OP_CONT, false) => return Err(protocol("continuation frame without a message")),
+                (OP_TEXT | OP_BINARY, true) => return Err(protocol("new message inside a fragmented one")),
+                _ => {}
+            }
+            self.in_message = !fin;
+            self.start += header;
+            self.remaining = len;
+            self.mask = mask;
+            self.phase = 0;
+        }
+    }
+
+    /// Parses a frame header at `start`, if all of it has arrived:
+    /// (fin, opcode, payload length, mask, header length).
+    fn header(&self) -> io::Result<Option<(bool, u8, u64, [u8; 4], usize)>> {
+        let b = &self.buf[self.start..self.end];
+        if b.len() < 2 {
+            return Ok(None);
+        }
+        let (fin, rsv, opcode) = (b[0] & 0x80 != 0, b[0] & 0x70, b[0] & 0x0F);
+        if rsv != 0 {
+            return Err(protocol("reserved bits set (no extension was agreed)"));
+        }
+        if !matches!(opcode, OP_CONT | OP_TEXT | OP_BINARY | OP_CLOSE | OP_PING | OP_PONG) {
+            return Err(protocol("unknown opcode"));
+        }
+        if b[1] & 0x80 == 0 {
+            return Err(protocol("client frames must be masked"));
+        }
+        let (len, at) = match b[1] & 0x7F {
+            126 if b.len() >= 4 => (u16::from_be_bytes([b[2], b[3]]) as u64, 4),
+            127 if b.len() >= 10 => (u64::from_be_bytes(b[2..10].try_into().expect("8 bytes")), 10),
+            126 | 127 => return Ok(None),
+            n => (n as u64, 2),
+        };
+        if len >> 63 != 0 {
+            return Err(protocol("frame length out of range"));
+        }
+        if opcode >= 0x8 && (!fin || len > 125) {
+            return Err(protocol("control frames are whole and at most 125 bytes"));
+        }
+        if b.len() < at + 4 {
+            return Ok(None);
+        }
+        Ok(Some((fin, opcode, len, [b[at], b[at + 1], b[at + 2], b[at + 3]], at + 4)))
+    }
+
+    /// Reads more; false at end of stream.
+    async fn fill(&mut self) -> io::Result<bool> {
+        if self.start == self.end {
+            (self.start, self.end) = (0, 0);
+        } else if self.buf.len() - self.end < 4096 {
+            self.buf.copy_within(self.start..self.end, 0);
+            (self.start, self.end) = (0, self.end - self.start);
+        }
+        let n = self.io.read(&mut self.buf[self.end..]).await?;
+        self.end += n;
+        Ok(n > 0)
+    }
+}
+
+/// XORs `data` with the mask, starting at mask byte `phase`; eight bytes at a time.
+fn unmask(data: &mut [u8], mask: [u8; 4], phase: usize) {
+    let m: [u8; 4] = std::array::from_fn(|i| mask[(phase + i) % 4]);
+    let wide = u64::from_ne_bytes([m[0], m[1], m[2], m[3], m[0], m[1], m[2], m[3]]);
+    let mut chunks = data.chunks_exact_mut(8);
+    for c in &mut chunks {
+        let v = u64::from_ne_bytes((&*c).try_into().expect("8 bytes")) ^ wide;
+        c.copy_from_slice(&v.to_ne_bytes());
+    }
+    for (i, b) in chunks.into_remainder().iter_mut().enumerate() {
+        *b ^= m[i % 4];
+    }
+}
+
+/// Writes server frames (unmasked, whole).
+pub struct Writer<W> {
+    io: W,
+    scratch: Vec<u8>,
+}
+
+impl<W: AsyncWrite + Unpin> Writer<W> {
+    pub fn new(io: W) -> Self {
+        Writer { io, scratch: Vec::new() }
+    }
+
+    /// Sends `buf[HEADROOM..]` as one binary frame; the header is written
+    /// into the headroom, so frame and payload go out in one write.
+    pub async fn send_binary_in_place(&mut self, buf: &mut [u8]) -> io::Result<()> {
+        let len = buf.len() - HEADROOM;
+        let mut head = [0u8; HEADROOM];
+        let h = header(&mut head, OP_BINARY, len);
+        buf[HEADROOM - h..HEADROOM].copy_from_slice(&head[..h]);
+        self.io.write_all(&buf[HEADROOM - h..]).await
+    }
+
+    /// Sends `payload` as one binary frame.
+    pub async fn send_binary(&mut self, payload: &[u8]) -> io::Result<()> {
+        self.send(OP_BINARY, payload).await
+    }
+
+    pub async fn ping(&mut self) -> io::Result<()> {
+        self.send(OP_PING, &[]).await
+    }
+
+    pub async fn pong(&mut self, payload: &[u8]) -> io::Result<()> {
+        self.send(OP_PONG, &payload[..payload.len().min(125)]).await
+    }
+
+    /// Sends a close frame with `code` and flushes; the caller then stops.
+    pub async fn close(&mut self, code: u16) -> io::Result<()> {
+        self.send(OP_CLOSE, &code.to_be_bytes()).await?;
+        self.io.shutdown().await
+    }
+
+    async fn send(&mut self, opcode: u8, payload: &[u8]) -> io::Result<()> {
+        let mut head = [0u8; HEADROOM];
+        let h = header(&mut head, opcode, payload.len());
+        self.scratch.clear();
+        self.scratch.extend_from_slice(&head[..h]);
+        self.scratch.extend_from_slice(payload);
+        self.io.write_all(&self.scratch).await
+    }
+}
+
+/// Writes a final, unmasked frame header for `len` bytes; returns its length.
+fn header(out: &mut [u8; HEADROOM], opcode: u8, len: usize) -> usize {
+    out[0] = 0x80 | opcode;
+    match len {
+        0..=125 => {
+            out[1] = len as u8;
+            2
+        }
+        126..=0xFFFF => {
+            out[1] = 126;
+            out[2..4].copy_from_slice(&(len as u16).to_be_bytes());
+            4
+        }
+        _ => {
+            out[1] = 127;
+            out[2..10].copy_from_slice(&(len as u64).to_be_bytes());
+            10
+        }
+    }
+}
+
+/// The two halves of an accepted websocket.
+pub type Halves = (Reader<Box<dyn AsyncRead + Send + Unpin>>, Writer<Box<dyn AsyncWrite + Send + Unpin>>);
+
+/// Checks a websocket upgrade request and answers it: the 101 response to
+/// return, and the connection it hands over (see [`accept`]). The `binary`
+/// subprotocol is agreed when the client offers it (noVNC does).
+pub fn handshake(parts: &mut http::request::Parts) -> Result<(axum::response::Response, hyper::upgrade::OnUpgrade), &'static str> {
+    use http::header::{CONNECTION, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY, SEC_WEBSOCKET_PROTOCOL, SEC_WEBSOCKET_VERSION, UPGRADE};
+    let h = &parts.headers;
+    let has_token = |name, token: &str| h.get_all(name).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|t| t.trim().eq_ignore_ascii_case(token));
+    if parts.method != http::Method::GET || !has_token(CONNECTION, "upgrade") || !has_token(UPGRADE, "websocket") {
+        return Err("this endpoint needs a websocket upgrade");
+    }
+    if h.get(SEC_WEBSOCKET_VERSION).map(|v| v.as_bytes()) != Some(b"13") {
+        return Err("Sec-WebSocket-Version must be 13");
+    }
+    let key = h.get(SEC_WEBSOCKET_KEY).ok_or("Sec-WebSocket-Key is missing")?.as_bytes().to_vec();
+    let binary = has_token(SEC_WEBSOCKET_PROTOCOL, "binary");
+    let on = parts.extensions.remove::<hyper::upgrade::OnUpgrade>().ok_or("this connection cannot be upgraded")?;
+    let mut res = axum::response::Response::new(axum::body::Body::empty());
+    *res.status_mut() = http::StatusCode::SWITCHING_PROTOCOLS;
+    let rh = res.headers_mut();
+    rh.insert(CONNECTION, http::HeaderValue::from_static("upgrade"));
+    rh.insert(UPGRADE, http::HeaderValue::from_static("websocket"));
+    rh.insert(SEC_WEBSOCKET_ACCEPT, accept_key(&key).parse().expect("base64 is a valid header value"));
+    if binary {
+        rh.insert(SEC_WEBSOCKET_PROTOCOL, http::HeaderValue::from_static("binary"));
+    }
+    Ok((res, on))
+}
+
+/// The upgraded connection as websocket halves. A plain TCP connection is
+/// used directly (no layers between the pump and the socket).
+pub async fn accept(on: hyper::upgrade::OnUpgrade) -> io::Result<Halves> {
+    use hyper_util::rt::TokioIo;
+    let upgraded = on.await.map_err(io::Error::other)?;
+    Ok(match upgraded.downcast::<TokioIo<tokio::net::TcpStream>>() {
+        Ok(parts) => {
+            let (r, w) = parts.io.into_inner().into_split();
+            (Reader::new(Box::new(r), &parts.read_buf), Writer::new(Box::new(w)))
+        }
+        Err(upgraded) => {
+            let (r, w) = tokio::io::split(TokioIo::new(upgraded));
+            (Reader::new(Box::new(r), &[]), Writer::new(Box::new(w)))
+        }
+    })
+}
+
+/// `Sec-WebSocket-Accept` for a client's `Sec-WebSocket-Key`.
+pub fn accept_key(key: &[u8]) -> String {
+    use base64::Engine;
+    use sha1::{Digest, Sha1};
+    let mut h = Sha1::new();
+    h.update(key);
+    h.update(b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
+    base64::engine::general_purpose::STANDARD.encode(h.finalize())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A client frame as a browser would send it.
+    fn masked(fin: bool, opcode: u8, payload: &[u8], mask: [u8; 4]) -> Vec<u8> {
+        let mut f = vec![(if fin { 0x80 } else { 0 }) | opcode];
+        match payload.len() {
+            n @ 0..=125 => f.push(0x80 | n as u8),
+            n @ 126..=0xFFFF => {
+                f.push(0x80 | 126);
+                f.extend_from_slice(&(n as u16).to_be_bytes());
+            }
+            n => {
+                f.push(0x80 | 127);
+                f.extend_from_slice(&(n as u64).to_be_bytes());
+            }
+        }
+        f.extend_from_slice(&mask);
+        f.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+        f
+    }
+
+    /// Everything the reader yields for `input`, fed `step` bytes at a time.
+    async fn read_all(input: Vec<u8>, step: usize) -> (Vec<u8>, Vec<String>, io::Result<()>) {
+        let (mut client, server) = tokio::io::duplex(step);
+        tokio::spawn(async move {
+            for c in input.chunks(step) {
+                client.write_all(c).await.unwrap();
+            }
+        });
+        let mut r = Reader::new(server, &[]);
+        let (mut data, mut other) = (vec![], vec![]);
+        loop {
+            match r.next().await {
+                Ok(Some(Incoming::Data(d))) => data.extend_from_slice(d),
+                Ok(Some(x)) => other.push(format!("{x:?}")),
+                Ok(None) => return (data, other, Ok(())),
+                Err(e) => return (data, other, Err(e)),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn reads_messages_whole_and_in_pieces() {
+        let big: Vec<u8> = (0..200_000u32).map(|i| (i * 7) as u8).collect();
+        let mut input = masked(true, OP_BINARY, b"hello", [1, 2, 3, 4]);
+        input.extend(masked(false, OP_TEXT, b"frag", [9, 8, 7, 6]));
+        input.extend(masked(true, OP_PING, b"hi", [5, 5, 5, 5]));
+        input.extend(masked(true, OP_CONT, b"mented", [0xAA, 0xBB, 0xCC, 0xDD]));
+        input.extend(masked(true, OP_BINARY, &big[..300], [3, 1, 4, 1]));
+        input.extend(masked(true, OP_BINARY, &big, [2, 7, 1, 8]));
+        input.extend(masked(true, OP_CLOSE, &1000u16.to_be_bytes(), [0, 0, 0, 1]));
+        let mut want = b"hellofragmented".to_vec();
+        want.extend_from_slice(&big[..300]);
+        want.extend_from_slice(&big);
+        for step in [1, 3, 7, 4096, 1 << 20] {
+            let (data, other, end) = read_all(input.clone(), step).await;
+            assert!(end.is_ok(), "step {step}: {end:?}");
+            assert!(data == want, "step {step}: payload differs");
+            assert_eq!(other, ["Ping([104, 105])", "Close(Some(1000))"], "step {step}");
+        }
+    }
+
+    #[tokio::test]
+    async fn refuses_protocol_errors() {
+        let mut unmasked = masked(true, OP_BINARY, b"x", [0; 4]);
+        unmasked[1] &= 0x7F;
+        let mut rsv = masked(true, OP_BINARY, b"x", [1; 4]);
+        rsv[0] |= 0x40;
+        let cases = [
+            ("unmasked", unmasked),
+            ("reserved bits", rsv),
+            ("unknown opcode", masked(true, 0x3, b"x", [1; 4])),
+            ("stray continuation", masked(true, OP_CONT, b"x", [1; 4])),
+            ("fragmented ping", masked(false, OP_PING, b"x", [1; 4])),
+            ("long ping", masked(true, OP_PING, &[0; 126], [1; 4])),
+            ("message inside a message", [masked(false, OP_BINARY, b"a", [1; 4]), masked(true, OP_BINARY, b"b", [1; 4])].concat()),
+        ];
+        for (name, input) in cases {
+            let (_, _, end) = read_all(input, 4096).await;
+            assert_eq!(end.map_err(|e| e.kind()), Err(io::ErrorKind::InvalidData), "{name}");
+        }
+        // Hanging up mid-frame is an error; between frames it is the end.
+        let cut = masked(true, OP_BINARY, b"hello", [1; 4]);
+        assert!(read_all(cut[..cut.len() - 2].to_vec(), 4096).await.2.is_err());
+        assert!(read_all(cut, 4096).await.2.is_ok());
+    }
+
+    #[tokio::test]
+    async fn writes_frames_a_client_reads() {
+        let (client, server) = tokio::io::duplex(1 << 20);
+        let mut w = Writer::new(server);
+        let mut buf = vec![0u8; HEADROOM];
+        buf.extend((0..70_000u32).map(|i| i as u8));
+        w.send_binary_in_place(&mut buf).await.unwrap();
+        w.send_binary(&[1, 2, 3]).await.unwrap();
+        w.ping().await.unwrap();
+        w.close(CLOSE_NORMAL).await.unwrap();
+        drop(w);
+        let mut got = vec![];
+        let mut client = client;
+        client.read_to_end(&mut got).await.unwrap();
+        let mut want = vec![0x82, 127, 0, 0, 0, 0, 0, 1, 0x11, 0x70];
+        want.extend(&buf[HEADROOM..]);
+        want.extend([0x82, 3, 1, 2, 3, 0x89, 0, 0x88, 2, 0x03, 0xE8]);
+        assert!(got == want, "frames differ");
+    }
+
+    #[test]
+    fn accept_key_matches_the_rfc_example() {
+        assert_eq!(accept_key(b"dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    }
+
+    #[test]
+    fn unmask_is_a_plain_xor_at_any_phase() {
+        let data: Vec<u8> = (0..37).collect();
+        for phase in 0..4 {
+            let mut d = data.clone();
+            unmask(&mut d, [0x11, 0x22, 0x33, 0x44], phase);
+            let want: Vec<u8> = data.iter().enumerate().map(|(i, b)| b ^ [0x11, 0x22, 0x33, 0x44][(i + phase) % 4]).collect();
+            assert_eq!(d, want, "phase {phase}");
+        }
+    }
+}
