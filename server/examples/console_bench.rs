@@ -3,163 +3,33 @@
 //!
 //! Paths: `direct-tcp` (a plain TCP socket: the raw-network anchor),
 //! `direct` (the unix socket), `websockify` (Debian's, with
-//! --unix-target), `vlab` (the same `console::proxy::pump` the server runs,
-//! behind axum's websocket upgrade). Measures, each a median of rounds:
+//! --unix-target), `vlab` (the server's own accept loop, websocket handshake
+//! and `console::proxy::pump`). Measures, each a median of rounds:
 //! downstream MB/s, both directions at once (MB/s each way), 64-byte round
 //! trip p50/p99 (µs), and full-screen raw VNC frames/s from a real QEMU guest.
 //!
-//! Run: bench/console_bench.sh (builds in release, needs the test guests).
+//! Run: bench/console_bench.sh (builds in release, needs the test guests). It
+//! pins the run to one CPU: on two idle virtual CPUs each wake-up of another
+//! process lands wherever the hypervisor has a CPU free, and every path's
+//! round-trip p50 swings by tens of µs from run to run; on one CPU the
+//! figures show the work each path does. `CONSOLE_BENCH_CPUS=0,1` runs unpinned.
 //! `CONSOLE_BENCH_ROUNDS=n` changes the rounds, `CONSOLE_BENCH_PATHS=vlab,websockify`
 //! measures only those paths (the summary lines then compare with NaN).
 
 use axum::routing::get;
+use futures_util::{SinkExt, StreamExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{UnixListener, UnixStream};
+use tokio_tungstenite::tungstenite::Message;
 
 const ROUNDS: usize = 5;
 const SECS: f64 = 2.0;
 const FRAME: usize = 64 * 1024;
 
-
-/// The measuring websocket client, as lean as a browser's: it masks what it
-/// sends (as clients must) and hands on received payload from one reusable
-/// buffer, so the client's own cost stays small beside the path measured.
-/// The same client measures websockify and vlab.
-struct WsClient {
-    rx: WsRecv,
-    tx: WsSend,
-}
-
-struct WsRecv {
-    io: tokio::net::tcp::OwnedReadHalf,
-    buf: Vec<u8>,
-    start: usize,
-    end: usize,
-    /// Payload bytes left in the current frame, and whether it carries data.
-    left: usize,
-    data: bool,
-}
-
-struct WsSend {
-    io: tokio::net::tcp::OwnedWriteHalf,
-    out: Vec<u8>,
-}
-
-impl WsClient {
-    async fn connect(url: &str) -> std::io::Result<WsClient> {
-        let rest = url.strip_prefix("ws://").expect("ws:// url");
-        let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
-        let mut tcp = tokio::net::TcpStream::connect(host).await?;
-        tcp.set_nodelay(true)?;
-        let req = format!(
-            "GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: binary\r\n\r\n"
-        );
-        tcp.write_all(req.as_bytes()).await?;
-        let mut buf = vec![0u8; 256 * 1024];
-        let mut end = 0;
-        let head_len = loop {
-            let n = tcp.read(&mut buf[end..]).await?;
-            if n == 0 {
-                return Err(std::io::ErrorKind::UnexpectedEof.into());
-            }
-            end += n;
-            if let Some(i) = buf[..end].windows(4).position(|w| w == b"\r\n\r\n") {
-                break i + 4;
-            }
-        };
-        if !buf.starts_with(b"HTTP/1.1 101") {
-            return Err(std::io::Error::other(String::from_utf8_lossy(&buf[..head_len]).into_owned()));
-        }
-        let (r, w) = tcp.into_split();
-        Ok(WsClient { rx: WsRecv { io: r, buf, start: head_len, end, left: 0, data: false }, tx: WsSend { io: w, out: Vec::new() } })
-    }
-}
-
-impl WsSend {
-    /// One masked binary frame.
-    async fn send(&mut self, payload: &[u8]) {
-        const MASK: [u8; 4] = [0x12, 0x34, 0x56, 0x78];
-        self.out.clear();
-        self.out.push(0x82);
-        match payload.len() {
-            n @ 0..=125 => self.out.push(0x80 | n as u8),
-            n @ 126..=0xFFFF => {
-                self.out.push(0x80 | 126);
-                self.out.extend_from_slice(&(n as u16).to_be_bytes());
-            }
-            n => {
-                self.out.push(0x80 | 127);
-                self.out.extend_from_slice(&(n as u64).to_be_bytes());
-            }
-        }
-        self.out.extend_from_slice(&MASK);
-        let at = self.out.len();
-        self.out.extend_from_slice(payload);
-        let wide = u64::from_ne_bytes([MASK[0], MASK[1], MASK[2], MASK[3], MASK[0], MASK[1], MASK[2], MASK[3]]);
-        let mut chunks = self.out[at..].chunks_exact_mut(8);
-        for c in &mut chunks {
-            let v = u64::from_ne_bytes((&*c).try_into().unwrap()) ^ wide;
-            c.copy_from_slice(&v.to_ne_bytes());
-        }
-        for (i, b) in chunks.into_remainder().iter_mut().enumerate() {
-            *b ^= MASK[i % 4];
-        }
-        self.io.write_all(&self.out).await.unwrap();
-    }
-}
-
-impl WsRecv {
-    /// The next received payload bytes (any part of a data frame).
-    async fn recv(&mut self) -> &[u8] {
-        loop {
-            if self.left > 0 && self.start < self.end {
-                let n = self.left.min(self.end - self.start);
-                let from = self.start;
-                self.start += n;
-                self.left -= n;
-                if self.data {
-                    return &self.buf[from..from + n];
-                }
-                continue;
-            }
-            if self.left == 0 {
-                if let Some((hlen, len, opcode)) = self.header() {
-                    assert_ne!(opcode, 0x8, "the server closed");
-                    self.start += hlen;
-                    (self.left, self.data) = (len, opcode <= 0x2);
-                    continue;
-                }
-            }
-            if self.start == self.end {
-                (self.start, self.end) = (0, 0);
-            } else if self.buf.len() - self.end < 16 {
-                self.buf.copy_within(self.start..self.end, 0);
-                (self.start, self.end) = (0, self.end - self.start);
-            }
-            let n = self.io.read(&mut self.buf[self.end..]).await.unwrap();
-            assert!(n > 0, "closed");
-            self.end += n;
-        }
-    }
-
-    /// (header length, payload length, opcode) of an unmasked server frame.
-    fn header(&self) -> Option<(usize, usize, u8)> {
-        let b = &self.buf[self.start..self.end];
-        if b.len() < 2 {
-            return None;
-        }
-        let (len, at) = match b[1] & 0x7F {
-            126 if b.len() >= 4 => (u16::from_be_bytes([b[2], b[3]]) as usize, 4),
-            127 if b.len() >= 10 => (u64::from_be_bytes(b[2..10].try_into().unwrap()) as usize, 10),
-            126 | 127 => return None,
-            n => (n as usize, 2),
-        };
-        Some((at, len, b[0] & 0x0F))
-    }
-}
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// A unix socket that streams zeros to whoever connects.
 async fn source(path: PathBuf) {
@@ -270,7 +140,7 @@ impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static> R
 /// Either side of a measured connection.
 enum Conn {
     Raw(Box<dyn Raw>),
-    Ws(WsClient),
+    Ws(Ws),
 }
 
 async fn open(path: &Target) -> Conn {
@@ -284,7 +154,7 @@ async fn open(path: &Target) -> Conn {
         Target::None => unreachable!("skipped"),
         Target::Ws(url) => {
             for _ in 0..100 {
-                if let Ok(ws) = WsClient::connect(url).await {
+                if let Ok((ws, _)) = tokio_tungstenite::connect_async(url.as_str()).await {
                     return Conn::Ws(ws);
                 }
                 tokio::time::sleep(Duration::from_millis(50)).await;
@@ -312,7 +182,11 @@ async fn downstream(t: &Target) -> f64 {
     while start.elapsed().as_secs_f64() < SECS {
         n += match &mut c {
             Conn::Raw(s) => s.read(&mut buf).await.unwrap(),
-            Conn::Ws(ws) => ws.rx.recv().await.len(),
+            Conn::Ws(ws) => match ws.next().await {
+                Some(Ok(Message::Binary(b))) => b.len(),
+                Some(Ok(_)) => 0,
+                other => panic!("{other:?}"),
+            },
         };
     }
     n as f64 / start.elapsed().as_secs_f64() / 1e6
@@ -343,16 +217,20 @@ async fn both_ways(t: &Target) -> f64 {
             n
         }
         Conn::Ws(ws) => {
-            let WsClient { mut rx, mut tx } = ws;
+            let (mut sink, mut stream) = ws.split();
             let writer = tokio::spawn(async move {
-                let frame = vec![1u8; FRAME];
+                let frame = axum::body::Bytes::from(vec![1u8; FRAME]);
                 while Instant::now() < deadline {
-                    tx.send(&frame).await;
+                    if sink.send(Message::Binary(frame.clone())).await.is_err() {
+                        break;
+                    }
                 }
             });
             let mut n = 0;
             while Instant::now() < deadline {
-                n += rx.recv().await.len();
+                if let Some(Ok(Message::Binary(b))) = stream.next().await {
+                    n += b.len();
+                }
             }
             writer.abort();
             n
@@ -375,10 +253,12 @@ async fn round_trips(t: &Target) -> (f64, f64) {
                 s.read_exact(&mut got).await.unwrap();
             }
             Conn::Ws(ws) => {
-                ws.tx.send(&msg).await;
+                ws.send(Message::Binary(msg.to_vec().into())).await.unwrap();
                 let mut got = 0;
                 while got < 64 {
-                    got += ws.rx.recv().await.len();
+                    if let Some(Ok(Message::Binary(b))) = ws.next().await {
+                        got += b.len();
+                    }
                 }
             }
         }
@@ -391,7 +271,7 @@ async fn round_trips(t: &Target) -> (f64, f64) {
 async fn send(c: &mut Conn, data: &[u8]) {
     match c {
         Conn::Raw(s) => s.write_all(data).await.unwrap(),
-        Conn::Ws(ws) => ws.tx.send(data).await,
+        Conn::Ws(ws) => ws.send(Message::Binary(data.to_vec().into())).await.unwrap(),
     }
 }
 
@@ -403,7 +283,11 @@ async fn recv_some(c: &mut Conn, pending: &mut Vec<u8>) {
             assert!(n > 0, "closed");
             pending.extend_from_slice(&buf[..n]);
         }
-        Conn::Ws(ws) => pending.extend_from_slice(ws.rx.recv().await),
+        Conn::Ws(ws) => match ws.next().await {
+            Some(Ok(Message::Binary(b))) => pending.extend_from_slice(&b),
+            Some(Ok(_)) => {}
+            other => panic!("{other:?}"),
+        },
     }
 }
 
@@ -569,7 +453,7 @@ async fn measure() {
     let _ = guest.wait();
     drop(wsf);
 
-    println!("console proxy benchmark: {rounds} rounds x {SECS} s, medians, loopback, {} cores", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+    println!("console proxy benchmark: {rounds} rounds x {SECS} s, medians, loopback, {} CPU(s)", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
     println!("{:<11} {:>14} {:>18} {:>10} {:>10} {:>12}", "path", "down MB/s", "both, each MB/s", "rtt p50us", "rtt p99us", "VNC fps");
     for ((name, _), r) in targets.iter().zip(&results) {
         println!("{:<11} {:>14.0} {:>18.0} {:>10.1} {:>10.1} {:>12.1}", name, r[0], r[1], r[2], r[3], r[4]);

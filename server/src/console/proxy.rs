@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 
 /// How often the server pings; a client silent for three of these is gone.
 pub const PING_EVERY: Duration = Duration::from_secs(15);
-const READ_CHUNK: usize = 256 * 1024;
+const READ_CHUNK: usize = 64 * 1024;
 
 /// Tracks when the client was last heard from, for the ping timeout.
 pub struct Liveness {

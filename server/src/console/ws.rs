@@ -10,7 +10,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 /// Room kept in front of outgoing payload for the largest server header.
 pub const HEADROOM: usize = 10;
-const READ_BUF: usize = 256 * 1024;
+const READ_BUF: usize = 64 * 1024;
 /// Close codes (RFC 6455 §7.4.1).
 pub const CLOSE_NORMAL: u16 = 1000;
 pub const CLOSE_PROTOCOL: u16 = 1002;
