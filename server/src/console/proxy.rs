@@ -41,6 +41,48 @@ impl Default for Liveness {
     }
 }
 
+/// The writing side's share of keeping a console connection alive: our
+/// pings, answers to the client's, and noticing a client gone silent.
+pub struct Keepalive {
+    ping: tokio::time::Interval,
+    pongs: mpsc::Receiver<Vec<u8>>,
+}
+
+impl Keepalive {
+    /// With the sender the reading side passes the client's pings to.
+    pub fn new() -> (Self, mpsc::Sender<Vec<u8>>) {
+        let (tx, pongs) = mpsc::channel(1);
+        let mut ping = tokio::time::interval(PING_EVERY);
+        ping.reset();
+        (Keepalive { ping, pongs }, tx)
+    }
+
+    /// Waits until something is due (cancel-safe: use it in `select!`).
+    pub async fn due(&mut self) -> Due {
+        tokio::select! {
+            Some(p) = self.pongs.recv() => Due::Pong(p),
+            _ = self.ping.tick() => Due::Ping,
+        }
+    }
+}
+
+/// What keeping alive asks the writing side to do.
+pub enum Due {
+    Pong(Vec<u8>),
+    Ping,
+}
+
+impl Due {
+    /// Does it; false when the connection is done for (write failed, or
+    /// the client has been silent too long).
+    pub async fn send<W: AsyncWrite + Unpin>(self, tx: &mut ws::Writer<W>, live: &Liveness) -> bool {
+        match self {
+            Due::Pong(p) => tx.pong(&p).await.is_ok(),
+            Due::Ping => !live.gone() && tx.ping().await.is_ok(),
+        }
+    }
+}
+
 /// Handles what the client sent other than data: pings are answered
 /// through `pongs` (the writing side sends them). `Break` ends the pump,
 /// with the close code to answer with, if any.
@@ -70,12 +112,10 @@ where
 {
     let (mut rd, mut wr) = unix.into_split();
     let live = Liveness::new();
-    let (pongs, mut pongs_rx) = mpsc::channel::<Vec<u8>>(1);
+    let (mut keep, pongs) = Keepalive::new();
     let code = {
         let down = async {
             let mut buf = vec![0u8; ws::HEADROOM + READ_CHUNK];
-            let mut ping = tokio::time::interval(PING_EVERY);
-            ping.tick().await;
             loop {
                 tokio::select! {
                     n = rd.read(&mut buf[ws::HEADROOM..]) => match n {
@@ -86,16 +126,9 @@ where
                             }
                         }
                     },
-                    Some(p) = pongs_rx.recv() => {
-                        if tx.pong(&p).await.is_err() {
-                            return None;
-                        }
-                    }
-                    _ = ping.tick() => {
-                        if live.gone() || tx.ping().await.is_err() {
-                            return None;
-                        }
-                    }
+                    due = keep.due() => if !due.send(&mut tx, &live).await {
+                        return None;
+                    },
                 }
             }
         };

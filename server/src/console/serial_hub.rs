@@ -3,7 +3,7 @@
 //! output goes to every viewer, and input from any interactive viewer goes
 //! to the guest. The hub ends when the last viewer leaves or the VM stops.
 
-use super::proxy::{control, Liveness, PING_EVERY};
+use super::proxy::{control, Keepalive, Liveness};
 use super::ws::{self, Incoming};
 use std::ops::ControlFlow;
 use axum::body::Bytes;
@@ -100,11 +100,9 @@ where
     let mut output = hub.output.resubscribe();
     let input = hub.input.clone();
     let live = Liveness::new();
-    let (pongs, mut pongs_rx) = mpsc::channel::<Vec<u8>>(1);
+    let (mut keep, pongs) = Keepalive::new();
     let code = {
         let down = async {
-            let mut ping = tokio::time::interval(PING_EVERY);
-            ping.tick().await;
             loop {
                 tokio::select! {
                     chunk = output.recv() => match chunk {
@@ -117,16 +115,9 @@ where
                         Err(broadcast::error::RecvError::Lagged(_)) => continue,
                         Err(broadcast::error::RecvError::Closed) => return Some(ws::CLOSE_NORMAL),
                     },
-                    Some(p) = pongs_rx.recv() => {
-                        if tx.pong(&p).await.is_err() {
-                            return None;
-                        }
-                    }
-                    _ = ping.tick() => {
-                        if live.gone() || tx.ping().await.is_err() {
-                            return None;
-                        }
-                    }
+                    due = keep.due() => if !due.send(&mut tx, &live).await {
+                        return None;
+                    },
                 }
             }
         };
