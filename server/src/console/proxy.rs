@@ -5,7 +5,6 @@
 
 use super::rfb::ViewOnlyFilter;
 use super::ws::{self, Incoming};
-use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -83,24 +82,36 @@ impl Due {
     }
 }
 
-/// Handles what the client sent other than data: pings are answered
-/// through `pongs` (the writing side sends them). `Break` ends the pump,
-/// with the close code to answer with, if any.
-pub fn control(item: std::io::Result<Option<Incoming<'_>>>, pongs: &mpsc::Sender<Vec<u8>>) -> ControlFlow<Option<u16>> {
+/// What one read from the client comes to.
+pub enum Step<'a> {
+    /// Payload to pass on.
+    Data(&'a [u8]),
+    /// Nothing to pass on: a pong, or a ping (handed to the writing side).
+    Skip,
+    /// The client is done, with the close code to answer with, if any.
+    End(Option<u16>),
+}
+
+/// Reads the next thing the client sent, marks it heard, and deals with
+/// control frames: pings go through `pongs` to the writing side.
+pub async fn next_step<'a, R: AsyncRead + Unpin>(rx: &'a mut ws::Reader<R>, live: &Liveness, pongs: &mpsc::Sender<Vec<u8>>) -> Step<'a> {
+    let item = rx.next().await;
+    live.heard();
     match item {
-        Ok(Some(Incoming::Data(_))) | Ok(Some(Incoming::Pong)) => ControlFlow::Continue(()),
+        Ok(Some(Incoming::Data(d))) => Step::Data(d),
+        Ok(Some(Incoming::Pong)) => Step::Skip,
         // Only the latest ping needs an answer: drop one when a pong is pending.
         Ok(Some(Incoming::Ping(p))) => {
             let _ = pongs.try_send(p);
-            ControlFlow::Continue(())
+            Step::Skip
         }
-        Ok(Some(Incoming::Close(_))) => ControlFlow::Break(Some(ws::CLOSE_NORMAL)),
-        Ok(None) => ControlFlow::Break(None),
+        Ok(Some(Incoming::Close(_))) => Step::End(Some(ws::CLOSE_NORMAL)),
+        Ok(None) => Step::End(None),
         Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
             tracing::info!(error = %e, "console client broke the websocket protocol");
-            ControlFlow::Break(Some(ws::CLOSE_PROTOCOL))
+            Step::End(Some(ws::CLOSE_PROTOCOL))
         }
-        Err(_) => ControlFlow::Break(None),
+        Err(_) => Step::End(None),
     }
 }
 
@@ -135,14 +146,10 @@ where
         let up = async {
             let mut filtered = Vec::new();
             let code = loop {
-                let item = rx.next().await;
-                live.heard();
-                let data = match item {
-                    Ok(Some(Incoming::Data(d))) => d,
-                    other => match control(other, &pongs) {
-                        ControlFlow::Break(code) => break code,
-                        ControlFlow::Continue(()) => continue,
-                    },
+                let data = match next_step(&mut rx, &live, &pongs).await {
+                    Step::Data(d) => d,
+                    Step::Skip => continue,
+                    Step::End(code) => break code,
                 };
                 let written = match filter.as_mut() {
                     None => wr.write_all(data).await,

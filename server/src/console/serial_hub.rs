@@ -3,9 +3,8 @@
 //! output goes to every viewer, and input from any interactive viewer goes
 //! to the guest. The hub ends when the last viewer leaves or the VM stops.
 
-use super::proxy::{control, Keepalive, Liveness};
-use super::ws::{self, Incoming};
-use std::ops::ControlFlow;
+use super::proxy::{next_step, Keepalive, Liveness, Step};
+use super::ws;
 use axum::body::Bytes;
 use bytes::BytesMut;
 use std::collections::HashMap;
@@ -123,14 +122,10 @@ where
         };
         let up = async {
             loop {
-                let item = rx.next().await;
-                live.heard();
-                let data = match item {
-                    Ok(Some(Incoming::Data(d))) => d,
-                    other => match control(other, &pongs) {
-                        ControlFlow::Break(code) => return code,
-                        ControlFlow::Continue(()) => continue,
-                    },
+                let data = match next_step(&mut rx, &live, &pongs).await {
+                    Step::Data(d) => d,
+                    Step::Skip => continue,
+                    Step::End(code) => return code,
                 };
                 if !read_only && input.send(Bytes::copy_from_slice(data)).await.is_err() {
                     return Some(ws::CLOSE_NORMAL);

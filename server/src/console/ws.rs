@@ -39,6 +39,16 @@ fn protocol(msg: &'static str) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, msg)
 }
 
+/// A client frame's header.
+struct FrameHead {
+    fin: bool,
+    opcode: u8,
+    len: u64,
+    mask: [u8; 4],
+    /// Bytes the header itself takes.
+    size: usize,
+}
+
 /// Reads client frames.
 pub struct Reader<R> {
     io: R,
@@ -78,7 +88,7 @@ impl<R: AsyncRead + Unpin> Reader<R> {
                 self.remaining -= n as u64;
                 return Ok(Some(Incoming::Data(&self.buf[from..to])));
             }
-            let Some((fin, opcode, len, mask, header)) = self.header()? else {
+            let Some(FrameHead { fin, opcode, len, mask, size: header }) = self.header()? else {
                 if !self.fill().await? {
                     if self.start == self.end {
                         return Ok(None);
@@ -119,9 +129,8 @@ impl<R: AsyncRead + Unpin> Reader<R> {
         }
     }
 
-    /// Parses a frame header at `start`, if all of it has arrived:
-    /// (fin, opcode, payload length, mask, header length).
-    fn header(&self) -> io::Result<Option<(bool, u8, u64, [u8; 4], usize)>> {
+    /// Parses a frame header at `start`, if all of it has arrived.
+    fn header(&self) -> io::Result<Option<FrameHead>> {
         let b = &self.buf[self.start..self.end];
         if b.len() < 2 {
             return Ok(None);
@@ -151,7 +160,7 @@ impl<R: AsyncRead + Unpin> Reader<R> {
         if b.len() < at + 4 {
             return Ok(None);
         }
-        Ok(Some((fin, opcode, len, [b[at], b[at + 1], b[at + 2], b[at + 3]], at + 4)))
+        Ok(Some(FrameHead { fin, opcode, len, mask: [b[at], b[at + 1], b[at + 2], b[at + 3]], size: at + 4 }))
     }
 
     /// Reads more; false at end of stream.

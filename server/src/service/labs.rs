@@ -183,7 +183,7 @@ async fn roll_out(state: &AppState, lab: &LabRecord, version: &VersionRecord, op
 
 /// The template version a lab hands out now.
 async fn lab_version(state: &AppState, lab: &LabRecord) -> Result<VersionRecord> {
-    Ok(state.store.template_version(lab.view.template_version_id).await?.ok_or_else(|| ServerError::internal("the lab's version is gone"))?)
+    state.store.template_version(lab.view.template_version_id).await?.ok_or_else(|| ServerError::internal("the lab's version is gone"))
 }
 
 /// The student's VM in the lab, made now (from `version`, the lab's) if it
