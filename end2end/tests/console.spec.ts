@@ -30,6 +30,17 @@ async function canvasColours(page: Page) {
   });
 }
 
+/** Types `>/dev/ttyS0` and Enter into the graphical console with real key
+ * presses (Shift held for '>' and 'S': noVNC sends scancodes), so the
+ * command typed so far writes its output to the serial port. */
+async function runToSerial(page: Page) {
+  await page.keyboard.press('Shift+Period');
+  await page.keyboard.type('/dev/tty');
+  await page.keyboard.press('Shift+KeyS');
+  await page.keyboard.type('0');
+  await page.keyboard.press('Enter');
+}
+
 async function serialText(page: Page) {
   return page.evaluate(() => document.querySelector('.xterm-rows')?.textContent ?? '');
 }
@@ -56,13 +67,8 @@ test('graphical and serial consoles: the screen draws, keys reach the guest, ser
 
   // Keys typed into noVNC reach the guest's console shell, which writes to the serial port.
   await page.locator('[data-screen] canvas').click();
-  // Real key presses (Shift held for '>' and 'S'): noVNC sends scancodes.
   await page.keyboard.type('echo novnc5typed ');
-  await page.keyboard.press('Shift+Period');
-  await page.keyboard.type('/dev/tty');
-  await page.keyboard.press('Shift+KeyS');
-  await page.keyboard.type('0');
-  await page.keyboard.press('Enter');
+  await runToSerial(page);
   await expect.poll(() => serialText(serial), { timeout: 20_000 }).toContain('novnc5typed');
 
   // Typing into xterm.js is echoed by the guest.
@@ -72,19 +78,15 @@ test('graphical and serial consoles: the screen draws, keys reach the guest, ser
   await expect.poll(() => serialText(serial), { timeout: 20_000 }).toContain('xterm7ok');
   await serial.screenshot({ path: '../target/e2e-results/console-serial.png' });
 
-  // Send text types its characters as key presses (the redirection is typed
-  // with real keys around it, as it needs Shift).
+  // Send text types its characters as key presses (the redirection around
+  // it needs Shift, so it is typed with real keys).
   await page.locator('[data-screen] canvas').click();
   await page.keyboard.type('echo ');
   await page.locator('[data-send-text] input').fill('sendtextok');
   await page.locator('[data-send-text] button').click();
   await page.locator('[data-screen] canvas').click();
   await page.keyboard.type(' ');
-  await page.keyboard.press('Shift+Period');
-  await page.keyboard.type('/dev/tty');
-  await page.keyboard.press('Shift+KeyS');
-  await page.keyboard.type('0');
-  await page.keyboard.press('Enter');
+  await runToSerial(page);
   await expect.poll(() => serialText(serial), { timeout: 20_000 }).toContain('sendtextok');
 
   // When the VM goes away both consoles say so, and when it is back they
