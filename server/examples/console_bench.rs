@@ -2,7 +2,9 @@
 //! against the unix socket itself, in one run.
 //!
 //! Paths: `direct-tcp` (a plain TCP socket: the raw-network anchor),
-//! `direct` (the unix socket), `websockify` (Debian's, with
+//! `direct` (the unix socket), `copy` (a plain TCP <-> unix byte copy with
+//! 64 KiB buffers, no websocket at all, in the proxy process: what any proxy
+//! in this layout can reach at best), `websockify` (Debian's, with
 //! --unix-target), `vlab` (the server's own accept loop, websocket handshake
 //! and `console::proxy::pump`). Measures, each a median of rounds:
 //! downstream MB/s, both directions at once (MB/s each way), 64-byte round
@@ -105,6 +107,25 @@ async fn vlab_proxy(port_tx: tokio::sync::oneshot::Sender<u16>, dir: PathBuf) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     port_tx.send(listener.local_addr().unwrap().port()).unwrap();
     server::serve::serve(listener, app, std::future::pending()).await;
+}
+
+/// The ceiling of a proxy: TCP on one side, the unix socket on the other,
+/// bytes copied both ways with nothing else done. One listener per target.
+async fn copy_proxy(target: PathBuf) -> u16 {
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = l.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        loop {
+            let (mut s, _) = l.accept().await.unwrap();
+            let _ = s.set_nodelay(true);
+            let target = target.clone();
+            tokio::spawn(async move {
+                let mut u = UnixStream::connect(&target).await.unwrap();
+                let _ = tokio::io::copy_bidirectional_with_sizes(&mut s, &mut u, 64 * 1024, 64 * 1024).await;
+            });
+        }
+    });
+    port
 }
 
 struct Websockify(Vec<Child>);
@@ -362,9 +383,10 @@ fn start_guest(dir: &Path) -> Child {
         .expect("qemu-system-x86_64")
 }
 
-/// Runs vlab's pump in its own process, like websockify and like the
-/// server, so it does not share a runtime with the measuring client.
-fn spawn_vlab_proxy(dir: &Path) -> (u16, Child) {
+/// Runs vlab's pump (and the plain copy) in its own process, like
+/// websockify and like the server, so it does not share a runtime with the
+/// measuring client. Returns vlab's port and the copy's source/echo ports.
+fn spawn_vlab_proxy(dir: &Path) -> ([u16; 3], Child) {
     use std::io::BufRead;
     let mut child = Command::new(std::env::current_exe().unwrap())
         .arg("proxy-server")
@@ -374,7 +396,8 @@ fn spawn_vlab_proxy(dir: &Path) -> (u16, Child) {
         .unwrap();
     let mut line = String::new();
     std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    (line.trim().parse().unwrap(), child)
+    let ports: Vec<u16> = line.split_whitespace().map(|p| p.parse().unwrap()).collect();
+    ([ports[0], ports[1], ports[2]], child)
 }
 
 fn main() {
@@ -384,8 +407,10 @@ fn main() {
         let dir = PathBuf::from(&args[2]);
         rt.block_on(async move {
             let (tx, rx) = tokio::sync::oneshot::channel();
-            tokio::spawn(vlab_proxy(tx, dir));
-            println!("{}", rx.await.unwrap());
+            tokio::spawn(vlab_proxy(tx, dir.clone()));
+            let copy_src = copy_proxy(dir.join("source.sock")).await;
+            let copy_echo = copy_proxy(dir.join("echo.sock")).await;
+            println!("{} {copy_src} {copy_echo}", rx.await.unwrap());
             std::future::pending::<()>().await
         });
     } else {
@@ -400,13 +425,14 @@ async fn measure() {
     let d = dir.path().to_path_buf();
     tokio::spawn(source(d.join("source.sock")));
     tokio::spawn(echo(d.join("echo.sock")));
-    let (vlab_port, vlab_child) = spawn_vlab_proxy(&d);
+    let ([vlab_port, copy_src, copy_echo], vlab_child) = spawn_vlab_proxy(&d);
 
     let mut wsf = Websockify(vec![vlab_child]);
     let mut targets: Vec<(&str, [Target; 3])> = Vec::new();
     let (tsrc, tech) = tcp_servers().await;
     targets.push(("direct-tcp", [Target::Tcp(tsrc), Target::Tcp(tech), Target::None]));
     targets.push(("direct", [Target::Unix(d.join("source.sock")), Target::Unix(d.join("echo.sock")), Target::Unix(d.join("vnc.sock"))]));
+    targets.push(("copy", [Target::Tcp(copy_src), Target::Tcp(copy_echo), Target::None]));
     let mut ws_urls = vec![];
     for name in ["source", "echo", "vnc"] {
         let (port, child) = websockify(&d.join(format!("{name}.sock")));
@@ -458,8 +484,13 @@ async fn measure() {
     for ((name, _), r) in targets.iter().zip(&results) {
         println!("{:<11} {:>14.0} {:>18.0} {:>10.1} {:>10.1} {:>12.1}", name, r[0], r[1], r[2], r[3], r[4]);
     }
-    let (tcp, direct, wsf_r, vlab) = (results[0], results[1], results[2], results[3]);
+    let (tcp, direct, copy, wsf_r, vlab) = (results[0], results[1], results[2], results[3], results[4]);
     println!("vlab vs direct TCP: downstream {:.2}x (target >= 0.8), added p50 {:.1} us (target <= 20)", vlab[0] / tcp[0], vlab[2] - tcp[2]);
     println!("vlab vs the unix socket itself: downstream {:.2}x, added p50 {:.1} us", vlab[0] / direct[0], vlab[2] - direct[2]);
     println!("vlab vs websockify: both directions {:.1}x (target >= 3), downstream {:.1}x", vlab[1] / wsf_r[1], vlab[0] / wsf_r[0]);
+    println!(
+        "plain copy (no websocket) vs websockify: both directions {:.1}x; vlab reaches {:.2}x of the plain copy both ways",
+        copy[1] / wsf_r[1],
+        vlab[1] / copy[1]
+    );
 }
