@@ -17,6 +17,8 @@
 //! figures show the work each path does. `CONSOLE_BENCH_CPUS=0,1` runs unpinned.
 //! `CONSOLE_BENCH_ROUNDS=n` changes the rounds, `CONSOLE_BENCH_PATHS=vlab,websockify`
 //! measures only those paths (the summary lines then compare with NaN).
+//! `CONSOLE_BENCH_SOCKETS=apart` runs the source and echo sockets in their
+//! own process, as QEMU is, instead of in the measuring process.
 
 use axum::routing::get;
 use futures_util::{SinkExt, StreamExt};
@@ -33,28 +35,32 @@ const FRAME: usize = 64 * 1024;
 
 type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-/// A unix socket that streams zeros to whoever connects.
-async fn source(path: PathBuf) {
+/// A unix socket that streams zeros to whoever connects (bound before it returns).
+fn source(path: PathBuf) {
     let l = UnixListener::bind(&path).unwrap();
-    loop {
-        let (mut s, _) = l.accept().await.unwrap();
-        tokio::spawn(async move {
-            let buf = vec![0u8; FRAME];
-            while s.write_all(&buf).await.is_ok() {}
-        });
-    }
+    tokio::spawn(async move {
+        loop {
+            let (mut s, _) = l.accept().await.unwrap();
+            tokio::spawn(async move {
+                let buf = vec![0u8; FRAME];
+                while s.write_all(&buf).await.is_ok() {}
+            });
+        }
+    });
 }
 
-/// A unix socket that echoes.
-async fn echo(path: PathBuf) {
+/// A unix socket that echoes (bound before it returns).
+fn echo(path: PathBuf) {
     let l = UnixListener::bind(&path).unwrap();
-    loop {
-        let (s, _) = l.accept().await.unwrap();
-        tokio::spawn(async move {
-            let (mut r, mut w) = s.into_split();
-            let _ = tokio::io::copy(&mut r, &mut w).await;
-        });
-    }
+    tokio::spawn(async move {
+        loop {
+            let (s, _) = l.accept().await.unwrap();
+            tokio::spawn(async move {
+                let (mut r, mut w) = s.into_split();
+                let _ = tokio::io::copy(&mut r, &mut w).await;
+            });
+        }
+    });
 }
 
 /// The same source and echo over plain TCP: the raw-network anchor.
@@ -128,8 +134,9 @@ async fn copy_proxy(target: PathBuf) -> u16 {
     port
 }
 
-struct Websockify(Vec<Child>);
-impl Drop for Websockify {
+/// Child processes, killed when dropped.
+struct Children(Vec<Child>);
+impl Drop for Children {
     fn drop(&mut self) {
         for c in &mut self.0 {
             let _ = c.kill();
@@ -387,23 +394,35 @@ fn start_guest(dir: &Path) -> Child {
 /// websockify and like the server, so it does not share a runtime with the
 /// measuring client. Returns vlab's port and the copy's source/echo ports.
 fn spawn_vlab_proxy(dir: &Path) -> ([u16; 3], Child) {
+    let (ports, child) = spawn_child("proxy-server", dir);
+    ([ports[0], ports[1], ports[2]], child)
+}
+
+/// Runs this program in `mode` and reads the ports it prints.
+fn spawn_child(mode: &str, dir: &Path) -> (Vec<u16>, Child) {
     use std::io::BufRead;
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .arg("proxy-server")
+        .arg(mode)
         .arg(dir)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
     let mut line = String::new();
     std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let ports: Vec<u16> = line.split_whitespace().map(|p| p.parse().unwrap()).collect();
-    ([ports[0], ports[1], ports[2]], child)
+    (line.split_whitespace().map(|p| p.parse().unwrap()).collect(), child)
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    if args.get(1).map(String::as_str) == Some("proxy-server") {
+    if args.get(1).map(String::as_str) == Some("sockets") {
+        let dir = PathBuf::from(&args[2]);
+        rt.block_on(async move {
+            let (tsrc, tech) = serve_sockets(&dir).await;
+            println!("{tsrc} {tech}");
+            std::future::pending::<()>().await
+        });
+    } else if args.get(1).map(String::as_str) == Some("proxy-server") {
         let dir = PathBuf::from(&args[2]);
         rt.block_on(async move {
             let (tx, rx) = tokio::sync::oneshot::channel();
@@ -418,25 +437,42 @@ fn main() {
     }
 }
 
+/// The source and echo, on unix sockets in `dir` and on TCP (ports returned).
+async fn serve_sockets(dir: &Path) -> (u16, u16) {
+    source(dir.join("source.sock"));
+    echo(dir.join("echo.sock"));
+    tcp_servers().await
+}
+
+/// The same in a process of its own; its TCP ports.
+fn spawn_sockets(dir: &Path) -> ((u16, u16), Child) {
+    let (ports, child) = spawn_child("sockets", dir);
+    ((ports[0], ports[1]), child)
+}
+
 async fn measure() {
     let rounds: usize = std::env::var("CONSOLE_BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(ROUNDS);
     let only = std::env::var("CONSOLE_BENCH_PATHS").ok();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_path_buf();
-    tokio::spawn(source(d.join("source.sock")));
-    tokio::spawn(echo(d.join("echo.sock")));
+    let mut children = Children(vec![]);
+    let (tsrc, tech) = if std::env::var("CONSOLE_BENCH_SOCKETS").as_deref() == Ok("apart") {
+        let (ports, child) = spawn_sockets(&d);
+        children.0.push(child);
+        ports
+    } else {
+        serve_sockets(&d).await
+    };
     let ([vlab_port, copy_src, copy_echo], vlab_child) = spawn_vlab_proxy(&d);
-
-    let mut wsf = Websockify(vec![vlab_child]);
+    children.0.push(vlab_child);
     let mut targets: Vec<(&str, [Target; 3])> = Vec::new();
-    let (tsrc, tech) = tcp_servers().await;
     targets.push(("direct-tcp", [Target::Tcp(tsrc), Target::Tcp(tech), Target::None]));
     targets.push(("direct", [Target::Unix(d.join("source.sock")), Target::Unix(d.join("echo.sock")), Target::Unix(d.join("vnc.sock"))]));
     targets.push(("copy", [Target::Tcp(copy_src), Target::Tcp(copy_echo), Target::None]));
     let mut ws_urls = vec![];
     for name in ["source", "echo", "vnc"] {
         let (port, child) = websockify(&d.join(format!("{name}.sock")));
-        wsf.0.push(child);
+        children.0.push(child);
         ws_urls.push(Target::Ws(format!("ws://127.0.0.1:{port}/")));
     }
     targets.push(("websockify", [ws_urls[0].clone(), ws_urls[1].clone(), ws_urls[2].clone()]));
@@ -477,9 +513,10 @@ async fn measure() {
     }
     let _ = guest.kill();
     let _ = guest.wait();
-    drop(wsf);
+    drop(children);
 
-    println!("console proxy benchmark: {rounds} rounds x {SECS} s, medians, loopback, {} CPU(s)", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+    let apart = if std::env::var("CONSOLE_BENCH_SOCKETS").as_deref() == Ok("apart") { ", source/echo in their own process" } else { "" };
+    println!("console proxy benchmark: {rounds} rounds x {SECS} s, medians, loopback, {} CPU(s){apart}", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
     println!("{:<11} {:>14} {:>18} {:>10} {:>10} {:>12}", "path", "down MB/s", "both, each MB/s", "rtt p50us", "rtt p99us", "VNC fps");
     for ((name, _), r) in targets.iter().zip(&results) {
         println!("{:<11} {:>14.0} {:>18.0} {:>10.1} {:>10.1} {:>12.1}", name, r[0], r[1], r[2], r[3], r[4]);
