@@ -63,32 +63,38 @@ fn echo(path: PathBuf) {
     });
 }
 
+/// Listens on a free loopback port; each connection (NODELAY on) is handed
+/// to `serve` on a task of its own. Returns the port.
+async fn serve_tcp<F, Fut>(serve: F) -> u16
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = l.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        loop {
+            let (s, _) = l.accept().await.unwrap();
+            let _ = s.set_nodelay(true);
+            tokio::spawn(serve(s));
+        }
+    });
+    port
+}
+
 /// The same source and echo over plain TCP: the raw-network anchor.
 async fn tcp_servers() -> (u16, u16) {
-    let src = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let ech = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let ports = (src.local_addr().unwrap().port(), ech.local_addr().unwrap().port());
-    tokio::spawn(async move {
-        loop {
-            let (mut s, _) = src.accept().await.unwrap();
-            let _ = s.set_nodelay(true);
-            tokio::spawn(async move {
-                let buf = vec![0u8; FRAME];
-                while s.write_all(&buf).await.is_ok() {}
-            });
-        }
-    });
-    tokio::spawn(async move {
-        loop {
-            let (s, _) = ech.accept().await.unwrap();
-            let _ = s.set_nodelay(true);
-            tokio::spawn(async move {
-                let (mut r, mut w) = s.into_split();
-                let _ = tokio::io::copy(&mut r, &mut w).await;
-            });
-        }
-    });
-    ports
+    let src = serve_tcp(|mut s| async move {
+        let buf = vec![0u8; FRAME];
+        while s.write_all(&buf).await.is_ok() {}
+    })
+    .await;
+    let ech = serve_tcp(|s| async move {
+        let (mut r, mut w) = s.into_split();
+        let _ = tokio::io::copy(&mut r, &mut w).await;
+    })
+    .await;
+    (src, ech)
 }
 
 /// vlab's proxy: the server's own accept loop, websocket handshake and
@@ -118,20 +124,14 @@ async fn vlab_proxy(port_tx: tokio::sync::oneshot::Sender<u16>, dir: PathBuf) {
 /// The ceiling of a proxy: TCP on one side, the unix socket on the other,
 /// bytes copied both ways with nothing else done. One listener per target.
 async fn copy_proxy(target: PathBuf) -> u16 {
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = l.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        loop {
-            let (mut s, _) = l.accept().await.unwrap();
-            let _ = s.set_nodelay(true);
-            let target = target.clone();
-            tokio::spawn(async move {
-                let mut u = UnixStream::connect(&target).await.unwrap();
-                let _ = tokio::io::copy_bidirectional_with_sizes(&mut s, &mut u, 64 * 1024, 64 * 1024).await;
-            });
+    serve_tcp(move |mut s| {
+        let target = target.clone();
+        async move {
+            let mut u = UnixStream::connect(&target).await.unwrap();
+            let _ = tokio::io::copy_bidirectional_with_sizes(&mut s, &mut u, 64 * 1024, 64 * 1024).await;
         }
-    });
-    port
+    })
+    .await
 }
 
 /// Child processes, killed when dropped.
@@ -453,10 +453,11 @@ fn spawn_sockets(dir: &Path) -> ((u16, u16), Child) {
 async fn measure() {
     let rounds: usize = std::env::var("CONSOLE_BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(ROUNDS);
     let only = std::env::var("CONSOLE_BENCH_PATHS").ok();
+    let apart = std::env::var("CONSOLE_BENCH_SOCKETS").as_deref() == Ok("apart");
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().to_path_buf();
     let mut children = Children(vec![]);
-    let (tsrc, tech) = if std::env::var("CONSOLE_BENCH_SOCKETS").as_deref() == Ok("apart") {
+    let (tsrc, tech) = if apart {
         let (ports, child) = spawn_sockets(&d);
         children.0.push(child);
         ports
@@ -515,8 +516,8 @@ async fn measure() {
     let _ = guest.wait();
     drop(children);
 
-    let apart = if std::env::var("CONSOLE_BENCH_SOCKETS").as_deref() == Ok("apart") { ", source/echo in their own process" } else { "" };
-    println!("console proxy benchmark: {rounds} rounds x {SECS} s, medians, loopback, {} CPU(s){apart}", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+    let layout = if apart { ", source/echo in their own process" } else { "" };
+    println!("console proxy benchmark: {rounds} rounds x {SECS} s, medians, loopback, {} CPU(s){layout}", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
     println!("{:<11} {:>14} {:>18} {:>10} {:>10} {:>12}", "path", "down MB/s", "both, each MB/s", "rtt p50us", "rtt p99us", "VNC fps");
     for ((name, _), r) in targets.iter().zip(&results) {
         println!("{:<11} {:>14.0} {:>18.0} {:>10.1} {:>10.1} {:>12.1}", name, r[0], r[1], r[2], r[3], r[4]);
