@@ -2,6 +2,7 @@ import { defineConfig } from '@playwright/test';
 
 // The system Chromium (Debian's package); Playwright never downloads a browser.
 const port = Number(process.env.VLAB_E2E_PORT ?? 3199);
+export const freshPort = Number(process.env.VLAB_E2E_FRESH_PORT ?? 3198);
 
 export default defineConfig({
   testDir: './tests',
@@ -25,12 +26,22 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    // A fresh data dir for every run; guests under TCG.
-    command: './start-server.sh',
-    url: `http://127.0.0.1:${port}/api/v1/health`,
-    env: { VLAB_ADMIN_PASSWORD: 'e2e-admin-password', VLAB_LOG: 'warn', VLAB_E2E_PORT: String(port) },
-    reuseExistingServer: false,
-    timeout: 60_000,
-  },
+  webServer: [
+    {
+      // A fresh data dir for every run; guests under TCG.
+      command: './start-server.sh',
+      url: `http://127.0.0.1:${port}/api/v1/health`,
+      env: { VLAB_ADMIN_PASSWORD: 'e2e-admin-password', VLAB_LOG: 'warn', VLAB_E2E_PORT: String(port) },
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      // As ./run.sh leaves a newcomer: default settings and the demo guest.
+      command: './start-server.sh fresh',
+      url: `http://127.0.0.1:${freshPort}/api/v1/health`,
+      env: { VLAB_ADMIN_PASSWORD: 'e2e-admin-password', VLAB_LOG: 'warn', VLAB_E2E_FRESH_PORT: String(freshPort) },
+      reuseExistingServer: false,
+      timeout: 90_000,
+    },
+  ],
 });

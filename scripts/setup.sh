@@ -16,12 +16,12 @@ command -v cargo >/dev/null 2>&1 || need+=(cargo-web rustc-web)
 # QEMU runs the guests; any QEMU >= 7.2 will do, so keep a newer one.
 command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)
 command -v qemu-img >/dev/null 2>&1 || need+=(qemu-utils)
+# Building the demo and test guests (guests/build.sh); the benchmarks.
+need+=(busybox-static kmod xz-utils grub-pc-bin grub-common xorriso mtools)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 if [ "$purpose" = test ]; then
   # fonts-wqy-zenhei: Chinese text in browser-test screenshots.
   need+=(chromium fonts-wqy-zenhei wrk websockify)
-  # Building the test guests (guests/build.sh) and the benchmarks.
-  need+=(busybox-static kmod xz-utils grub-pc-bin grub-common xorriso mtools)
-  command -v python3 >/dev/null 2>&1 || need+=(python3)
 fi
 missing=()
 for p in "${need[@]}"; do

@@ -144,6 +144,13 @@ pub async fn list_isos() -> Result<Vec<IsoView>, AppError> {
     b.list_isos(&req).await
 }
 
+/// What exists and how guests run (admins).
+#[server(input = Json)]
+pub async fn get_system_overview() -> Result<SystemOverview, AppError> {
+    let (b, req) = backend()?;
+    b.system_overview(&req).await
+}
+
 #[server(input = Json)]
 pub async fn delete_iso(id: i64) -> Result<(), AppError> {
     let (b, req) = backend()?;

@@ -32,6 +32,7 @@ pub trait Backend: Send + Sync + 'static {
     async fn delete_disk(&self, req: &Parts, id: i64) -> Result<(), AppError>;
     async fn attach_disk(&self, req: &Parts, id: i64, vm_id: Option<i64>) -> Result<DiskView, AppError>;
     async fn list_isos(&self, req: &Parts) -> Result<Vec<IsoView>, AppError>;
+    async fn system_overview(&self, req: &Parts) -> Result<SystemOverview, AppError>;
     async fn delete_iso(&self, req: &Parts, id: i64) -> Result<(), AppError>;
     async fn set_cdrom(&self, req: &Parts, vm_id: i64, iso_id: Option<i64>) -> Result<VmView, AppError>;
     async fn list_snapshots(&self, req: &Parts, vm_id: i64) -> Result<Vec<SnapshotView>, AppError>;

@@ -6,6 +6,7 @@ pub mod api;
 pub mod backend;
 pub mod error;
 pub mod i18n;
+pub mod lifecycle;
 pub mod types;
 mod pages;
 

@@ -1,5 +1,5 @@
-import { test, expect, Page, APIRequestContext } from '@playwright/test';
-import { ADMIN, login, waitForHydration } from './helpers';
+import { test, expect, APIRequestContext } from '@playwright/test';
+import { ADMIN, canvasColours, login, waitForHydration } from './helpers';
 
 async function token(request: APIRequestContext, username: string, password: string) {
   const r = await request.post('/api/v1/auth/login', { data: { username, password } });
@@ -33,18 +33,6 @@ async function classroom(request: APIRequestContext) {
   const op = await data(request.get(`/api/v1/operations/${pub.operation.id}/wait?timeout=60`, { headers: t }));
   expect(op.status).toBe('succeeded');
   return { lab: pub.lab.id as number };
-}
-
-/** Distinct colours in a sample of the noVNC canvas. */
-async function canvasColours(page: Page) {
-  return page.evaluate(() => {
-    const c = document.querySelector('[data-screen] canvas') as HTMLCanvasElement | null;
-    if (!c || c.width === 0) return 0;
-    const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    const seen = new Set<number>();
-    for (let i = 0; i < px.length; i += 4 * 97) seen.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
-    return seen.size;
-  });
 }
 
 test("a student's open-lab button reaches a drawing console; the teacher's class wall shows its thumbnail", async ({ page, browser, request }) => {

@@ -1,5 +1,5 @@
 import { test, expect, Page, APIRequestContext } from '@playwright/test';
-import { ADMIN, login, waitForHydration } from './helpers';
+import { ADMIN, canvasColours, login, runToSerial, serialText, waitForHydration } from './helpers';
 
 /** Asks for a lifecycle action and waits for it to finish. */
 async function lifecycle(request: APIRequestContext, headers: Record<string, string>, id: number, action: string) {
@@ -16,33 +16,6 @@ async function runningVm(request: APIRequestContext, name: string) {
   })).json()).data;
   await lifecycle(request, headers, vm.id, 'start');
   return { id: vm.id as number, headers };
-}
-
-/** Distinct colours in a sample of the noVNC canvas. */
-async function canvasColours(page: Page) {
-  return page.evaluate(() => {
-    const c = document.querySelector('[data-screen] canvas') as HTMLCanvasElement | null;
-    if (!c || c.width === 0) return 0;
-    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    const seen = new Set<number>();
-    for (let i = 0; i < data.length; i += 4 * 97) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-    return seen.size;
-  });
-}
-
-/** Types `>/dev/ttyS0` and Enter into the graphical console with real key
- * presses (Shift held for '>' and 'S': noVNC sends scancodes), so the
- * command typed so far writes its output to the serial port. */
-async function runToSerial(page: Page) {
-  await page.keyboard.press('Shift+Period');
-  await page.keyboard.type('/dev/tty');
-  await page.keyboard.press('Shift+KeyS');
-  await page.keyboard.type('0');
-  await page.keyboard.press('Enter');
-}
-
-async function serialText(page: Page) {
-  return page.evaluate(() => document.querySelector('.xterm-rows')?.textContent ?? '');
 }
 
 test('graphical and serial consoles: the screen draws, keys reach the guest, serial shows the marker and echoes', async ({ page, browser, request }) => {

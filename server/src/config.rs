@@ -74,6 +74,11 @@ pub struct Cli {
     /// Guest acceleration.
     #[arg(long, env = "VLAB_ACCEL", value_enum)]
     pub accel: Option<Accel>,
+    /// Directory with the demo guest (vmlinux, initrd.img, boot.iso, as
+    /// guests/build.sh makes them): the KVM probe boots it, and a new data
+    /// dir gets its ISO in the library.
+    #[arg(long, env = "VLAB_DEMO_GUEST")]
+    pub demo_guest: Option<PathBuf>,
     /// Secret that signs session cookies (default: generated once into the data dir).
     #[arg(long, env = "VLAB_SESSION_SECRET", hide_env_values = true)]
     pub session_secret: Option<Secret>,
@@ -110,6 +115,9 @@ pub struct FileConfig {
     pub qemu_binary: Option<String>,
     pub qemu_img_binary: Option<String>,
     pub accel: Option<Accel>,
+    pub demo_guest: Option<PathBuf>,
+    /// How long the KVM boot probe may take, seconds (default 20).
+    pub accel_probe_timeout_secs: Option<u64>,
     pub session_secret: Option<Secret>,
     pub site_root: Option<PathBuf>,
     pub log_format: Option<LogFormat>,
@@ -142,6 +150,9 @@ pub struct Config {
     pub qemu_binary: String,
     pub qemu_img_binary: String,
     pub accel: Accel,
+    /// The demo guest's directory, if any.
+    pub demo_guest: Option<PathBuf>,
+    pub accel_probe_timeout_secs: u64,
     pub session_secret: Option<Secret>,
     pub site_root: PathBuf,
     pub log_format: LogFormat,
@@ -240,6 +251,8 @@ impl Config {
             qemu_binary: cli.qemu_binary.or(file.qemu_binary).unwrap_or_else(|| "qemu-system-x86_64".into()),
             qemu_img_binary: file.qemu_img_binary.unwrap_or_else(|| "qemu-img".into()),
             accel: cli.accel.or(file.accel).unwrap_or(Accel::Auto),
+            demo_guest: cli.demo_guest.or(file.demo_guest).map(|d| std::path::absolute(&d).unwrap_or(d)),
+            accel_probe_timeout_secs: file.accel_probe_timeout_secs.unwrap_or(20).clamp(1, 300),
             session_secret: cli.session_secret.or(file.session_secret),
             site_root: cli.site_root.or(file.site_root).unwrap_or_else(|| PathBuf::from("target/site")),
             log_format: cli.log_format.or(file.log_format).unwrap_or_default(),

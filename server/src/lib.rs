@@ -58,8 +58,17 @@ impl Application {
             .site_addr(addr)
             .build();
 
-        let accel = engine::resolve_accel(config.accel, &config.qemu_binary).await;
-        tracing::info!(accel = ?accel, "guest acceleration");
+        let accel = engine::accel::resolve(
+            config.accel,
+            engine::accel::Probe {
+                qemu_binary: &config.qemu_binary,
+                guest: config.demo_guest.as_deref().and_then(engine::ProbeGuest::in_dir),
+                timeout: Duration::from_secs(config.accel_probe_timeout_secs),
+                data_dir: &config.data_dir,
+            },
+        )
+        .await;
+        tracing::info!("guests run with {}: {}", accel.name(), accel.reason);
         let engine = engine::Engine::new(config.qemu_binary.clone(), config.data_dir.join("run"), store.clone());
         let state = AppState {
             engine,
@@ -68,7 +77,7 @@ impl Application {
             uploads: Default::default(),
             admission: Default::default(),
             serial_hubs: Default::default(),
-            accel,
+            accel: Arc::new(accel),
             events: service::operations::channel(),
             store: store.clone(),
             api_limiter: Arc::new(RateLimiter::new(config.api_rate_limit)),
@@ -77,7 +86,11 @@ impl Application {
             leptos,
         };
 
-        if let Some((username, generated)) = service::users::ensure_first_admin(&state).await? {
+        if let Some((admin_id, username, generated)) = service::users::ensure_first_admin(&state).await? {
+            // A new data dir: the demo guest makes the first VM boot with no upload.
+            if let Err(e) = service::system::install_demo_guest(&state, admin_id).await {
+                tracing::warn!(error = %e, "could not install the demo guest");
+            }
             announce_first_admin(&username, generated.as_deref());
         }
         service::operations::spawn_state_forwarder(state.clone());

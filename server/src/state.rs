@@ -3,7 +3,7 @@
 use crate::auth::ratelimit::{LoginThrottle, RateLimiter};
 use crate::config::Config;
 use crate::engine::Engine;
-use crate::engine::qemu::argv::Accel;
+use crate::engine::accel::AccelChoice;
 use crate::store::Store;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -27,8 +27,8 @@ pub struct AppState {
     pub uploads: Arc<tokio::sync::Mutex<()>>,
     /// VM state changes and operation progress, for event streams.
     pub events: tokio::sync::broadcast::Sender<crate::service::operations::Event>,
-    /// The accelerator `auto` resolved to at start-up.
-    pub accel: Accel,
+    /// The accelerator guests get, resolved at start-up, and why.
+    pub accel: Arc<AccelChoice>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

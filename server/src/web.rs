@@ -142,6 +142,10 @@ impl Backend for UiBackend {
         let q = ListQuery { page_size: Some(crate::service::MAX_PAGE_SIZE), ..Default::default() };
         wire(storage_svc::list_isos(&self.0, &me, q).await).map(|p| p.items)
     }
+    async fn system_overview(&self, req: &Parts) -> Result<SystemOverview, AppError> {
+        let admin = self.caller(req).await?.admin()?;
+        wire(crate::service::system::overview(&self.0, &admin).await)
+    }
     async fn delete_iso(&self, req: &Parts, id: i64) -> Result<(), AppError> {
         let me = self.caller(req).await?;
         wire(storage_svc::delete_iso(&self.0, &me, id).await)

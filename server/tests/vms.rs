@@ -315,3 +315,119 @@ async fn bridges_are_only_those_the_admin_configured() {
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["data"]["network"], "bridge");
 }
+
+/// Holds a disk image open (and locked) with a QEMU of our own.
+fn hold_image(path: &std::path::Path) -> std::process::Child {
+    let child = std::process::Command::new("qemu-system-x86_64")
+        .args(["-S", "-nodefaults", "-display", "none", "-machine", "none", "-drive"])
+        .arg(format!("file={},format=qcow2,if=none,id=held", path.display()))
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .expect("qemu runs");
+    std::thread::sleep(Duration::from_millis(800));
+    child
+}
+
+#[tokio::test]
+async fn a_vm_that_qemu_refuses_to_start_says_why() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    let id = app.create_vm(&admin, json!({"name": "locked", "memory_mib": 128, "kernel": "test-guest", "network": "none"})).await;
+    let (s, v) = app.json(Method::POST, "/api/v1/disks", Some(&admin), Some(json!({"name": "held", "size_mib": 16}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let disk = v["data"]["id"].as_i64().unwrap();
+    let (s, v) = app.json(Method::POST, &format!("/api/v1/disks/{disk}/attach"), Some(&admin), Some(json!({"vm_id": id}))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+
+    let mut holder = hold_image(&app.data_dir.path().join(format!("pools/disks/{disk}.qcow2")));
+    let op = app.vm_action(&admin, id, json!({"action": "start"})).await;
+    let _ = holder.kill();
+    let _ = holder.wait();
+    assert_eq!(op["status"], "failed", "{op}");
+    let error = op["error"].as_str().unwrap();
+    assert!(error.contains("lock"), "QEMU's own words name the cause: {error}");
+    let data_dir = app.data_dir.path().to_str().unwrap();
+    assert!(!error.contains(data_dir), "no host paths beyond the VM's own: {error}");
+
+    let (_, v) = app.json(Method::GET, &format!("/api/v1/vms/{id}"), Some(&admin), None).await;
+    assert_eq!(v["data"]["state"], "stopped", "{v}");
+    assert!(v["data"]["state_reason"].as_str().is_some_and(|r| r.contains("lock")), "the VM says why it is not running: {v}");
+
+    // With the image free again the same VM starts, and the reason is gone.
+    let op = app.vm_action(&admin, id, json!({"action": "start"})).await;
+    assert_eq!(op["status"], "succeeded", "{op}");
+    let (_, v) = app.json(Method::GET, &format!("/api/v1/vms/{id}"), Some(&admin), None).await;
+    assert_eq!(v["data"]["state"], "running", "{v}");
+    assert!(v["data"]["state_reason"].is_null(), "{v}");
+}
+
+#[tokio::test]
+async fn a_finished_restart_has_the_vm_running_again() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    let id = app.create_vm(&admin, json!({"name": "restarts", "memory_mib": 128, "kernel": "test-guest"})).await;
+    let op = app.vm_action(&admin, id, json!({"action": "start"})).await;
+    assert_eq!(op["status"], "succeeded", "{op}");
+    for i in 0..20 {
+        let op = app.vm_action(&admin, id, json!({"action": "restart"})).await;
+        assert_eq!(op["status"], "succeeded", "restart {i}: {op}");
+        // Right after: the VM is in the state the operation promised.
+        let (s, v) = app
+            .json(Method::POST, &format!("/api/v1/vms/{id}/port-forwards"), Some(&admin), Some(json!({"guest_port": 1000 + i})))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "restart {i}, then a port forward: {v}");
+    }
+    assert_eq!(app.vm_state(&admin, id).await, "running");
+}
+
+#[tokio::test]
+async fn auto_acceleration_and_the_demo_guest_boot_a_first_vm() {
+    let app = TestApp::spawn_with(|c| {
+        c.accel = server::config::Accel::Auto;
+        c.demo_guest = Some(guest_dir());
+    })
+    .await;
+    let admin = app.admin_token().await;
+
+    // Health says which accelerator guests get, and why.
+    let (_, v) = app.json(Method::GET, "/api/v1/health", None, None).await;
+    let accel = v["data"]["accelerator"]["in_use"].as_str().unwrap().to_owned();
+    assert!(accel == "kvm" || accel == "tcg", "{v}");
+    assert!(v["data"]["accelerator"]["reason"].as_str().unwrap().starts_with("auto: "), "{v}");
+
+    // The new data dir's library holds the demo guest, checked and ready.
+    let (_, v) = app.json(Method::GET, "/api/v1/isos", Some(&admin), None).await;
+    let isos = v["data"].as_array().unwrap();
+    assert_eq!(isos.len(), 1, "{v}");
+    let demo = &isos[0];
+    assert_eq!(demo["demo"], true);
+    assert_eq!(demo["status"], "ready");
+    let bytes = std::fs::read(guest_dir().join("boot.iso")).unwrap();
+    assert_eq!(demo["size_bytes"].as_u64().unwrap(), bytes.len() as u64);
+    let demo_id = demo["id"].as_i64().unwrap();
+    let (_, v) = app.json(Method::GET, "/api/v1/system/overview", Some(&admin), None).await;
+    assert_eq!(v["data"]["demo_iso_id"], demo_id, "{v}");
+    assert_eq!(v["data"]["accelerator"], accel.as_str(), "{v}");
+
+    // A VM with the defaults and the demo ISO boots to the guest's shell
+    // under whatever `auto` chose.
+    let id = app.create_vm(&admin, json!({"name": "first", "iso_id": demo_id})).await;
+    let op = app.vm_action(&admin, id, json!({"action": "start"})).await;
+    assert_eq!(op["status"], "succeeded", "{op}");
+    wait_serial(&app.run_dir(id), MARKER, 1, Duration::from_secs(60)).await;
+    let op = app.vm_action(&admin, id, json!({"action": "stop"})).await;
+    assert_eq!(op["status"], "succeeded", "{op}");
+
+    // Students may not see the overview; an admin may delete the demo.
+    app.create_user(&admin, "newstudent", "student").await;
+    let student = app.login("newstudent", "newstudent-password").await;
+    let (s, v) = app.json(Method::GET, "/api/v1/system/overview", Some(&student), None).await;
+    assert_error(s, &v, 403, "FORBIDDEN");
+    let (s, v) = app.json(Method::PUT, &format!("/api/v1/vms/{id}/cdrom"), Some(&admin), Some(json!({"iso_id": null}))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, v) = app.json(Method::DELETE, &format!("/api/v1/isos/{demo_id}"), Some(&admin), None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(!app.data_dir.path().join(format!("pools/isos/{demo_id}.iso")).exists());
+    let (_, v) = app.json(Method::GET, "/api/v1/system/overview", Some(&admin), None).await;
+    assert!(v["data"]["demo_iso_id"].is_null(), "{v}");
+}

@@ -1,79 +1,25 @@
 //! Machines: the list with live state badges, creating one, and one
 //! machine's page.
 
-use super::{tr, use_lang, ErrorBox, Loaded, RequireUser};
+use super::live::{use_live, LiveState, StateBadge};
+use crate::lifecycle::{self, Action, VmState};
+use super::{tr, ErrorBox, Loaded, RequireUser};
 use crate::api::*;
-use crate::i18n::t;
 use crate::types::*;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use std::collections::HashMap;
 
-/// Latest VM states pushed by the server, by VM id.
-#[derive(Clone, Copy)]
-pub struct LiveStates(pub RwSignal<HashMap<i64, String>>);
-
-/// The live state map; the first caller in the browser opens the event stream.
-pub fn use_live_states() -> LiveStates {
-    if let Some(s) = use_context::<LiveStates>() {
-        return s;
-    }
-    let states = LiveStates(RwSignal::new(HashMap::new()));
-    provide_context(states);
-    Effect::new(move |started: Option<bool>| {
-        if started != Some(true) {
-            listen(states);
-        }
-        true
-    });
-    states
-}
-
-#[cfg(feature = "hydrate")]
-fn listen(states: LiveStates) {
-    use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::JsCast;
-    let Ok(source) = web_sys::EventSource::new("/api/v1/events") else { return };
-    let on_state = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-        let Some(text) = e.data().as_string() else { return };
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { return };
-        if let (Some(id), Some(state)) = (v["vm_id"].as_i64(), v["state"].as_str()) {
-            states.0.update(|m| {
-                m.insert(id, state.to_owned());
-            });
-        }
-    });
-    let _ = source.add_event_listener_with_callback("vm_state", on_state.as_ref().unchecked_ref());
-    // The stream lives as long as the page.
-    on_state.forget();
-    std::mem::forget(source);
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn listen(_: LiveStates) {}
-
-/// A state badge that follows live updates.
-#[component]
-pub fn StateBadge(id: i64, initial: String) -> impl IntoView {
-    let live = use_live_states();
-    let lang = use_lang();
-    let state = Memo::new(move |_| live.0.with(|m| m.get(&id).cloned()).unwrap_or_else(|| initial.clone()));
-    view! {
-        <span class=move || format!("state state-{}", state.get()) data-testid="vm-state" data-state=state>
-            {move || {
-                let s = state.get();
-                let key: &'static str = match s.as_str() {
-                    "running" => "state.running",
-                    "starting" => "state.starting",
-                    "paused" => "state.paused",
-                    "stopping" => "state.stopping",
-                    "crashed" => "state.crashed",
-                    _ => "state.stopped",
-                };
-                t(lang.get(), key)
-            }}
-        </span>
+/// The translation key of an action's button.
+fn action_key(a: Action) -> &'static str {
+    match a {
+        Action::Start => "vm.start",
+        Action::Stop => "vm.stop",
+        Action::Shutdown => "vm.shutdown",
+        Action::Restart => "vm.restart",
+        Action::Pause => "vm.pause",
+        Action::Resume => "vm.resume",
+        Action::Reset => "vm.reset",
     }
 }
 
@@ -86,7 +32,7 @@ pub fn MachineList() -> impl IntoView {
         move || (create.map(|c| c.version().get()), action.version().get()),
         |_| list_vms(ListQuery { page_size: Some(100), ..Default::default() }),
     );
-    let _ = use_live_states();
+    let live = use_live();
     view! {
         {move || action.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBox error=e/> })}
         <Loaded resource=vms view={move |v: Page<VmView>| match v {
@@ -105,6 +51,7 @@ pub fn MachineList() -> impl IntoView {
                                 move |_| { action.dispatch(VmAction { id, request: request.clone() }); }
                             };
                             let (row_name, link_name) = (vm.name.clone(), vm.name.clone());
+                            let first = vm.state.clone();
                             view! {
                                 <tr data-vm=row_name>
                                     <td><A href=format!("/machines/{id}")>{link_name}</A></td>
@@ -113,8 +60,15 @@ pub fn MachineList() -> impl IntoView {
                                     <td>{vm.memory_mib}</td>
                                     <td>{vm.owner.clone()}</td>
                                     <td class="row">
-                                        <button type="button" on:click=act("start") data-testid="vm-start">{tr("vm.start")}</button>
-                                        <button type="button" on:click=act("stop") data-testid="vm-stop">{tr("vm.stop")}</button>
+                                        {move || {
+                                            let state = live.vms.with(|m| m.get(&id).map(|s| s.state.clone())).unwrap_or_else(|| first.clone());
+                                            let state = VmState::parse(&state).unwrap_or(VmState::Stopped);
+                                            let can = |a: Action| lifecycle::allowed(state).any(|x| x == a);
+                                            view! {
+                                                {can(Action::Start).then(|| view! { <button type="button" on:click=act("start") data-testid="vm-start">{tr("vm.start")}</button> })}
+                                                {can(Action::Stop).then(|| view! { <button type="button" on:click=act("stop") data-testid="vm-stop">{tr("vm.stop")}</button> })}
+                                            }
+                                        }}
                                     </td>
                                 </tr>
                             }
@@ -176,6 +130,16 @@ fn NewMachine() -> impl IntoView {
             name.set(String::new());
         }
     });
+    // A new library holds the demo guest: offer it until the user picks.
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = isos.get() {
+            if iso.get_untracked().is_empty() {
+                if let Some(demo) = list.iter().find(|i| i.demo && i.status == "ready") {
+                    iso.set(demo.id.to_string());
+                }
+            }
+        }
+    });
     view! {
         <section class="card">
             <h2>{tr("vm.new")}</h2>
@@ -190,7 +154,11 @@ fn NewMachine() -> impl IntoView {
                         <Suspense fallback=|| ()>
                             {move || Suspend::new(async move {
                                 isos.await.unwrap_or_default().into_iter().filter(|i| i.status == "ready")
-                                    .map(|i| view! { <option value=i.id.to_string()>{i.name}</option> }).collect_view()
+                                    .map(|i| {
+                                        let v = i.id.to_string();
+                                        let mine = v.clone();
+                                        view! { <option value=v selected=move || iso.get() == mine>{i.name}</option> }
+                                    }).collect_view()
                             })}
                         </Suspense>
                     </select>
@@ -291,19 +259,40 @@ fn MachineDetail(id: i64) -> impl IntoView {
                 let fw_proto = RwSignal::new("tcp".to_string());
                 let snap_name = RwSignal::new(String::new());
                 let current_iso = vm.iso_id.map(|i| i.to_string()).unwrap_or_default();
+                let live = use_live();
+                let (first_state, first_reason) = (vm.state.clone(), vm.state_reason.clone());
+                let now = Memo::new(move |_| {
+                    live.vms.with(|m| m.get(&id).cloned()).unwrap_or_else(|| LiveState { state: first_state.clone(), reason: first_reason.clone() })
+                });
+                // The operation this page asked for, as it progresses.
+                let op = Memo::new(move |_| {
+                    let asked = action.value().get().and_then(|r| r.ok())?;
+                    Some(live.operations.with(|m| m.get(&asked.id).cloned()).unwrap_or(asked))
+                });
+                let busy = move || op.get().is_some_and(|o| o.finished_at.is_none());
+                let screen = Memo::new(move |_| matches!(now.get().state.as_str(), "running" | "paused"));
+                let is_lab = vm.lab_id.is_some();
                 view! {
                     <h1>{vm.name.clone()}" "<StateBadge id initial=vm.state.clone()/></h1>
-                    {vm.state_reason.clone().map(|r| view! { <p class="muted" data-testid="state-reason">{r}</p> })}
+                    {move || {
+                        let n = now.get();
+                        n.reason.filter(|_| !matches!(n.state.as_str(), "running" | "paused")).map(|r| view! {
+                            <p class="error" role="status" data-testid="state-reason">{tr("vm.why_not_running")}" "{r}</p>
+                        })
+                    }}
                     {move || errors().map(|e| view! { <ErrorBox error=e/> })}
                     <section class="card row" data-testid="power">
-                        <button type="button" class="primary" on:click=power("start")>{tr("vm.start")}</button>
-                        <button type="button" on:click=power("shutdown")>{tr("vm.shutdown")}</button>
-                        <button type="button" on:click=power("stop")>{tr("vm.stop")}</button>
-                        <button type="button" on:click=power("restart")>{tr("vm.restart")}</button>
-                        <button type="button" on:click=power("pause")>{tr("vm.pause")}</button>
-                        <button type="button" on:click=power("resume")>{tr("vm.resume")}</button>
-                        <button type="button" on:click=power("reset")>{tr("vm.reset")}</button>
-                        {vm.lab_id.is_some().then(|| view! {
+                        {move || {
+                            let state = VmState::parse(&now.get().state).unwrap_or(VmState::Stopped);
+                            lifecycle::allowed(state).map(|a| {
+                                let primary = matches!(a, Action::Start | Action::Resume);
+                                view! {
+                                    <button type="button" class:primary=primary data-testid=format!("power-{}", a.as_str())
+                                        disabled=busy on:click=power(a.as_str())>{tr(action_key(a))}</button>
+                                }
+                            }).collect_view()
+                        }}
+                        {is_lab.then(|| view! {
                             <button type="button" class="danger" data-testid="reset-baseline" on:click=move |_| {
                                 if super::users::confirm(confirm_reset()) { baseline.dispatch(ResetVm { id }); }
                             }>{tr("wall.reset")}</button>
@@ -311,6 +300,20 @@ fn MachineDetail(id: i64) -> impl IntoView {
                         <button type="button" class="danger" on:click=move |_| {
                             if super::users::confirm(confirm_text()) { delete.dispatch(DeleteVm { id, force: true }); }
                         }>{tr("vm.delete")}</button>
+                        {move || op.get().map(|o| {
+                            let key = match (o.status.as_str(), o.finished_at.is_some()) {
+                                ("failed", _) => "op.failed",
+                                (_, true) => "op.done",
+                                _ => "op.running",
+                            };
+                            view! {
+                                <span class=format!("op op-{}", o.status) data-testid="operation" data-status=o.status.clone()>
+                                    {o.finished_at.is_none().then(|| view! { <span class="spinner" aria-hidden="true"></span> })}
+                                    {o.kind.clone()}": "{tr(key)}
+                                    {o.error.clone().map(|e| view! { " — "{e} })}
+                                </span>
+                            }
+                        })}
                     </section>
                     <section class="card">
                         <p class="row">
@@ -318,7 +321,11 @@ fn MachineDetail(id: i64) -> impl IntoView {
                             " · "
                             <a href=format!("/machines/{id}/console?kind=serial") rel="external">{tr("console.serial")}</a>
                         </p>
-                        {(vm.state == "running" || vm.state == "paused").then(|| view! { <super::console::ConsoleView vm_id=id kind="vnc"/> })}
+                        {move || if screen.get() {
+                            view! { <super::console::ConsoleView vm_id=id kind="vnc"/> }.into_any()
+                        } else {
+                            view! { <p class="muted" data-testid="no-screen">{tr("vm.screen_when_running")}</p> }.into_any()
+                        }}
                     </section>
                     <section class="card">
                         <h2>{tr("vm.config")}</h2>

@@ -2,6 +2,7 @@
 
 mod classroom;
 mod console;
+mod live;
 mod machines;
 mod profile;
 mod storage;
@@ -245,22 +246,42 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
+/// The admin's start: what exists, how guests run, and what to do next.
 #[component]
 fn AdminHome() -> impl IntoView {
-    let query = crate::types::ListQuery { page_size: Some(1), ..Default::default() };
-    let count = Resource::new(move || query.clone(), crate::api::list_users);
+    let overview = Resource::new(|| (), |_| crate::api::get_system_overview());
     view! {
         <section class="card" data-testid="home-admin">
             <h2>{tr("home.admin")}</h2>
-            <p>
-                {tr("home.admin.users")}": "
-                <Suspense fallback=|| "…">
-                    {move || Suspend::new(async move {
-                        count.await.map(|p| p.pagination.total).unwrap_or_default()
-                    })}
-                </Suspense>
-            </p>
-            <p><A href="/admin/users">{tr("nav.users")}" →"</A></p>
+            <Loaded resource=overview view=move |o: crate::types::SystemOverview| {
+                let step = |done: bool, key: &'static str, href: &'static str, testid: &'static str| view! {
+                    <li class:done=done data-testid=testid>
+                        <A href=href>{tr(key)}</A>
+                        {done.then(|| view! { " ✓ "<span class="muted">{tr("home.next.done")}</span> })}
+                    </li>
+                };
+                let uploaded = o.isos > u64::from(o.demo_iso_id.is_some());
+                view! {
+                    <p data-testid="accel" data-accel=o.accelerator.clone()>
+                        {tr("home.admin.accel")}" "<strong>{o.accelerator.to_uppercase()}</strong>
+                        " — "<span class="muted">{o.accelerator_reason.clone()}</span>
+                    </p>
+                    <h3>{tr("home.admin.exists")}</h3>
+                    <ul class="counts">
+                        <li><A href="/admin/users">{tr("home.admin.users")}</A>": "{o.users}</li>
+                        <li><A href="/machines">{tr("home.admin.vms")}</A>": "{o.vms}" ("{o.running_vms}" "{tr("home.admin.running")}")"</li>
+                        <li><A href="/isos">{tr("home.admin.isos")}</A>": "{o.isos}</li>
+                        <li><A href="/courses">{tr("home.admin.courses")}</A>": "{o.courses}" · "{tr("home.admin.labs")}": "{o.labs}</li>
+                    </ul>
+                    <h3>{tr("home.next")}</h3>
+                    <ol class="next-steps" data-testid="next-steps">
+                        {o.demo_iso_id.map(|_| step(o.vms > 0, "home.next.demo_vm", "/machines", "next-demo-vm"))}
+                        {step(uploaded, "home.next.iso", "/isos", "next-iso")}
+                        {step(o.courses > 0, "home.next.course", "/courses", "next-course")}
+                        {step(o.labs > 0, "home.next.lab", "/courses", "next-lab")}
+                    </ol>
+                }
+            }/>
         </section>
     }
 }

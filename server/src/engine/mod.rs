@@ -20,6 +20,8 @@ use tokio::sync::{broadcast, mpsc, oneshot, Mutex};
 
 /// How long QEMU gets to open its QMP socket.
 const START_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long a QEMU that failed to start gets to exit (and finish its stderr).
+const EXIT_GRACE: Duration = Duration::from_secs(2);
 /// Longest unix socket path the kernel accepts (sun_path is 108 bytes).
 const MAX_SOCKET_PATH: usize = 107;
 
@@ -48,8 +50,9 @@ pub type Outcome = oneshot::Receiver<Result<serde_json::Value, String>>;
 struct Slot {
     state: VmState,
     requests: Option<mpsc::Sender<Request>>,
-    /// Set by `restart`: start again with this once the process is gone.
-    restart_with: Option<Machine>,
+    /// Set by `restart`: start again with this once the process is gone,
+    /// and only then answer the restart's caller.
+    restart_with: Option<(Machine, supervisor::Reply)>,
     /// The QEMU process id while one exists.
     pid: Option<u32>,
 }
@@ -150,10 +153,19 @@ impl Engine {
                     Action::Shutdown => Command::Shutdown { timeout: shutdown_timeout },
                     _ => Command::Stop,
                 };
-                if action == Action::Restart {
-                    s.restart_with = machine;
+                let reply = if action == Action::Restart {
+                    let machine = machine.ok_or_else(|| EngineError::Failed("no machine description".into()))?;
+                    // The restart is done when the VM runs again, not when it stopped.
+                    let (stopped, _) = oneshot::channel();
+                    s.restart_with = Some((machine, reply));
+                    stopped
+                } else {
+                    reply
+                };
+                if let Err(e) = send(&s, Request { command, reply }) {
+                    s.restart_with = None;
+                    return Err(e);
                 }
-                send(&s, Request { command, reply })?;
                 self.set(vm, &mut s, to, None).await;
             }
         }
@@ -213,11 +225,23 @@ impl Engine {
             s.pid = None;
             let to = supervisor::final_state(s.state, expected);
             self.set(vm, &mut s, to, reason).await;
-            s.restart_with.take().filter(|_| to == VmState::Stopped)
+            s.restart_with.take().map(|r| (r, to))
         };
-        if let Some(machine) = restart {
-            if let Err(e) = self.request(vm, VmState::Stopped, Action::Start, Some(machine), Duration::ZERO).await {
+        let Some(((machine, reply), to)) = restart else { return };
+        if to != VmState::Stopped {
+            let _ = reply.send(Err(format!("the VM did not stop cleanly for the restart (it is {})", to.as_str())));
+            return;
+        }
+        match self.request(vm, VmState::Stopped, Action::Start, Some(machine), Duration::ZERO).await {
+            Ok(started) => {
+                tokio::spawn(async move {
+                    let r = started.await.unwrap_or_else(|_| Err("the engine dropped the restart".into()));
+                    let _ = reply.send(r);
+                });
+            }
+            Err(e) => {
                 tracing::error!(vm_id = vm.0, error = %e, "restart could not start the VM again");
+                let _ = reply.send(Err(format!("the VM stopped but could not start again: {e}")));
             }
         }
     }
@@ -273,23 +297,42 @@ impl Engine {
             slot.lock().await.pid = child.id();
         }
         let qmp_path = paths.qmp();
-        let qmp = tokio::select! {
-            q = Qmp::connect_retry(&qmp_path, START_TIMEOUT) => q.map_err(|e| e.to_string()),
-            status = child.wait() => Err(format!("QEMU exited at start ({}): {}",
-                status.map(|s| s.to_string()).unwrap_or_default(), log_tail(&paths.log()))),
+        let started = tokio::select! {
+            q = Qmp::connect_retry(&qmp_path, START_TIMEOUT) => q.map_err(|e| format!("QEMU's monitor did not answer: {e}")),
+            status = child.wait() => Err(format!("QEMU exited at start ({})", status.map(|s| s.to_string()).unwrap_or_default())),
         };
-        let qmp = match qmp {
-            Ok(q) => q,
+        let started = match started {
+            Ok(qmp) => match qmp.execute("cont", None).await {
+                Ok(_) => Ok(qmp),
+                Err(e) => Err(format!("QEMU did not start the guest: {e}")),
+            },
+            Err(e) => Err(e),
+        };
+        match started {
+            Ok(qmp) => Ok((qmp, child)),
             Err(e) => {
-                let _ = child.start_kill();
-                return Err(e);
+                // A closed monitor says nothing; QEMU's own stderr says why.
+                let e = match tokio::time::timeout(EXIT_GRACE, child.wait()).await {
+                    Ok(Ok(status)) if !e.starts_with("QEMU exited") => format!("QEMU exited at start ({status})"),
+                    Ok(_) => e,
+                    Err(_) => {
+                        let _ = child.start_kill();
+                        let _ = child.wait().await;
+                        e
+                    }
+                };
+                Err(with_said(e, &self.qemu_said(vm)))
             }
-        };
-        if let Err(e) = qmp.execute("cont", None).await {
-            let _ = child.start_kill();
-            return Err(format!("QEMU did not start the guest: {e}"));
         }
-        Ok((qmp, child))
+    }
+
+    /// The last lines QEMU wrote to its stderr for this VM, made safe to
+    /// show: host paths outside the data dir are hidden and the data dir
+    /// itself is left out of the VM's own paths.
+    pub fn qemu_said(&self, vm: VmId) -> String {
+        let text = std::fs::read_to_string(self.run_paths(vm).log()).unwrap_or_default();
+        let data_dir = self.0.run_root.parent().unwrap_or(&self.0.run_root);
+        qemu_words(&text, data_dir, &self.0.qemu_binary)
     }
 
     /// On start-up: takes charge of a VM the database says is not stopped.
@@ -349,10 +392,65 @@ fn prepare_run_dir(paths: &RunPaths) -> Result<(), String> {
     Ok(())
 }
 
-fn log_tail(path: &Path) -> String {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let lines: Vec<&str> = text.lines().rev().take(5).collect();
-    lines.into_iter().rev().collect::<Vec<_>>().join(" | ")
+/// Joins an error with what QEMU said about it.
+pub(crate) fn with_said(error: String, said: &str) -> String {
+    if said.is_empty() {
+        error
+    } else {
+        format!("{error}: {said}")
+    }
+}
+
+/// At most this many of QEMU's last stderr lines reach the user.
+const SAID_LINES: usize = 4;
+const SAID_LINE_CHARS: usize = 300;
+
+/// QEMU's last words from its stderr text, one line each joined with " | ":
+/// its own program name dropped, paths under the data dir made relative
+/// to it, and any other absolute path replaced by `[path]`.
+pub fn qemu_words(text: &str, data_dir: &Path, qemu_binary: &str) -> String {
+    let root = format!("{}/", data_dir.display());
+    let program = Path::new(qemu_binary).file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut lines: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let l = l.strip_prefix(qemu_binary).or_else(|| l.strip_prefix(program.as_str())).map(|r| r.trim_start_matches(": ")).unwrap_or(l);
+            let l = l.replace(&root, "");
+            let l = hide_paths(&l);
+            if l.chars().count() > SAID_LINE_CHARS {
+                format!("{}…", l.chars().take(SAID_LINE_CHARS).collect::<String>())
+            } else {
+                l
+            }
+        })
+        .collect();
+    let keep = lines.len().saturating_sub(SAID_LINES);
+    lines.drain(..keep);
+    lines.join(" | ")
+}
+
+/// Replaces each absolute path (a '/' that starts a word) with `[path]`.
+fn hide_paths(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_path = false;
+    let mut prev: Option<char> = None;
+    for c in line.chars() {
+        if in_path {
+            if c.is_whitespace() || matches!(c, ',' | ']' | '\'' | '"' | ')' | ':') {
+                in_path = false;
+                out.push(c);
+            }
+        } else if c == '/' && prev.is_none_or(|p| p.is_whitespace() || matches!(p, '=' | '[' | '\'' | '"' | '(')) {
+            in_path = true;
+            out.push_str("[path]");
+        } else {
+            out.push(c);
+        }
+        prev = Some(c);
+    }
+    out
 }
 
 /// True when the process exists and is not a zombie.
@@ -369,24 +467,29 @@ fn cmdline_has(pid: u32, needle: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Resolves `auto`: KVM only when `/dev/kvm` opens and a probe guest runs
-/// code under it. The probe catches a missing or refusing KVM; a nested KVM
-/// that runs real-mode code but fails Linux guests passes it, so hosts like
-/// that need `accel = "tcg"` set explicitly.
-pub async fn resolve_accel(choice: crate::config::Accel, qemu_binary: &str) -> argv::Accel {
-    use crate::config::Accel as C;
-    match choice {
-        C::Kvm => argv::Accel::Kvm,
-        C::Tcg => argv::Accel::Tcg,
-        C::Auto => {
-            let kvm_opens = std::fs::OpenOptions::new().read(true).write(true).open("/dev/kvm").is_ok();
-            if kvm_opens && probe::kvm_runs_guest(qemu_binary).await {
-                argv::Accel::Kvm
-            } else {
-                argv::Accel::Tcg
-            }
-        }
+pub mod accel;
+mod probe;
+pub use probe::{ProbeGuest, MARKER};
+
+#[cfg(test)]
+mod tests {
+    use super::qemu_words;
+    use std::path::Path;
+
+    #[test]
+    fn qemu_words_keep_the_cause_and_hide_host_paths() {
+        let stderr = "qemu-system-x86_64: warning: host doesn't support requested feature\n\
+            /usr/bin/qemu-system-x86_64: -blockdev driver=qcow2,node-name=disk0,file.driver=file,file.filename=/srv/vlab/pools/disks/4.qcow2: Failed to get \"write\" lock\n\
+            Is another process using the image [/srv/vlab/pools/disks/4.qcow2]?\n\
+            could not open /etc/secret.conf and /home/alice/x\n\
+            \n";
+        let said = qemu_words(stderr, Path::new("/srv/vlab"), "/usr/bin/qemu-system-x86_64");
+        assert!(said.contains("Failed to get \"write\" lock"), "{said}");
+        assert!(said.contains("[pools/disks/4.qcow2]"), "the VM's own disk, relative to the data dir: {said}");
+        assert!(!said.contains("/srv/vlab") && !said.contains("/etc/") && !said.contains("/home/"), "{said}");
+        assert!(said.contains("could not open [path] and [path]"), "{said}");
+        assert!(!said.contains("qemu-system-x86_64:"), "program name dropped: {said}");
+        assert_eq!(said.split(" | ").count(), 4, "the last four lines: {said}");
+        assert_eq!(qemu_words("", Path::new("/d"), "qemu"), "");
     }
 }
-
-mod probe;

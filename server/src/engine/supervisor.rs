@@ -171,7 +171,11 @@ pub async fn supervise(engine: Engine, vm: VmId, qmp: Qmp, mut process: Process,
         }
     };
 
-    let reason = if expected_exit { None } else { Some(format!("QEMU exited unexpectedly ({how})")) };
+    let reason = if expected_exit {
+        None
+    } else {
+        Some(super::with_said(format!("QEMU exited unexpectedly ({how})"), &engine.qemu_said(vm)))
+    };
     engine.process_gone(vm, expected_exit, reason).await;
     for w in waiting {
         let _ = w.send(Ok(serde_json::Value::Null));

@@ -5,7 +5,7 @@ mod auth;
 mod classroom;
 mod console;
 mod docs;
-mod health;
+mod system;
 mod operations;
 mod storage;
 mod users;
@@ -35,7 +35,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Everything under `/api/v1`.
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
-        .merge(health::router())
+        .merge(system::router())
         .merge(auth::router())
         .merge(users::router())
         .merge(vms::router())

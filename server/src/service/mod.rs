@@ -7,6 +7,7 @@ pub mod courses;
 pub mod labs;
 pub mod quotas;
 pub mod statistics;
+pub mod system;
 pub mod templates;
 pub mod operations;
 pub mod storage;

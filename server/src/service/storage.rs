@@ -292,7 +292,7 @@ pub async fn upload_chunk(state: &AppState, caller: &Caller, id: i64, offset: u6
     }
 }
 
-async fn sha256_file(path: &std::path::Path) -> std::io::Result<String> {
+pub(crate) async fn sha256_file(path: &std::path::Path) -> std::io::Result<String> {
     let mut f = tokio::fs::File::open(path).await?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];

@@ -181,9 +181,10 @@ async fn guard_last_admin(state: &AppState) -> Result<()> {
     Ok(())
 }
 
-/// Creates the first admin when there are no users. Returns the generated
-/// password when none was configured, so the caller can show it once.
-pub async fn ensure_first_admin(state: &AppState) -> Result<Option<(String, Option<String>)>> {
+/// Creates the first admin when there are no users: `(id, username,
+/// generated password)`; the password only when none was configured, so
+/// the caller can show it once.
+pub async fn ensure_first_admin(state: &AppState) -> Result<Option<(i64, String, Option<String>)>> {
     if state.store.count_users().await? > 0 {
         return Ok(None);
     }
@@ -202,9 +203,9 @@ pub async fn ensure_first_admin(state: &AppState) -> Result<Option<(String, Opti
         return Err(crate::error::ServerError::internal(format!("admin password {p}")));
     }
     let hash = password::hash(password.clone()).await?;
-    state.store.insert_user(&username, "Administrator", None, Role::Admin, &hash, time::now()).await?;
+    let admin = state.store.insert_user(&username, "Administrator", None, Role::Admin, &hash, time::now()).await?;
     tracing::info!(username, "first admin created");
-    Ok(Some((username, generated.then_some(password))))
+    Ok(Some((admin.id, username, generated.then_some(password))))
 }
 
 #[cfg(test)]

@@ -398,7 +398,7 @@ async fn machine(state: &AppState, vm: &VmRecord) -> Result<Machine> {
     };
     Ok(Machine {
         uuid: v.uuid.clone(),
-        accel: state.accel,
+        accel: state.accel.accel,
         cpus: v.cpus,
         memory_mib: v.memory_mib,
         disks,

@@ -11,7 +11,7 @@ mod vms;
 pub use classroom::{LabRecord, NewCloneRow, NewLabRow, NewStudentRow, QuotaScope, VersionRecord};
 pub use tokens::{NewTokenRow, TokenKind, TokenOwner};
 pub use operations::OpRecord;
-pub use users::{Credentials, UserFilter, UserSort};
+pub use users::{Credentials, OverviewCounts, UserFilter, UserSort};
 pub use vms::{NewVmRow, VmFilter, VmRecord};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -42,6 +42,7 @@ struct IsoRow {
     received_bytes: i64,
     status: String,
     created_at: i64,
+    demo: bool,
 }
 
 impl IsoRow {
@@ -55,11 +56,12 @@ impl IsoRow {
             received_bytes: self.received_bytes as u64,
             status: self.status,
             created_at: rfc3339(self.created_at),
+            demo: self.demo,
         }
     }
 }
 
-const ISO_COLUMNS: &str = "id, name, owner_id, size_bytes, sha256, received_bytes, status, created_at";
+const ISO_COLUMNS: &str = "id, name, owner_id, size_bytes, sha256, received_bytes, status, created_at, demo";
 
 impl Store {
     pub async fn insert_disk(&self, name: &str, owner_id: i64, format: &str, size_bytes: u64) -> Result<DiskView, sqlx::Error> {
@@ -126,10 +128,15 @@ impl Store {
     }
 
     pub async fn insert_iso(&self, name: &str, owner_id: i64, size_bytes: u64, sha256: &str) -> Result<IsoView, sqlx::Error> {
+        self.insert_iso_as(name, owner_id, size_bytes, sha256, false).await
+    }
+
+    /// Like `insert_iso`, marking the demo guest.
+    pub async fn insert_iso_as(&self, name: &str, owner_id: i64, size_bytes: u64, sha256: &str, demo: bool) -> Result<IsoView, sqlx::Error> {
         let t = now();
         let row: IsoRow = sqlx::query_as(&format!(
-            "INSERT INTO isos (name, owner_id, size_bytes, sha256, status, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, 'uploading', ?, ?) RETURNING {ISO_COLUMNS}"
+            "INSERT INTO isos (name, owner_id, size_bytes, sha256, status, created_at, updated_at, demo) \
+             VALUES (?, ?, ?, ?, 'uploading', ?, ?, ?) RETURNING {ISO_COLUMNS}"
         ))
         .bind(name)
         .bind(owner_id)
@@ -137,6 +144,7 @@ impl Store {
         .bind(sha256)
         .bind(t)
         .bind(t)
+        .bind(demo)
         .fetch_one(&self.pool)
         .await?;
         Ok(row.into_view())

@@ -98,6 +98,18 @@ fn push_filter(qb: &mut QueryBuilder<'_, Sqlite>, f: &UserFilter) {
     }
 }
 
+/// Counts of what exists, for the admin's overview.
+#[derive(Debug, sqlx::FromRow)]
+pub struct OverviewCounts {
+    pub users: i64,
+    pub vms: i64,
+    pub running_vms: i64,
+    pub isos: i64,
+    pub courses: i64,
+    pub labs: i64,
+    pub demo_iso_id: Option<i64>,
+}
+
 impl Store {
     pub async fn insert_user(
         &self,
@@ -164,6 +176,18 @@ impl Store {
     pub async fn count_users(&self) -> Result<u64, sqlx::Error> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?;
         Ok(n as u64)
+    }
+
+    /// How much of everything exists, for the admin's home page, in one query.
+    pub async fn overview_counts(&self) -> Result<OverviewCounts, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM users) AS users, (SELECT COUNT(*) FROM vms) AS vms, \
+             (SELECT COUNT(*) FROM vms WHERE state IN ('starting', 'running', 'paused')) AS running_vms, \
+             (SELECT COUNT(*) FROM isos WHERE status = 'ready') AS isos, (SELECT COUNT(*) FROM courses) AS courses, \
+             (SELECT COUNT(*) FROM labs) AS labs, (SELECT MIN(id) FROM isos WHERE demo = 1 AND status = 'ready') AS demo_iso_id",
+        )
+        .fetch_one(&self.pool)
+        .await
     }
 
     /// One page of users and the total matching the filter.

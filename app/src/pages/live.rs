@@ -1,0 +1,98 @@
+//! What the server pushes while a page is open: VM states (with the reason
+//! for the state) and operations, from the one event stream.
+
+use super::use_lang;
+use crate::i18n::t;
+use crate::types::OperationView;
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+/// A VM's state as last pushed, with why it is in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveState {
+    pub state: String,
+    pub reason: Option<String>,
+}
+
+/// Latest pushed VM states (by VM id) and operations (by operation id).
+#[derive(Clone, Copy)]
+pub struct Live {
+    pub vms: RwSignal<HashMap<i64, LiveState>>,
+    pub operations: RwSignal<HashMap<i64, OperationView>>,
+}
+
+/// The live maps; the first caller in the browser opens the event stream.
+pub fn use_live() -> Live {
+    if let Some(s) = use_context::<Live>() {
+        return s;
+    }
+    let live = Live { vms: RwSignal::new(HashMap::new()), operations: RwSignal::new(HashMap::new()) };
+    provide_context(live);
+    Effect::new(move |started: Option<bool>| {
+        if started != Some(true) {
+            listen(live);
+        }
+        true
+    });
+    live
+}
+
+#[cfg(feature = "hydrate")]
+fn listen(live: Live) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Ok(source) = web_sys::EventSource::new("/api/v1/events") else { return };
+    let on_state = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+        let Some(text) = e.data().as_string() else { return };
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { return };
+        if let (Some(id), Some(state)) = (v["vm_id"].as_i64(), v["state"].as_str()) {
+            let reason = v["reason"].as_str().map(str::to_owned);
+            live.vms.update(|m| {
+                m.insert(id, LiveState { state: state.to_owned(), reason });
+            });
+        }
+    });
+    let on_operation = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+        let Some(text) = e.data().as_string() else { return };
+        let Ok(mut v) = serde_json::from_str::<serde_json::Value>(&text) else { return };
+        if let Ok(op) = serde_json::from_value::<OperationView>(v["operation"].take()) {
+            live.operations.update(|m| {
+                m.insert(op.id, op);
+            });
+        }
+    });
+    let _ = source.add_event_listener_with_callback("vm_state", on_state.as_ref().unchecked_ref());
+    let _ = source.add_event_listener_with_callback("operation", on_operation.as_ref().unchecked_ref());
+    // The stream lives as long as the page.
+    on_state.forget();
+    on_operation.forget();
+    std::mem::forget(source);
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn listen(_: Live) {}
+
+/// The translation key of a state's name.
+pub fn state_key(state: &str) -> &'static str {
+    match state {
+        "running" => "state.running",
+        "starting" => "state.starting",
+        "paused" => "state.paused",
+        "stopping" => "state.stopping",
+        "crashed" => "state.crashed",
+        _ => "state.stopped",
+    }
+}
+
+/// A state badge that follows live updates.
+#[component]
+pub fn StateBadge(id: i64, initial: String) -> impl IntoView {
+    let live = use_live();
+    let lang = use_lang();
+    let state = Memo::new(move |_| live.vms.with(|m| m.get(&id).map(|s| s.state.clone())).unwrap_or_else(|| initial.clone()));
+    view! {
+        <span class=move || format!("state state-{}", state.get()) data-testid="vm-state" data-state=state>
+            {move || t(lang.get(), state_key(&state.get()))}
+        </span>
+    }
+}

@@ -1,0 +1,37 @@
+//! `/health` (liveness, public) and `/system/overview` (admins).
+
+use super::ok;
+use crate::auth::RequireAdmin;
+use crate::error::Result;
+use crate::service::system as svc;
+use crate::state::AppState;
+use app::types::SystemOverview;
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/health", get(get_health)).route("/system/overview", get(get_overview))
+}
+
+/// Service health: the database answers; which accelerator guests get and why.
+#[utoipa::path(get, path = "/api/v1/health", tag = "system",
+    responses((status = 200, description = "Healthy: `{status, version, database, accelerator: {in_use, reason}}`")))]
+pub async fn get_health(State(state): State<AppState>) -> Result<Response> {
+    state.store.ping().await?;
+    Ok(ok(serde_json::json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "database": "ok",
+        "accelerator": { "in_use": state.accel.name(), "reason": state.accel.reason },
+    })))
+}
+
+/// What exists (users, VMs, ISOs, courses, labs, the demo guest) and how guests are accelerated.
+#[utoipa::path(get, path = "/api/v1/system/overview", tag = "system", security(("bearer" = [])),
+    responses((status = 200, description = "Counts and the accelerator", body = SystemOverview),
+              (status = 403, description = "FORBIDDEN")))]
+pub async fn get_overview(State(state): State<AppState>, RequireAdmin(admin): RequireAdmin) -> Result<Response> {
+    Ok(ok(svc::overview(&state, &admin).await?))
+}
