@@ -54,6 +54,8 @@ pub fn App() -> impl IntoView {
     provide_context(lang);
     let user = Resource::new(|| (), |_| api::current_user());
     provide_context(Auth { user });
+    // Owned by the app, so pushed states outlive the pages that show them.
+    pages::provide_live();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/vlab.css"/>

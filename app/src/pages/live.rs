@@ -19,21 +19,30 @@ pub struct LiveState {
 pub struct Live {
     pub vms: RwSignal<HashMap<i64, LiveState>>,
     pub operations: RwSignal<HashMap<i64, OperationView>>,
+    /// Whether the event stream has been opened.
+    listening: RwSignal<bool>,
+}
+
+/// Makes the live maps, once, for the whole app (so they are not disposed
+/// with the page that first used them while the stream still writes).
+pub fn provide_live() {
+    provide_context(Live {
+        vms: RwSignal::new(HashMap::new()),
+        operations: RwSignal::new(HashMap::new()),
+        listening: RwSignal::new(false),
+    });
 }
 
 /// The live maps; the first caller in the browser opens the event stream.
 pub fn use_live() -> Live {
-    if let Some(s) = use_context::<Live>() {
-        return s;
-    }
-    let live = Live { vms: RwSignal::new(HashMap::new()), operations: RwSignal::new(HashMap::new()) };
-    provide_context(live);
-    Effect::new(move |started: Option<bool>| {
-        if started != Some(true) {
-            listen(live);
-        }
-        true
+    let live = use_context::<Live>().unwrap_or_else(|| {
+        provide_live();
+        expect_context::<Live>()
     });
+    if !live.listening.get_untracked() {
+        live.listening.set(true);
+        listen(live);
+    }
     live
 }
 
@@ -47,7 +56,7 @@ fn listen(live: Live) {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { return };
         if let (Some(id), Some(state)) = (v["vm_id"].as_i64(), v["state"].as_str()) {
             let reason = v["reason"].as_str().map(str::to_owned);
-            live.vms.update(|m| {
+            live.vms.try_update(|m| {
                 m.insert(id, LiveState { state: state.to_owned(), reason });
             });
         }
@@ -56,7 +65,7 @@ fn listen(live: Live) {
         let Some(text) = e.data().as_string() else { return };
         let Ok(mut v) = serde_json::from_str::<serde_json::Value>(&text) else { return };
         if let Ok(op) = serde_json::from_value::<OperationView>(v["operation"].take()) {
-            live.operations.update(|m| {
+            live.operations.try_update(|m| {
                 m.insert(op.id, op);
             });
         }

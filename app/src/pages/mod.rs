@@ -10,6 +10,7 @@ mod users;
 
 pub use classroom::{CoursePage, CoursesPage, LabWallPage, MyLabs, StatisticsPage};
 pub use console::ConsolePage;
+pub use live::provide_live;
 pub use machines::{MachineList, MachinePage, MachinesPage};
 pub use profile::ProfilePage;
 pub use storage::{DisksPage, IsosPage};

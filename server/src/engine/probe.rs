@@ -90,6 +90,11 @@ pub async fn boot_to_marker(qemu_binary: &str, machine: &Machine, run_dir: &Path
         Ok(r) => r,
         Err(_) => Err(format!("the guest did not reach its marker within {} s", within.as_secs())),
     };
+    // A closed monitor says less than the exit itself.
+    let outcome = match (outcome, child.try_wait()) {
+        (Err(e), Ok(Some(status))) if !e.starts_with("QEMU exited") => Err(format!("QEMU exited at start ({status})")),
+        (o, _) => o,
+    };
     let _ = child.start_kill();
     let _ = child.wait().await;
     let said = std::fs::read_to_string(paths.log()).unwrap_or_default();
