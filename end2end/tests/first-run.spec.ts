@@ -65,5 +65,8 @@ test('a newcomer: the home page says what to do, the first VM from the demo gues
   // Done: the first step is ticked off at home.
   await page.goto('/');
   await expect(page.getByTestId('next-demo-vm')).toHaveClass(/done/);
+  // The library labels the demo guest as such.
+  await page.goto('/isos');
+  await expect(page.locator('tr', { hasText: 'Demo guest' }).getByTestId('demo-badge')).toBeVisible();
   await serialContext.close();
 });

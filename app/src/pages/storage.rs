@@ -92,7 +92,7 @@ fn Isos(me: UserView) -> impl IntoView {
                             let id = i.id;
                             let row_name = i.name.clone();
                             view! { <tr data-iso=row_name>
-                                <td>{i.name}</td>
+                                <td>{i.name}{i.demo.then(|| view! { " "<span class="badge" data-testid="demo-badge">{tr("vm.demo")}</span> })}</td>
                                 <td>{format!("{:.1} MiB", i.size_bytes as f64 / 1048576.0)}</td>
                                 <td>{i.status}</td>
                                 <td><code>{i.sha256[..12].to_string()}"…"</code></td>
