@@ -5,6 +5,7 @@ pub mod config;
 pub mod console;
 pub mod engine;
 pub mod error;
+pub mod events;
 pub mod http;
 pub mod serve;
 pub mod service;
@@ -73,12 +74,13 @@ impl Application {
         let state = AppState {
             engine,
             tickets: Arc::new(console::tickets::Tickets::new(Duration::from_secs(config.console_ticket_ttl_secs))),
-            screenshots: Arc::new(service::console::ScreenshotCache::new(Duration::from_secs(2))),
+            screenshots: Arc::new(console::screenshots::ScreenshotCache::new(Duration::from_secs(2))),
             uploads: Default::default(),
             admission: Default::default(),
             serial_hubs: Default::default(),
             accel: Arc::new(accel),
-            events: service::operations::channel(),
+            events: events::channel(),
+            cancels: Default::default(),
             store: store.clone(),
             api_limiter: Arc::new(RateLimiter::new(config.api_rate_limit)),
             login_throttle: Arc::new(LoginThrottle::new(Duration::from_secs(config.login_window_secs))),

@@ -20,13 +20,15 @@ pub struct AppState {
     pub tickets: Arc<crate::console::tickets::Tickets>,
     /// Shared serial connections, so several viewers can watch one port.
     pub serial_hubs: Arc<crate::console::serial_hub::SerialHubs>,
-    pub screenshots: Arc<crate::service::console::ScreenshotCache>,
+    pub screenshots: Arc<crate::console::screenshots::ScreenshotCache>,
     /// Serialises quota checks with the creates and starts they allow.
     pub admission: Arc<tokio::sync::Mutex<()>>,
     /// Serialises ISO chunk writes.
     pub uploads: Arc<tokio::sync::Mutex<()>>,
     /// VM state changes and operation progress, for event streams.
-    pub events: tokio::sync::broadcast::Sender<crate::service::operations::Event>,
+    pub events: tokio::sync::broadcast::Sender<crate::events::Event>,
+    /// Cancel flags of running operations that can stop half-way.
+    pub cancels: Arc<std::sync::Mutex<std::collections::HashMap<i64, Arc<std::sync::atomic::AtomicBool>>>>,
     /// The accelerator guests get, resolved at start-up, and why.
     pub accel: Arc<AccelChoice>,
 }

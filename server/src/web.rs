@@ -41,7 +41,7 @@ pub struct UiBackend(pub AppState);
 
 impl UiBackend {
     async fn caller(&self, req: &Parts) -> Result<Caller, AppError> {
-        auth_svc::authenticate(&self.0, req).await.map_err(AppError::from)
+        crate::auth::identify::authenticate(&self.0, req).await.map_err(AppError::from)
     }
 }
 
@@ -52,7 +52,7 @@ fn wire<T>(r: Result<T, ServerError>) -> Result<T, AppError> {
 #[async_trait::async_trait]
 impl Backend for UiBackend {
     async fn current_user(&self, req: &Parts) -> Result<Option<UserView>, AppError> {
-        Ok(wire(auth_svc::caller(&self.0, req).await)?.map(|c| c.user))
+        Ok(wire(crate::auth::identify::caller(&self.0, req).await)?.map(|c| c.user))
     }
     async fn logout(&self, req: &Parts) -> Result<(), AppError> {
         wire(auth_svc::logout(&self.0, req).await)

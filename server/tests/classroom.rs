@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{assert_error, serial_command, wait_serial, TestApp, MARKER};
+use common::{assert_error, collect_events, serial_command, wait_serial, TestApp, MARKER};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -353,6 +353,27 @@ async fn students_see_only_their_courses_their_vm_and_no_class_wall() {
     assert_eq!(ticket["view_only"], true);
     let shot = app.http.get(app.url(&format!("/api/v1/vms/{alice_vm}/screenshot?width=160"))).bearer_auth(&t1).send().await.unwrap();
     assert_eq!(shot.status(), StatusCode::OK);
+
+    // The teacher stops the student's VM: the operation is theirs to follow
+    // (get, wait, events), the student's too, and not the other teacher's.
+    let (t1_events, t2_events) = (collect_events(&app, &t1), collect_events(&app, &t2));
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (s, v) = app.json(Method::PUT, &format!("/api/v1/vms/{alice_vm}/state"), Some(&t1), Some(json!({"action": "stop"}))).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let op = v["data"]["id"].as_i64().unwrap();
+    assert_eq!(wait_op(&app, &t1, op).await["status"], "succeeded");
+    ok(&app, Method::GET, &format!("/api/v1/operations/{op}"), &t1, None).await;
+    ok(&app, Method::GET, &format!("/api/v1/operations/{op}"), &alice, None).await;
+    for path in [format!("/api/v1/operations/{op}"), format!("/api/v1/operations/{op}/wait?timeout=1")] {
+        let (s, v) = app.json(Method::GET, &path, Some(&t2), None).await;
+        assert_error(s, &v, 404, "OPERATION_NOT_FOUND");
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let about = |events: &[Value]| {
+        events.iter().filter(|e| e["operation"]["id"] == op || (e["type"] == "vm_state" && e["vm_id"] == alice_vm)).count()
+    };
+    assert!(about(&t1_events.lock().unwrap()) >= 3, "the teacher hears of the operation and the state changes: {:?}", t1_events.lock().unwrap());
+    assert_eq!(about(&t2_events.lock().unwrap()), 0, "another course's teacher hears nothing: {:?}", t2_events.lock().unwrap());
 }
 
 #[tokio::test]

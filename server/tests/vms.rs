@@ -7,28 +7,6 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
-/// Collects server-sent events in the background.
-fn collect_events(app: &TestApp, token: &str) -> std::sync::Arc<std::sync::Mutex<Vec<Value>>> {
-    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let resp = app.http.get(app.url("/api/v1/events")).bearer_auth(token).send();
-    let out = seen.clone();
-    tokio::spawn(async move {
-        let mut resp = resp.await.expect("event stream");
-        let mut buf = String::new();
-        while let Ok(Some(chunk)) = resp.chunk().await {
-            buf.push_str(&String::from_utf8_lossy(&chunk));
-            while let Some(end) = buf.find("\n\n") {
-                let block: String = buf.drain(..end + 2).collect();
-                if let Some(data) = block.lines().find_map(|l| l.strip_prefix("data: ")) {
-                    if let Ok(v) = serde_json::from_str::<Value>(data) {
-                        out.lock().unwrap().push(v);
-                    }
-                }
-            }
-        }
-    });
-    seen
-}
 
 fn vm_states(events: &[Value], id: i64) -> Vec<String> {
     events

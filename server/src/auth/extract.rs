@@ -20,7 +20,7 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ServerError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        crate::service::auth::authenticate(state, parts).await.map(CurrentUser)
+        super::identify::authenticate(state, parts).await.map(CurrentUser)
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod extract;
+pub mod identify;
 pub mod password;
 pub mod ratelimit;
 pub mod token;

@@ -3,6 +3,7 @@
 
 pub mod proxy;
 pub mod rfb;
+pub mod screenshots;
 pub mod serial_hub;
 pub mod tickets;
 pub mod ws;

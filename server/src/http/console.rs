@@ -69,7 +69,7 @@ pub async fn console_socket(
     };
     // A login on the request, if any, must be the ticket's owner.
     let user = if parts.headers.contains_key(header::AUTHORIZATION) || parts.headers.contains_key(header::COOKIE) {
-        match crate::service::auth::caller(&state, &parts).await {
+        match crate::auth::identify::caller(&state, &parts).await {
             Ok(c) => c.map(|c| c.id()),
             Err(e) => return e.into_response(),
         }

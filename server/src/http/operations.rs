@@ -82,10 +82,7 @@ pub async fn stream_events(State(state): State<AppState>, CurrentUser(me): Curre
         loop {
             match rx.recv().await {
                 Ok(ev) if ev.visible_to(&me) => {
-                    let name = match &ev {
-                        svc::Event::VmState { .. } => "vm_state",
-                        svc::Event::Operation { .. } => "operation",
-                    };
+                    let name = ev.name();
                     let data = serde_json::to_string(&ev).unwrap_or_default();
                     return Some((Ok::<_, Infallible>(SseEvent::default().event(name).data(data)), (rx, me)));
                 }

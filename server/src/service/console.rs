@@ -10,7 +10,7 @@ use crate::error::{Result, ServerError};
 use crate::state::AppState;
 use app::error::AppError;
 use serde::{Deserialize, Serialize};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -115,25 +115,4 @@ fn scale_png(png: &[u8], width: u32) -> std::result::Result<Vec<u8>, String> {
         w.write_image_data(&out).map_err(|e| e.to_string())?;
     }
     Ok(encoded)
-}
-
-/// Recently taken screenshots, by (VM, width).
-pub struct ScreenshotCache {
-    ttl: Duration,
-    map: std::sync::Mutex<std::collections::HashMap<(i64, u32), (Instant, Vec<u8>)>>,
-}
-
-impl ScreenshotCache {
-    pub fn new(ttl: Duration) -> Self {
-        Self { ttl, map: Default::default() }
-    }
-    fn get(&self, key: (i64, u32)) -> Option<Vec<u8>> {
-        let map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(&key).filter(|(at, _)| at.elapsed() < self.ttl).map(|(_, png)| png.clone())
-    }
-    fn put(&self, key: (i64, u32), png: Vec<u8>) {
-        let mut map = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        map.retain(|_, (at, _)| at.elapsed() < self.ttl);
-        map.insert(key, (Instant::now(), png));
-    }
 }

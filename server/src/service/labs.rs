@@ -3,6 +3,7 @@
 //! baseline, bulk actions for the class wall, and the schedule.
 
 use super::courses::{self, Access};
+use super::operations::{self, Progress, Spec, Target};
 use super::quotas::{self, Demand};
 use crate::auth::Caller;
 use crate::engine::qemu::img;
@@ -143,26 +144,27 @@ pub async fn publish(state: &AppState, caller: &Caller, course_id: i64, input: N
         })
         .await
         .map_err(crate::error::unique_as(|| AppError::conflict("LAB_NAME_TAKEN", format!("the course has a lab named '{name}' already"))))?;
-    let op = state.store.insert_operation("publish", "lab", lab_id, Some(caller.id()), caller.id()).await?;
-    super::operations::publish(state, &op);
     let lab = state.store.lab(lab_id, caller.id()).await?.ok_or_else(|| not_found(lab_id))?;
     tracing::info!(lab_id, course_id, students = students.len(), "lab published");
-    let st = state.clone();
-    let op_id = op.view.id;
-    let rollout = lab.clone();
-    tokio::spawn(async move {
-        let result = roll_out(&st, &rollout, &version, op_id, students).await;
-        super::operations::finish(&st, op_id, result).await;
-    });
-    Ok(Publication { lab: lab.view, operation: op.view })
+    let (st, rollout) = (state.clone(), lab.clone());
+    let spec = Spec { kind: "publish", target: Target::Lab(lab_id), owner_id: Some(caller.id()), cancellable: true };
+    let operation = operations::run(state, caller, spec, move |progress| async move {
+        roll_out(&st, &rollout, &version, &progress, students).await
+    })
+    .await?;
+    Ok(Publication { lab: lab.view, operation })
 }
 
-/// Makes the clones of a lab, a few at once, reporting progress.
-async fn roll_out(state: &AppState, lab: &LabRecord, version: &VersionRecord, op_id: i64, students: Vec<(i64, String)>) -> std::result::Result<(), String> {
+/// Makes the clones of a lab, a few at once, reporting progress; stops
+/// between batches when cancelled (the clones made so far stay).
+async fn roll_out(state: &AppState, lab: &LabRecord, version: &VersionRecord, progress: &Progress, students: Vec<(i64, String)>) -> std::result::Result<(), String> {
     let total = students.len().max(1);
     let mut failures = Vec::new();
     let mut done = 0;
     for chunk in students.chunks(PARALLEL_CLONES) {
+        if progress.cancelled() {
+            return Err(format!("cancelled after {done} of {} clones", students.len()));
+        }
         let made = futures_util::future::join_all(chunk.iter().map(|(uid, _)| provision(state, lab, version, *uid))).await;
         for ((_, username), r) in chunk.iter().zip(made) {
             if let Err(e) = r {
@@ -170,9 +172,7 @@ async fn roll_out(state: &AppState, lab: &LabRecord, version: &VersionRecord, op
             }
         }
         done += chunk.len();
-        if let Ok(op) = state.store.set_operation_progress(op_id, (done * 100 / total).min(99) as u8).await {
-            super::operations::publish(state, &op);
-        }
+        progress.set((done * 100 / total).min(99) as u8).await;
     }
     if failures.is_empty() {
         Ok(())

@@ -1,59 +1,142 @@
-//! Operations: status of long work, waiting on it, and the event stream.
+//! Operations: long work as one type. `run` records an operation, runs its
+//! work in the background, publishes its progress and end to whoever may see
+//! its target, and lets `cancel` stop the kinds that can stop half-way. Who
+//! may see an operation is decided in `may_see`, and nowhere else.
 
 use super::Paging;
 use crate::auth::Caller;
 use crate::error::Result;
+use crate::events::{Audience, Event};
 use crate::state::AppState;
 use crate::store::OpRecord;
 use app::error::AppError;
 use app::types::{ListQuery, OperationView, Page, Role};
-use serde::Serialize;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;
 
-/// Something the UI or an API client may want to hear about at once.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Event {
-    VmState { vm_id: i64, owner_id: i64, state: String, reason: Option<String> },
-    Operation { owner_id: Option<i64>, operation: OperationView },
+/// What an operation works on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Vm(i64),
+    Lab(i64),
 }
 
-impl Event {
-    /// Whether `caller` may see this event.
-    pub fn visible_to(&self, caller: &Caller) -> bool {
-        if caller.user.role == Role::Admin {
-            return true;
-        }
+impl Target {
+    fn parts(self) -> (&'static str, i64) {
         match self {
-            Event::VmState { owner_id, .. } => *owner_id == caller.id(),
-            Event::Operation { owner_id, .. } => *owner_id == Some(caller.id()),
+            Target::Vm(id) => ("vm", id),
+            Target::Lab(id) => ("lab", id),
         }
     }
 }
 
-/// The one broadcast channel for events.
-pub fn channel() -> broadcast::Sender<Event> {
-    broadcast::channel(1024).0
+/// An operation to run: its kind, target, the user whose resource it
+/// changes (for quotas and listing), and whether it can stop half-way.
+pub struct Spec {
+    pub kind: &'static str,
+    pub target: Target,
+    pub owner_id: Option<i64>,
+    pub cancellable: bool,
 }
 
-pub fn publish(state: &AppState, op: &OpRecord) {
-    let _ = state.events.send(Event::Operation { owner_id: op.owner_id, operation: op.view.clone() });
+/// Handed to an operation's work: reports progress and says when a cancel
+/// was asked for (work that can stop checks it between steps).
+#[derive(Clone)]
+pub struct Progress {
+    state: AppState,
+    op_id: i64,
+    audience: Audience,
+    cancelled: Arc<AtomicBool>,
 }
 
-pub async fn finish(state: &AppState, id: i64, result: std::result::Result<(), String>) {
-    let (status, error) = match &result {
-        Ok(()) => ("succeeded", None),
-        Err(e) => ("failed", Some(e.as_str())),
-    };
-    match state.store.finish_operation(id, status, error).await {
-        Ok(op) => publish(state, &op),
-        Err(e) => tracing::error!(op_id = id, error = %e, "could not record the end of an operation"),
+impl Progress {
+    /// Records `percent` (0..=99; 100 comes with success).
+    pub async fn set(&self, percent: u8) {
+        match self.state.store.set_operation_progress(self.op_id, percent.min(99)).await {
+            Ok(op) => publish(&self.state, &op, &self.audience),
+            Err(e) => tracing::warn!(op_id = self.op_id, error = %e, "could not record progress"),
+        }
+    }
+
+    pub fn cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
     }
 }
 
-fn visible(caller: &Caller, op: &OpRecord) -> bool {
-    caller.user.role == Role::Admin || op.owner_id == Some(caller.id())
+/// Records an operation and runs `work` in the background; answers at
+/// once with the operation, which ends when the work does.
+pub async fn run<F, Fut>(state: &AppState, caller: &Caller, spec: Spec, work: F) -> Result<OperationView>
+where
+    F: FnOnce(Progress) -> Fut + Send + 'static,
+    Fut: Future<Output = std::result::Result<(), String>> + Send + 'static,
+{
+    let (target_kind, target_id) = spec.target.parts();
+    let op = state.store.insert_operation(spec.kind, target_kind, target_id, spec.owner_id, caller.id()).await?;
+    let audience = audience(state, spec.target, caller.id()).await;
+    publish(state, &op, &audience);
+    let op_id = op.view.id;
+    let cancelled = Arc::new(AtomicBool::new(false));
+    if spec.cancellable {
+        state.cancels.lock().unwrap_or_else(|p| p.into_inner()).insert(op_id, cancelled.clone());
+    }
+    let progress = Progress { state: state.clone(), op_id, audience: audience.clone(), cancelled: cancelled.clone() };
+    let st = state.clone();
+    tokio::spawn(async move {
+        let result = work(progress).await;
+        st.cancels.lock().unwrap_or_else(|p| p.into_inner()).remove(&op_id);
+        let (status, error) = match &result {
+            Ok(()) => ("succeeded", None),
+            Err(e) if cancelled.load(Ordering::Relaxed) => ("cancelled", Some(e.as_str())),
+            Err(e) => ("failed", Some(e.as_str())),
+        };
+        match st.store.finish_operation(op_id, status, error).await {
+            Ok(op) => publish(&st, &op, &audience),
+            Err(e) => tracing::error!(op_id, error = %e, "could not record the end of an operation"),
+        }
+    });
+    Ok(op.view)
+}
+
+fn publish(state: &AppState, op: &OpRecord, audience: &Audience) {
+    let _ = state.events.send(Event::Operation { owner_id: op.owner_id, operation: op.view.clone(), audience: audience.clone() });
+}
+
+/// Who besides admins hears about work on `target`: those who may see it,
+/// and whoever asked for the work.
+async fn audience(state: &AppState, target: Target, requested_by: i64) -> Audience {
+    let mut ids = match target {
+        Target::Vm(id) => state.store.vm_audience(id).await,
+        Target::Lab(id) => state.store.lab_audience(id).await,
+    }
+    .unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "could not look up who may see an operation");
+        Vec::new()
+    });
+    ids.push(requested_by);
+    ids.sort_unstable();
+    ids.dedup();
+    ids.into()
+}
+
+/// The one rule: admins, whoever asked for the operation, the owner of what
+/// it changed, and whoever may see its target now.
+async fn may_see(state: &AppState, caller: &Caller, op: &OpRecord) -> Result<bool> {
+    if caller.user.role == Role::Admin || op.view.requested_by == Some(caller.id()) || op.owner_id == Some(caller.id()) {
+        return Ok(true);
+    }
+    let seen = match op.view.target_kind.as_str() {
+        "vm" => super::vms::load(state, caller, op.view.target_id).await.map(|_| ()),
+        "lab" => super::labs::get(state, caller, op.view.target_id).await.map(|_| ()),
+        _ => return Ok(false),
+    };
+    match seen {
+        Ok(_) => Ok(true),
+        Err(crate::error::ServerError::App(e)) if matches!(e.status(), 403 | 404) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 fn not_found(id: i64) -> AppError {
@@ -61,14 +144,19 @@ fn not_found(id: i64) -> AppError {
 }
 
 pub async fn get(state: &AppState, caller: &Caller, id: i64) -> Result<OperationView> {
-    let op = state.store.operation(id).await?.filter(|op| visible(caller, op)).ok_or_else(|| not_found(id))?;
+    let op = state.store.operation(id).await?.ok_or_else(|| not_found(id))?;
+    if !may_see(state, caller, &op).await? {
+        return Err(not_found(id).into());
+    }
     Ok(op.view)
 }
 
+/// The caller's own operations (asked for by them, or on what they own);
+/// admins see all.
 pub async fn list(state: &AppState, caller: &Caller, query: ListQuery) -> Result<Page<OperationView>> {
     let paging = Paging::from_query(&query)?;
-    let owner = (caller.user.role != Role::Admin).then_some(caller.id());
-    let (items, total) = state.store.list_operations(owner, paging.page_size, paging.offset()).await?;
+    let viewer = (caller.user.role != Role::Admin).then_some(caller.id());
+    let (items, total) = state.store.list_operations(viewer, paging.page_size, paging.offset()).await?;
     Ok(Page { items: items.into_iter().map(|o| o.view).collect(), pagination: paging.describe(total) })
 }
 
@@ -100,8 +188,8 @@ pub async fn wait(state: &AppState, caller: &Caller, id: i64, timeout: Duration)
     }
 }
 
-/// Forwards engine state changes into the event channel, with the owner
-/// attached so the stream can be filtered.
+/// Forwards engine state changes into the event channel, addressed to
+/// whoever may see the VM.
 pub fn spawn_state_forwarder(state: AppState) {
     let mut changes = state.engine.subscribe();
     tokio::spawn(async move {
@@ -118,11 +206,13 @@ pub fn spawn_state_forwarder(state: AppState) {
                 Ok(Some(vm)) => vm.view.owner_id,
                 _ => continue,
             };
+            let audience: Audience = state.store.vm_audience(change.vm.0).await.unwrap_or_else(|_| vec![owner_id]).into();
             let _ = state.events.send(Event::VmState {
                 vm_id: change.vm.0,
                 owner_id,
                 state: change.state.as_str().into(),
                 reason: change.reason,
+                audience,
             });
         }
     });
@@ -130,6 +220,8 @@ pub fn spawn_state_forwarder(state: AppState) {
 
 /// How long `wait` may be asked to wait.
 pub const MAX_WAIT: Duration = Duration::from_secs(120);
+/// How long `cancel` waits for the work to stop before answering.
+const CANCEL_WAIT: Duration = Duration::from_secs(10);
 
 pub fn wait_timeout(secs: Option<u64>) -> std::result::Result<Duration, AppError> {
     match secs {
@@ -139,18 +231,24 @@ pub fn wait_timeout(secs: Option<u64>) -> std::result::Result<Duration, AppError
     }
 }
 
-/// Cancels an operation where that means something. The VM actions of this
-/// release finish on their own within their timeouts and cannot be undone
-/// half-way (an ACPI power button press cannot be taken back), so an
-/// unfinished one is reported as not cancellable rather than pretended away.
+/// Cancels an operation whose kind can stop half-way (a lab roll-out stops
+/// before its next clones; those made stay usable). VM actions cannot be
+/// taken back once QEMU has them (an ACPI power button press cannot be
+/// undone), so they answer 409 saying so.
 pub async fn cancel(state: &AppState, caller: &Caller, id: i64) -> Result<OperationView> {
     let op = get(state, caller, id).await?;
     if op.finished_at.is_some() {
         return Err(AppError::conflict("OPERATION_FINISHED", format!("operation {id} has finished ({})", op.status)).into());
     }
-    Err(AppError::conflict(
-        "OPERATION_NOT_CANCELLABLE",
-        format!("a {} operation cannot be cancelled; it ends by itself (use stop to power off now)", op.kind),
-    )
-    .into())
+    let flag = state.cancels.lock().unwrap_or_else(|p| p.into_inner()).get(&id).cloned();
+    let Some(flag) = flag else {
+        return Err(AppError::conflict(
+            "OPERATION_NOT_CANCELLABLE",
+            format!("a {} operation cannot be cancelled; it ends by itself (use stop to power off now)", op.kind),
+        )
+        .into());
+    };
+    flag.store(true, Ordering::Relaxed);
+    tracing::info!(op_id = id, user_id = caller.id(), "operation cancel asked");
+    wait(state, caller, id, CANCEL_WAIT).await
 }

@@ -1,6 +1,7 @@
 //! Virtual machines: create, configure, run, delete. Who may touch which VM
 //! is decided in `authorize`, and nowhere else.
 
+use super::operations::{self, Spec, Target};
 use super::{parse_sort, Paging};
 use crate::auth::Caller;
 use crate::engine::qemu::argv::{self, DirectKernel, Disk, DiskBus, DiskFormat, Machine, Network, PortForward, Protocol};
@@ -447,13 +448,9 @@ pub async fn change_state(state: &AppState, caller: &Caller, id: i64, req: State
             EngineError::Invalid(t) => AppError::conflict("INVALID_STATE", format!("{t} (the VM is {})", t.state)),
             EngineError::Failed(m) => AppError::conflict("VM_BUSY", m),
         })?;
-    let op = state.store.insert_operation(action.as_str(), "vm", id, Some(vm.view.owner_id), caller.id()).await?;
-    super::operations::publish(state, &op);
-    let st = state.clone();
-    let op_id = op.view.id;
-    tokio::spawn(async move {
-        let result = outcome.await.unwrap_or_else(|_| Err("the engine dropped the request".into()));
-        super::operations::finish(&st, op_id, result.map(|_| ())).await;
-    });
-    Ok(op.view)
+    let spec = Spec { kind: action.as_str(), target: Target::Vm(id), owner_id: Some(vm.view.owner_id), cancellable: false };
+    operations::run(state, caller, spec, |_| async move {
+        outcome.await.unwrap_or_else(|_| Err("the engine dropped the request".into())).map(|_| ())
+    })
+    .await
 }

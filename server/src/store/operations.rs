@@ -90,12 +90,13 @@ impl Store {
         Ok(row.into_record())
     }
 
-    /// Marks an operation finished (`succeeded`, `failed`, `cancelled`).
+    /// Marks an operation finished (`succeeded`, `failed`, `cancelled`);
+    /// one that has finished already keeps its end.
     pub async fn finish_operation(&self, id: i64, status: &str, error: Option<&str>) -> Result<OpRecord, sqlx::Error> {
         let t = now();
-        let row: OpRow = sqlx::query_as(&format!(
+        let row: Option<OpRow> = sqlx::query_as(&format!(
             "UPDATE operations SET status = ?, error = ?, progress = CASE WHEN ? = 'succeeded' THEN 100 ELSE progress END, \
-             updated_at = ?, finished_at = ? WHERE id = ? RETURNING {OP_COLUMNS}"
+             updated_at = ?, finished_at = ? WHERE id = ? AND finished_at IS NULL RETURNING {OP_COLUMNS}"
         ))
         .bind(status)
         .bind(error)
@@ -103,9 +104,12 @@ impl Store {
         .bind(t)
         .bind(t)
         .bind(id)
-        .fetch_one(&self.pool)
+        .fetch_optional(&self.pool)
         .await?;
-        Ok(row.into_record())
+        match row {
+            Some(row) => Ok(row.into_record()),
+            None => self.operation(id).await?.ok_or(sqlx::Error::RowNotFound),
+        }
     }
 
     pub async fn operation(&self, id: i64) -> Result<Option<OpRecord>, sqlx::Error> {
@@ -116,10 +120,48 @@ impl Store {
         Ok(row.map(OpRow::into_record))
     }
 
-    /// Newest first; `owner_id` limits to one owner's.
-    pub async fn list_operations(&self, owner_id: Option<i64>, limit: u32, offset: u64) -> Result<(Vec<OpRecord>, u64), sqlx::Error> {
-        let (rows, total) = self.owned_page::<OpRow>(("operations", OP_COLUMNS, "id DESC"), owner_id, limit, offset).await?;
-        Ok((rows.into_iter().map(OpRow::into_record).collect(), total))
+    /// Newest first; `viewer` limits to the operations they asked for or
+    /// whose target they own.
+    pub async fn list_operations(&self, viewer: Option<i64>, limit: u32, offset: u64) -> Result<(Vec<OpRecord>, u64), sqlx::Error> {
+        let clause = "? IS NULL OR owner_id = ? OR requested_by = ?";
+        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM operations WHERE {clause}"))
+            .bind(viewer)
+            .bind(viewer)
+            .bind(viewer)
+            .fetch_one(&self.pool)
+            .await?;
+        let rows: Vec<OpRow> = sqlx::query_as(&format!("SELECT {OP_COLUMNS} FROM operations WHERE {clause} ORDER BY id DESC LIMIT ? OFFSET ?"))
+            .bind(viewer)
+            .bind(viewer)
+            .bind(viewer)
+            .bind(limit as i64)
+            .bind(offset as i64)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok((rows.into_iter().map(OpRow::into_record).collect(), total as u64))
+    }
+
+    /// Who besides admins may see a VM: its owner and the teachers of the
+    /// course whose lab it belongs to.
+    pub async fn vm_audience(&self, vm_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT owner_id FROM vms WHERE id = ? UNION \
+             SELECT m.user_id FROM vms v JOIN labs l ON l.id = v.lab_id \
+             JOIN course_members m ON m.course_id = l.course_id AND m.role = 'teacher' \
+             JOIN users u ON u.id = m.user_id AND u.role = 'teacher' WHERE v.id = ?",
+        )
+        .bind(vm_id)
+        .bind(vm_id)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Who besides admins may see a lab: the members of its course.
+    pub async fn lab_audience(&self, lab_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+        sqlx::query_scalar("SELECT m.user_id FROM labs l JOIN course_members m ON m.course_id = l.course_id WHERE l.id = ?")
+            .bind(lab_id)
+            .fetch_all(&self.pool)
+            .await
     }
 
     /// Operations left running by a previous process can never finish.

@@ -251,3 +251,26 @@ pub async fn serial_command(run_dir: &std::path::Path, command: &str, expect: &s
     }
     panic!("no '{expect}' after '{command}': {}", String::from_utf8_lossy(&seen));
 }
+
+/// Collects server-sent events in the background.
+pub fn collect_events(app: &TestApp, token: &str) -> std::sync::Arc<std::sync::Mutex<Vec<Value>>> {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let resp = app.http.get(app.url("/api/v1/events")).bearer_auth(token).send();
+    let out = seen.clone();
+    tokio::spawn(async move {
+        let mut resp = resp.await.expect("event stream");
+        let mut buf = String::new();
+        while let Ok(Some(chunk)) = resp.chunk().await {
+            buf.push_str(&String::from_utf8_lossy(&chunk));
+            while let Some(end) = buf.find("\n\n") {
+                let block: String = buf.drain(..end + 2).collect();
+                if let Some(data) = block.lines().find_map(|l| l.strip_prefix("data: ")) {
+                    if let Ok(v) = serde_json::from_str::<Value>(data) {
+                        out.lock().unwrap().push(v);
+                    }
+                }
+            }
+        }
+    });
+    seen
+}

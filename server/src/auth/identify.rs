@@ -1,0 +1,77 @@
+//! Who a request comes from: a bearer token, else the browser session.
+//! Every path (REST extractors, server functions, the console websocket)
+//! asks here.
+
+use super::{token, AuthVia, Caller};
+use crate::error::{Result, ServerError};
+use crate::state::AppState;
+use crate::time;
+use app::error::AppError;
+use axum::http::{header, request::Parts};
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+pub(crate) const SESSION_KEY: &str = "auth";
+/// Last-used times are written at most this often per token.
+const TOUCH_EVERY_SECS: i64 = 60;
+
+/// What a browser session remembers.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct SessionAuth {
+    pub user_id: i64,
+    pub epoch: i64,
+}
+
+fn bearer(parts: &Parts) -> Option<Result<&str, AppError>> {
+    let value = parts.headers.get(header::AUTHORIZATION)?;
+    let invalid = || AppError::unauthorized("INVALID_TOKEN", "the Authorization header must be `Bearer <token>`");
+    Some(
+        value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(invalid),
+    )
+}
+
+/// Who the request comes from; `None` when nobody is logged in. A bad
+/// bearer token is an error, never a silent fall-back to the session.
+pub async fn caller(state: &AppState, parts: &Parts) -> Result<Option<Caller>> {
+    if let Some(tok) = bearer(parts) {
+        let tok = tok?;
+        let now = time::now();
+        let owner = state.store.token_owner(&token::hash(tok), now).await?.ok_or_else(|| {
+            AppError::unauthorized("INVALID_TOKEN", "the token is unknown, expired or revoked")
+        })?;
+        if owner.last_used_at.is_none_or(|t| now - t >= TOUCH_EVERY_SECS) {
+            state.store.touch_token(owner.token_id, now).await?;
+        }
+        return Ok(Some(Caller { user: owner.user, via: AuthVia::Token { token_id: owner.token_id } }));
+    }
+    let Some(session) = parts.extensions.get::<Session>() else { return Ok(None) };
+    let Some(auth) = session.get::<SessionAuth>(SESSION_KEY).await.map_err(session_err)? else {
+        return Ok(None);
+    };
+    match state.store.credentials_by_id(auth.user_id).await? {
+        Some(c) if c.auth_epoch == auth.epoch => Ok(Some(Caller { user: c.user, via: AuthVia::Session })),
+        // Password or role changed, or the user is gone: the session is over.
+        _ => {
+            session.flush().await.map_err(session_err)?;
+            Ok(None)
+        }
+    }
+}
+
+/// Like [`caller`], but nobody logged in is a 401.
+pub async fn authenticate(state: &AppState, parts: &Parts) -> Result<Caller> {
+    caller(state, parts)
+        .await?
+        .ok_or_else(|| AppError::unauthorized("UNAUTHENTICATED", "log in or send a bearer token").into())
+}
+
+pub(crate) fn session_err(e: tower_sessions::session::Error) -> ServerError {
+    ServerError::internal(format!("session store: {e}"))
+}
+
