@@ -362,18 +362,27 @@ async fn students_see_only_their_courses_their_vm_and_no_class_wall() {
     assert_eq!(s, StatusCode::ACCEPTED, "{v}");
     let op = v["data"]["id"].as_i64().unwrap();
     assert_eq!(wait_op(&app, &t1, op).await["status"], "succeeded");
-    ok(&app, Method::GET, &format!("/api/v1/operations/{op}"), &t1, None).await;
     ok(&app, Method::GET, &format!("/api/v1/operations/{op}"), &alice, None).await;
-    for path in [format!("/api/v1/operations/{op}"), format!("/api/v1/operations/{op}/wait?timeout=1")] {
-        let (s, v) = app.json(Method::GET, &path, Some(&t2), None).await;
-        assert_error(s, &v, 404, "OPERATION_NOT_FOUND");
+    // And one the student asks for herself: her teacher may follow it too.
+    let (s, v) = app.json(Method::PUT, &format!("/api/v1/vms/{alice_vm}/state"), Some(&alice), Some(json!({"action": "start"}))).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let hers = v["data"]["id"].as_i64().unwrap();
+    assert_eq!(wait_op(&app, &t1, hers).await["status"], "succeeded");
+    ok(&app, Method::GET, &format!("/api/v1/operations/{hers}"), &t1, None).await;
+    for id in [op, hers] {
+        for path in [format!("/api/v1/operations/{id}"), format!("/api/v1/operations/{id}/wait?timeout=1")] {
+            let (s, v) = app.json(Method::GET, &path, Some(&t2), None).await;
+            assert_error(s, &v, 404, "OPERATION_NOT_FOUND");
+        }
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let about = |events: &[Value]| {
-        events.iter().filter(|e| e["operation"]["id"] == op || (e["type"] == "vm_state" && e["vm_id"] == alice_vm)).count()
-    };
-    assert!(about(&t1_events.lock().unwrap()) >= 3, "the teacher hears of the operation and the state changes: {:?}", t1_events.lock().unwrap());
-    assert_eq!(about(&t2_events.lock().unwrap()), 0, "another course's teacher hears nothing: {:?}", t2_events.lock().unwrap());
+    let about = |events: &[Value], id: i64| events.iter().filter(|e| e["operation"]["id"] == id).count();
+    let states = |events: &[Value]| events.iter().filter(|e| e["type"] == "vm_state" && e["vm_id"] == alice_vm).count();
+    let heard = t1_events.lock().unwrap().clone();
+    assert!(about(&heard, op) >= 2 && about(&heard, hers) >= 2, "the teacher hears of both operations: {heard:?}");
+    assert!(states(&heard) >= 4, "and of the VM's state changes: {heard:?}");
+    let other = t2_events.lock().unwrap().clone();
+    assert_eq!(about(&other, op) + about(&other, hers) + states(&other), 0, "another course's teacher hears nothing: {other:?}");
 }
 
 #[tokio::test]
