@@ -102,9 +102,9 @@ pub async fn update_vm(id: i64, patch: VmPatch) -> Result<VmView, AppError> {
 }
 
 #[server(input = Json)]
-pub async fn delete_vm(id: i64, force: bool) -> Result<(), AppError> {
+pub async fn delete_vm(id: i64, force: bool, delete_disks: bool) -> Result<(), AppError> {
     let (b, req) = backend()?;
-    b.delete_vm(&req, id, force).await
+    b.delete_vm(&req, id, force, delete_disks).await
 }
 
 #[server(input = Json)]
@@ -114,9 +114,9 @@ pub async fn vm_action(id: i64, request: StateChangeRequest) -> Result<Operation
 }
 
 #[server(input = Json)]
-pub async fn list_disks() -> Result<Vec<DiskView>, AppError> {
+pub async fn list_disks(query: ListQuery) -> Result<Page<DiskView>, AppError> {
     let (b, req) = backend()?;
-    b.list_disks(&req).await
+    b.list_disks(&req, query).await
 }
 
 #[server(input = Json)]
@@ -131,24 +131,29 @@ pub async fn delete_disk(id: i64) -> Result<(), AppError> {
     b.delete_disk(&req, id).await
 }
 
-/// Attaches the disk to `vm_id`, or detaches it with `None`.
 #[server(input = Json)]
-pub async fn attach_disk(id: i64, vm_id: Option<i64>) -> Result<DiskView, AppError> {
+pub async fn attach_disk(id: i64, to: DiskAttach) -> Result<DiskView, AppError> {
     let (b, req) = backend()?;
-    b.attach_disk(&req, id, vm_id).await
+    b.attach_disk(&req, id, to).await
 }
 
 #[server(input = Json)]
-pub async fn list_isos() -> Result<Vec<IsoView>, AppError> {
+pub async fn detach_disk(id: i64) -> Result<DiskView, AppError> {
     let (b, req) = backend()?;
-    b.list_isos(&req).await
+    b.detach_disk(&req, id).await
+}
+
+#[server(input = Json)]
+pub async fn list_isos(query: ListQuery) -> Result<Page<IsoView>, AppError> {
+    let (b, req) = backend()?;
+    b.list_isos(&req, query).await
 }
 
 /// What exists and how guests run (admins).
 #[server(input = Json)]
 pub async fn get_system_overview() -> Result<SystemOverview, AppError> {
     let (b, req) = backend()?;
-    b.system_overview(&req).await
+    b.get_system_overview(&req).await
 }
 
 #[server(input = Json)]
@@ -158,9 +163,9 @@ pub async fn delete_iso(id: i64) -> Result<(), AppError> {
 }
 
 #[server(input = Json)]
-pub async fn set_cdrom(vm_id: i64, iso_id: Option<i64>) -> Result<VmView, AppError> {
+pub async fn set_cdrom(vm_id: i64, change: CdromChange) -> Result<VmView, AppError> {
     let (b, req) = backend()?;
-    b.set_cdrom(&req, vm_id, iso_id).await
+    b.set_cdrom(&req, vm_id, change).await
 }
 
 #[server(input = Json)]
@@ -170,9 +175,21 @@ pub async fn list_snapshots(vm_id: i64) -> Result<Vec<SnapshotView>, AppError> {
 }
 
 #[server(input = Json)]
-pub async fn snapshot_action(vm_id: i64, action: SnapshotOp) -> Result<(), AppError> {
+pub async fn create_snapshot(vm_id: i64, input: NewSnapshot) -> Result<SnapshotView, AppError> {
     let (b, req) = backend()?;
-    b.snapshot_action(&req, vm_id, action).await
+    b.create_snapshot(&req, vm_id, input).await
+}
+
+#[server(input = Json)]
+pub async fn revert_snapshot(vm_id: i64, id: i64) -> Result<SnapshotView, AppError> {
+    let (b, req) = backend()?;
+    b.revert_snapshot(&req, vm_id, id).await
+}
+
+#[server(input = Json)]
+pub async fn delete_snapshot(vm_id: i64, id: i64) -> Result<(), AppError> {
+    let (b, req) = backend()?;
+    b.delete_snapshot(&req, vm_id, id).await
 }
 
 #[server(input = Json)]
@@ -198,7 +215,7 @@ pub async fn update_course(id: i64, patch: CoursePatch) -> Result<CourseView, Ap
 #[server(input = Json)]
 pub async fn get_user_quota(user_id: i64) -> Result<QuotaView, AppError> {
     let (b, req) = backend()?;
-    b.user_quota(&req, user_id).await
+    b.get_user_quota(&req, user_id).await
 }
 
 #[server(input = Json)]
@@ -292,13 +309,13 @@ pub async fn bulk_lab(id: i64, action: BulkAction) -> Result<Vec<BulkOutcome>, A
 }
 
 #[server(input = Json)]
-pub async fn reset_vm(id: i64) -> Result<VmView, AppError> {
+pub async fn reset_vm(id: i64, request: ResetRequest) -> Result<VmView, AppError> {
     let (b, req) = backend()?;
-    b.reset_vm(&req, id).await
+    b.reset_vm(&req, id, request).await
 }
 
 #[server(input = Json)]
 pub async fn get_course_statistics(id: i64) -> Result<CourseStatistics, AppError> {
     let (b, req) = backend()?;
-    b.course_statistics(&req, id).await
+    b.get_course_statistics(&req, id).await
 }

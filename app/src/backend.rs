@@ -1,64 +1,75 @@
 //! The port through which server functions reach the server's service layer.
 //! The server implements it; `app` never depends on the server crate.
+//!
+//! Each method is the server function of the same name in `api`, taking the
+//! request so the server can authenticate it exactly as it does REST calls.
+//! Nothing here decides anything: the server's implementation forwards each
+//! call to one service function, as the REST handler for it does.
 
 use crate::error::AppError;
 use crate::types::*;
 use http::request::Parts;
 use std::sync::Arc;
 
-/// Everything the UI can ask of the server. Each call gets the request so
-/// the server can authenticate it exactly as it does REST calls.
+type R<T> = Result<T, AppError>;
+
 #[async_trait::async_trait]
 pub trait Backend: Send + Sync + 'static {
-    async fn current_user(&self, req: &Parts) -> Result<Option<UserView>, AppError>;
-    async fn logout(&self, req: &Parts) -> Result<(), AppError>;
-    async fn change_password(&self, req: &Parts, change: PasswordChange) -> Result<(), AppError>;
-    async fn list_users(&self, req: &Parts, query: ListQuery) -> Result<Page<UserView>, AppError>;
-    async fn create_user(&self, req: &Parts, input: NewUser) -> Result<UserView, AppError>;
-    async fn update_user(&self, req: &Parts, id: i64, patch: UserPatch) -> Result<UserView, AppError>;
-    async fn reset_password(&self, req: &Parts, id: i64, reset: PasswordReset) -> Result<(), AppError>;
-    async fn delete_user(&self, req: &Parts, id: i64) -> Result<(), AppError>;
-    async fn list_tokens(&self, req: &Parts) -> Result<Vec<TokenView>, AppError>;
-    async fn create_token(&self, req: &Parts, input: NewToken) -> Result<CreatedToken, AppError>;
-    async fn revoke_token(&self, req: &Parts, id: i64) -> Result<(), AppError>;
-    async fn list_vms(&self, req: &Parts, query: ListQuery) -> Result<Page<VmView>, AppError>;
-    async fn get_vm(&self, req: &Parts, id: i64) -> Result<VmView, AppError>;
-    async fn create_vm(&self, req: &Parts, input: NewVm) -> Result<VmView, AppError>;
-    async fn update_vm(&self, req: &Parts, id: i64, patch: VmPatch) -> Result<VmView, AppError>;
-    async fn delete_vm(&self, req: &Parts, id: i64, force: bool) -> Result<(), AppError>;
-    async fn vm_action(&self, req: &Parts, id: i64, request: StateChangeRequest) -> Result<OperationView, AppError>;
-    async fn list_disks(&self, req: &Parts) -> Result<Vec<DiskView>, AppError>;
-    async fn create_disk(&self, req: &Parts, input: NewDisk) -> Result<DiskView, AppError>;
-    async fn delete_disk(&self, req: &Parts, id: i64) -> Result<(), AppError>;
-    async fn attach_disk(&self, req: &Parts, id: i64, vm_id: Option<i64>) -> Result<DiskView, AppError>;
-    async fn list_isos(&self, req: &Parts) -> Result<Vec<IsoView>, AppError>;
-    async fn system_overview(&self, req: &Parts) -> Result<SystemOverview, AppError>;
-    async fn delete_iso(&self, req: &Parts, id: i64) -> Result<(), AppError>;
-    async fn set_cdrom(&self, req: &Parts, vm_id: i64, iso_id: Option<i64>) -> Result<VmView, AppError>;
-    async fn list_snapshots(&self, req: &Parts, vm_id: i64) -> Result<Vec<SnapshotView>, AppError>;
-    async fn snapshot_action(&self, req: &Parts, vm_id: i64, action: SnapshotOp) -> Result<(), AppError>;
-    async fn add_port_forward(&self, req: &Parts, vm_id: i64, input: NewPortForward) -> Result<PortForwardView, AppError>;
-    async fn remove_port_forward(&self, req: &Parts, vm_id: i64, id: i64) -> Result<(), AppError>;
+    // Accounts.
+    async fn current_user(&self, req: &Parts) -> R<Option<UserView>>;
+    async fn logout(&self, req: &Parts) -> R<()>;
+    async fn change_password(&self, req: &Parts, change: PasswordChange) -> R<()>;
+    async fn list_users(&self, req: &Parts, query: ListQuery) -> R<Page<UserView>>;
+    async fn create_user(&self, req: &Parts, input: NewUser) -> R<UserView>;
+    async fn update_user(&self, req: &Parts, id: i64, patch: UserPatch) -> R<UserView>;
+    async fn reset_password(&self, req: &Parts, id: i64, reset: PasswordReset) -> R<()>;
+    async fn delete_user(&self, req: &Parts, id: i64) -> R<()>;
+    async fn list_tokens(&self, req: &Parts) -> R<Vec<TokenView>>;
+    async fn create_token(&self, req: &Parts, input: NewToken) -> R<CreatedToken>;
+    async fn revoke_token(&self, req: &Parts, id: i64) -> R<()>;
+    async fn get_system_overview(&self, req: &Parts) -> R<SystemOverview>;
+    // Machines.
+    async fn list_vms(&self, req: &Parts, query: ListQuery) -> R<Page<VmView>>;
+    async fn get_vm(&self, req: &Parts, id: i64) -> R<VmView>;
+    async fn create_vm(&self, req: &Parts, input: NewVm) -> R<VmView>;
+    async fn update_vm(&self, req: &Parts, id: i64, patch: VmPatch) -> R<VmView>;
+    async fn delete_vm(&self, req: &Parts, id: i64, force: bool, delete_disks: bool) -> R<()>;
+    async fn vm_action(&self, req: &Parts, id: i64, request: StateChangeRequest) -> R<OperationView>;
+    async fn list_snapshots(&self, req: &Parts, vm_id: i64) -> R<Vec<SnapshotView>>;
+    async fn create_snapshot(&self, req: &Parts, vm_id: i64, input: NewSnapshot) -> R<SnapshotView>;
+    async fn revert_snapshot(&self, req: &Parts, vm_id: i64, id: i64) -> R<SnapshotView>;
+    async fn delete_snapshot(&self, req: &Parts, vm_id: i64, id: i64) -> R<()>;
+    async fn add_port_forward(&self, req: &Parts, vm_id: i64, input: NewPortForward) -> R<PortForwardView>;
+    async fn remove_port_forward(&self, req: &Parts, vm_id: i64, id: i64) -> R<()>;
+    // Storage.
+    async fn list_disks(&self, req: &Parts, query: ListQuery) -> R<Page<DiskView>>;
+    async fn create_disk(&self, req: &Parts, input: NewDisk) -> R<DiskView>;
+    async fn delete_disk(&self, req: &Parts, id: i64) -> R<()>;
+    async fn attach_disk(&self, req: &Parts, id: i64, to: DiskAttach) -> R<DiskView>;
+    async fn detach_disk(&self, req: &Parts, id: i64) -> R<DiskView>;
+    async fn list_isos(&self, req: &Parts, query: ListQuery) -> R<Page<IsoView>>;
+    async fn delete_iso(&self, req: &Parts, id: i64) -> R<()>;
+    async fn set_cdrom(&self, req: &Parts, vm_id: i64, change: CdromChange) -> R<VmView>;
     // Classroom.
-    async fn update_course(&self, req: &Parts, id: i64, patch: CoursePatch) -> Result<CourseView, AppError>;
-    async fn user_quota(&self, req: &Parts, user_id: i64) -> Result<QuotaView, AppError>;
-    async fn my_labs(&self, req: &Parts) -> Result<Vec<LabView>, AppError>;
-    async fn open_lab(&self, req: &Parts, id: i64) -> Result<OpenedLab, AppError>;
-    async fn list_courses(&self, req: &Parts, query: ListQuery) -> Result<Page<CourseView>, AppError>;
-    async fn create_course(&self, req: &Parts, input: NewCourse) -> Result<CourseView, AppError>;
-    async fn get_course(&self, req: &Parts, id: i64) -> Result<CourseView, AppError>;
-    async fn course_members(&self, req: &Parts, id: i64) -> Result<Vec<MemberView>, AppError>;
-    async fn add_member(&self, req: &Parts, id: i64, member: NewMember) -> Result<Vec<MemberView>, AppError>;
-    async fn enrol_csv(&self, req: &Parts, id: i64, csv: String) -> Result<EnrolmentReport, AppError>;
-    async fn list_templates(&self, req: &Parts, course_id: i64) -> Result<Vec<TemplateView>, AppError>;
-    async fn create_template(&self, req: &Parts, course_id: i64, input: NewTemplate) -> Result<TemplateView, AppError>;
-    async fn list_labs(&self, req: &Parts, course_id: i64) -> Result<Vec<LabView>, AppError>;
-    async fn publish_lab(&self, req: &Parts, course_id: i64, input: NewLab) -> Result<Publication, AppError>;
-    async fn get_lab(&self, req: &Parts, id: i64) -> Result<LabView, AppError>;
-    async fn lab_seats(&self, req: &Parts, id: i64) -> Result<Vec<SeatView>, AppError>;
-    async fn bulk_lab(&self, req: &Parts, id: i64, action: BulkAction) -> Result<Vec<BulkOutcome>, AppError>;
-    async fn reset_vm(&self, req: &Parts, id: i64) -> Result<VmView, AppError>;
-    async fn course_statistics(&self, req: &Parts, id: i64) -> Result<CourseStatistics, AppError>;
+    async fn list_courses(&self, req: &Parts, query: ListQuery) -> R<Page<CourseView>>;
+    async fn create_course(&self, req: &Parts, input: NewCourse) -> R<CourseView>;
+    async fn get_course(&self, req: &Parts, id: i64) -> R<CourseView>;
+    async fn update_course(&self, req: &Parts, id: i64, patch: CoursePatch) -> R<CourseView>;
+    async fn course_members(&self, req: &Parts, id: i64) -> R<Vec<MemberView>>;
+    async fn add_member(&self, req: &Parts, id: i64, member: NewMember) -> R<Vec<MemberView>>;
+    async fn enrol_csv(&self, req: &Parts, id: i64, csv: String) -> R<EnrolmentReport>;
+    async fn list_templates(&self, req: &Parts, course_id: i64) -> R<Vec<TemplateView>>;
+    async fn create_template(&self, req: &Parts, course_id: i64, input: NewTemplate) -> R<TemplateView>;
+    async fn list_labs(&self, req: &Parts, course_id: i64) -> R<Vec<LabView>>;
+    async fn publish_lab(&self, req: &Parts, course_id: i64, input: NewLab) -> R<Publication>;
+    async fn get_lab(&self, req: &Parts, id: i64) -> R<LabView>;
+    async fn lab_seats(&self, req: &Parts, id: i64) -> R<Vec<SeatView>>;
+    async fn bulk_lab(&self, req: &Parts, id: i64, action: BulkAction) -> R<Vec<BulkOutcome>>;
+    async fn my_labs(&self, req: &Parts) -> R<Vec<LabView>>;
+    async fn open_lab(&self, req: &Parts, id: i64) -> R<OpenedLab>;
+    async fn reset_vm(&self, req: &Parts, id: i64, request: ResetRequest) -> R<VmView>;
+    async fn get_user_quota(&self, req: &Parts, user_id: i64) -> R<QuotaView>;
+    async fn get_course_statistics(&self, req: &Parts, id: i64) -> R<CourseStatistics>;
 }
 
 /// The backend as provided in Leptos context.

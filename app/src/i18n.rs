@@ -162,6 +162,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("vm.open", "Open", "打开"),
     ("vm.start", "Start", "启动"),
     ("vm.why_not_running", "Not running:", "未运行："),
+    ("vm.delete_disks", "and its disks", "并删除其磁盘"),
     ("vm.screen_when_running", "The screen shows here while the VM runs.", "虚拟机运行时在此显示屏幕。"),
     ("vm.demo", "demo", "演示"),
     ("op.running", "in progress…", "进行中…"),

@@ -427,15 +427,6 @@ pub struct NewSnapshot {
     pub name: String,
 }
 
-/// What the UI asks of a VM's snapshots.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "do", rename_all = "snake_case")]
-pub enum SnapshotOp {
-    Create { name: String },
-    Revert { id: i64 },
-    Delete { id: i64 },
-}
-
 // ---- Classroom: courses, members, templates, labs, quotas, statistics ----
 
 /// A course. `my_role` is the caller's role in it (`teacher`, `student`),

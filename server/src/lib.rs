@@ -13,7 +13,7 @@ pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod time;
-pub mod web;
+pub mod ui;
 
 use anyhow::Context;
 use auth::ratelimit::{LoginThrottle, RateLimiter};
@@ -143,10 +143,10 @@ impl Application {
 fn app_router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
     let leptos = state.leptos.clone();
-    let backend: app::backend::SharedBackend = Arc::new(web::UiBackend(state.clone()));
+    let backend: app::backend::SharedBackend = Arc::new(ui::server_fns::ServerFns(state.clone()));
     Router::new()
         .nest("/api/v1", http::router(state.clone()))
-        .route("/login", post(web::post_login))
+        .route("/login", post(ui::login_form::post_login))
         .leptos_routes_with_context(
             &state,
             routes,

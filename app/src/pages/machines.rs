@@ -3,7 +3,7 @@
 
 use super::live::{use_live, LiveState, StateBadge};
 use crate::lifecycle::{self, Action, VmState};
-use super::{tr, ErrorBox, Loaded, RequireUser};
+use super::{page_query, tr, ErrorBox, Loaded, Pager, RequireUser};
 use crate::api::*;
 use crate::types::*;
 use leptos::prelude::*;
@@ -28,9 +28,10 @@ fn action_key(a: Action) -> &'static str {
 pub fn MachineList() -> impl IntoView {
     let action = ServerAction::<VmAction>::new();
     let create = use_context::<ServerAction<CreateVm>>();
+    let page = RwSignal::new(1u32);
     let vms = Resource::new(
-        move || (create.map(|c| c.version().get()), action.version().get()),
-        |_| list_vms(ListQuery { page_size: Some(100), ..Default::default() }),
+        move || (create.map(|c| c.version().get()), action.version().get(), page.get()),
+        |(_, _, p)| list_vms(page_query(p)),
     );
     let live = use_live();
     view! {
@@ -38,6 +39,7 @@ pub fn MachineList() -> impl IntoView {
         <Loaded resource=vms view={move |v: Page<VmView>| match v {
             p if p.items.is_empty() => view! { <p class="muted">{tr("vm.none")}</p> }.into_any(),
             p => view! {
+                <Pager page of=p.pagination.clone()/>
                 <table class="grid" data-testid="vm-table">
                     <thead><tr>
                         <th>{tr("vm.name")}</th><th>{tr("vm.state")}</th><th>{tr("vm.cpus")}</th>
@@ -95,7 +97,8 @@ pub fn MachinesPage() -> impl IntoView {
 fn NewMachine() -> impl IntoView {
     let create = ServerAction::<CreateVm>::new();
     provide_context(create);
-    let isos = Resource::new(|| (), |_| list_isos());
+    // The create form offers ready ISOs from the library's first page.
+    let isos = Resource::new(|| (), |_| list_isos(ListQuery { page_size: Some(100), ..Default::default() }));
     let name = RwSignal::new(String::new());
     let cpus = RwSignal::new("1".to_string());
     let memory = RwSignal::new("512".to_string());
@@ -134,7 +137,7 @@ fn NewMachine() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(list)) = isos.get() {
             if iso.get_untracked().is_empty() {
-                if let Some(demo) = list.iter().find(|i| i.demo && i.status == "ready") {
+                if let Some(demo) = list.items.iter().find(|i| i.demo && i.status == "ready") {
                     iso.set(demo.id.to_string());
                 }
             }
@@ -153,7 +156,7 @@ fn NewMachine() -> impl IntoView {
                         <option value="">{tr("vm.no_iso")}</option>
                         <Suspense fallback=|| ()>
                             {move || Suspend::new(async move {
-                                isos.await.unwrap_or_default().into_iter().filter(|i| i.status == "ready")
+                                isos.await.map(|p| p.items).unwrap_or_default().into_iter().filter(|i| i.status == "ready")
                                     .map(|i| {
                                         let v = i.id.to_string();
                                         let mine = v.clone();
@@ -194,19 +197,27 @@ fn MachineDetail(id: i64) -> impl IntoView {
     let update = ServerAction::<UpdateVm>::new();
     let cdrom = ServerAction::<SetCdrom>::new();
     let attach = ServerAction::<AttachDisk>::new();
-    let snap = ServerAction::<SnapshotAction>::new();
+    let detach = ServerAction::<DetachDisk>::new();
+    let snap_create = ServerAction::<CreateSnapshot>::new();
+    let snap_revert = ServerAction::<RevertSnapshot>::new();
+    let snap_delete = ServerAction::<DeleteSnapshot>::new();
     let add_fw = ServerAction::<AddPortForward>::new();
     let rm_fw = ServerAction::<RemovePortForward>::new();
     let delete = ServerAction::<DeleteVm>::new();
+    let delete_disks = RwSignal::new(false);
     let baseline = ServerAction::<ResetVm>::new();
     let vm = Resource::new(
-        move || (action.version().get(), update.version().get(), cdrom.version().get(), attach.version().get(),
+        move || (action.version().get(), update.version().get(), cdrom.version().get(), attach.version().get(), detach.version().get(),
                  add_fw.version().get(), rm_fw.version().get(), baseline.version().get()),
         move |_| get_vm(id),
     );
     let extras = Resource::new(
-        move || (attach.version().get(), snap.version().get()),
-        move |_| async move { (list_disks().await, list_isos().await, list_snapshots(id).await) },
+        move || (attach.version().get(), detach.version().get(), snap_create.version().get(), snap_revert.version().get(), snap_delete.version().get()),
+        // The pickers offer the first 100 disks and ISOs the caller may use.
+        move |_| async move {
+            let first = || ListQuery { page_size: Some(100), ..Default::default() };
+            (list_disks(first()).await.map(|p| p.items), list_isos(first()).await.map(|p| p.items), list_snapshots(id).await)
+        },
     );
     Effect::new(move |_| {
         if let Some(Ok(())) = delete.value().get() {
@@ -221,7 +232,10 @@ fn MachineDetail(id: i64) -> impl IntoView {
             .or_else(|| update.value().get().and_then(|r| r.err()))
             .or_else(|| cdrom.value().get().and_then(|r| r.err()))
             .or_else(|| attach.value().get().and_then(|r| r.err()))
-            .or_else(|| snap.value().get().and_then(|r| r.err()))
+            .or_else(|| detach.value().get().and_then(|r| r.err()))
+            .or_else(|| snap_create.value().get().and_then(|r| r.err()))
+            .or_else(|| snap_revert.value().get().and_then(|r| r.err()))
+            .or_else(|| snap_delete.value().get().and_then(|r| r.err()))
             .or_else(|| add_fw.value().get().and_then(|r| r.err()))
             .or_else(|| rm_fw.value().get().and_then(|r| r.err()))
             .or_else(|| delete.value().get().and_then(|r| r.err()))
@@ -294,12 +308,15 @@ fn MachineDetail(id: i64) -> impl IntoView {
                         }}
                         {is_lab.then(|| view! {
                             <button type="button" class="danger" data-testid="reset-baseline" on:click=move |_| {
-                                if super::users::confirm(confirm_reset()) { baseline.dispatch(ResetVm { id }); }
+                                if super::users::confirm(confirm_reset()) { baseline.dispatch(ResetVm { id, request: ResetRequest { confirm: true } }); }
                             }>{tr("wall.reset")}</button>
                         })}
                         <button type="button" class="danger" on:click=move |_| {
-                            if super::users::confirm(confirm_text()) { delete.dispatch(DeleteVm { id, force: true }); }
+                            if super::users::confirm(confirm_text()) {
+                                delete.dispatch(DeleteVm { id, force: true, delete_disks: delete_disks.get_untracked() });
+                            }
                         }>{tr("vm.delete")}</button>
+                        <label class="inline-label"><input type="checkbox" bind:checked=delete_disks/>{tr("vm.delete_disks")}</label>
                         {move || op.get().map(|o| {
                             let key = match (o.status.as_str(), o.finished_at.is_some()) {
                                 ("failed", _) => "op.failed",
@@ -378,7 +395,7 @@ fn MachineDetail(id: i64) -> impl IntoView {
                                     <section class="card">
                                         <h2>{tr("vm.iso")}</h2>
                                         <select on:change:target=move |ev| {
-                                            cdrom.dispatch(SetCdrom { vm_id: id, iso_id: ev.target().value().parse().ok() });
+                                            cdrom.dispatch(SetCdrom { vm_id: id, change: CdromChange { iso_id: ev.target().value().parse().ok() } });
                                         }>
                                             <option value="" selected=current_iso.is_empty()>{tr("vm.no_iso")}</option>
                                             {isos.unwrap_or_default().into_iter().filter(|i| i.status == "ready").map(|i| {
@@ -393,7 +410,7 @@ fn MachineDetail(id: i64) -> impl IntoView {
                                             {mine.into_iter().map(|d| {
                                                 let did = d.id;
                                                 view! { <li>{format!("{} ({} MiB, {}) ", d.name, d.virtual_size >> 20, d.format)}
-                                                    <button type="button" on:click=move |_| { attach.dispatch(AttachDisk { id: did, vm_id: None }); }>{tr("vm.detach")}</button>
+                                                    <button type="button" on:click=move |_| { detach.dispatch(DetachDisk { id: did }); }>{tr("vm.detach")}</button>
                                                 </li> }
                                             }).collect_view()}
                                         </ul>
@@ -402,7 +419,7 @@ fn MachineDetail(id: i64) -> impl IntoView {
                                                 {free.into_iter().map(|d| view! { <option value=d.id.to_string()>{d.name}</option> }).collect_view()}
                                             </select>
                                             <button type="button" on:click=move |_| {
-                                                if let Ok(did) = pick.get_untracked().parse() { attach.dispatch(AttachDisk { id: did, vm_id: Some(id) }); }
+                                                if let Ok(did) = pick.get_untracked().parse() { attach.dispatch(AttachDisk { id: did, to: DiskAttach { vm_id: id } }); }
                                             }>{tr("vm.attach")}</button>
                                         </div>
                                     </section>
@@ -412,14 +429,14 @@ fn MachineDetail(id: i64) -> impl IntoView {
                                             {snaps.unwrap_or_default().into_iter().map(|s| {
                                                 let sid = s.id;
                                                 view! { <li>{format!("{} · {} ", s.name, s.created_at)}
-                                                    <button type="button" on:click=move |_| { snap.dispatch(SnapshotAction { vm_id: id, action: SnapshotOp::Revert { id: sid } }); }>{tr("vm.revert")}</button>
-                                                    <button type="button" class="danger" on:click=move |_| { snap.dispatch(SnapshotAction { vm_id: id, action: SnapshotOp::Delete { id: sid } }); }>{tr("vm.remove")}</button>
+                                                    <button type="button" on:click=move |_| { snap_revert.dispatch(RevertSnapshot { vm_id: id, id: sid }); }>{tr("vm.revert")}</button>
+                                                    <button type="button" class="danger" on:click=move |_| { snap_delete.dispatch(DeleteSnapshot { vm_id: id, id: sid }); }>{tr("vm.remove")}</button>
                                                 </li> }
                                             }).collect_view()}
                                         </ul>
                                         <form class="row" on:submit=move |ev: leptos::ev::SubmitEvent| {
                                             ev.prevent_default();
-                                            snap.dispatch(SnapshotAction { vm_id: id, action: SnapshotOp::Create { name: snap_name.get_untracked() } });
+                                            snap_create.dispatch(CreateSnapshot { vm_id: id, input: NewSnapshot { name: snap_name.get_untracked() } });
                                         }>
                                             <input placeholder=tr("vm.snapshot_name") bind:value=snap_name required/>
                                             <button type="submit">{tr("vm.take_snapshot")}</button>

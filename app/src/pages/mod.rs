@@ -75,6 +75,28 @@ where
     }
 }
 
+/// Items per page in the UI's lists.
+pub const PAGE_SIZE: u32 = 50;
+
+/// The query for page `page` of a list.
+pub fn page_query(page: u32) -> crate::types::ListQuery {
+    crate::types::ListQuery { page: Some(page), page_size: Some(PAGE_SIZE), ..Default::default() }
+}
+
+/// "Page 2 of 5 (213)" with previous/next buttons that move `page`.
+#[component]
+pub fn Pager(page: RwSignal<u32>, of: crate::types::Pagination) -> impl IntoView {
+    let last = of.total_pages.max(1);
+    let here = of.page;
+    view! {
+        <p class="row muted pager" data-testid="pager">
+            <button type="button" disabled=here <= 1 on:click=move |_| page.set(here.saturating_sub(1).max(1))>"‹"</button>
+            {format!("{here} / {last} ({})", of.total)}
+            <button type="button" disabled=here >= last on:click=move |_| page.set(here + 1)>"›"</button>
+        </p>
+    }
+}
+
 /// Renders `signed_in` for a logged-in user (optionally of a minimum role),
 /// else sends the visitor to the login page.
 #[component]

@@ -1,6 +1,6 @@
 //! Disks and the ISO library.
 
-use super::{tr, ErrorBox, Loaded, RequireUser};
+use super::{page_query, tr, ErrorBox, Loaded, Pager, RequireUser};
 use crate::api::*;
 use crate::types::*;
 use leptos::prelude::*;
@@ -14,7 +14,8 @@ pub fn DisksPage() -> impl IntoView {
 fn Disks() -> impl IntoView {
     let create = ServerAction::<CreateDisk>::new();
     let delete = ServerAction::<DeleteDisk>::new();
-    let disks = Resource::new(move || (create.version().get(), delete.version().get()), |_| list_disks());
+    let page = RwSignal::new(1u32);
+    let disks = Resource::new(move || (create.version().get(), delete.version().get(), page.get()), |(_, _, p)| list_disks(page_query(p)));
     let name = RwSignal::new(String::new());
     let size = RwSignal::new("1024".to_string());
     let format = RwSignal::new("qcow2".to_string());
@@ -39,11 +40,12 @@ fn Disks() -> impl IntoView {
             {move || create.value().get().and_then(|r| r.err()).or_else(|| delete.value().get().and_then(|r| r.err())).map(|e| view! { <ErrorBox error=e/> })}
         </section>
         <section class="card">
-            <Loaded resource=disks view={move |list: Vec<DiskView>| view! {
+            <Loaded resource=disks view={move |list: Page<DiskView>| view! {
+                <Pager page of=list.pagination.clone()/>
                 <table class="grid">
                     <thead><tr><th>{tr("vm.name")}</th><th>{tr("disk.format")}</th><th>{tr("disk.size")}</th><th>{tr("disk.attached_to")}</th><th></th></tr></thead>
                     <tbody>
-                        {list.into_iter().map(|d| {
+                        {list.items.into_iter().map(|d| {
                             let id = d.id;
                             view! { <tr>
                                 <td>{d.name}</td><td>{d.format}</td><td>{d.virtual_size >> 20}</td>
@@ -66,7 +68,8 @@ pub fn IsosPage() -> impl IntoView {
 #[component]
 fn Isos(me: UserView) -> impl IntoView {
     let delete = ServerAction::<DeleteIso>::new();
-    let isos = Resource::new(move || delete.version().get(), |_| list_isos());
+    let page = RwSignal::new(1u32);
+    let isos = Resource::new(move || (delete.version().get(), page.get()), |(_, p)| list_isos(page_query(p)));
     let can_upload = me.role != Role::Student;
     view! {
         <h1>{tr("iso.title")}</h1>
@@ -84,11 +87,12 @@ fn Isos(me: UserView) -> impl IntoView {
         })}
         <section class="card">
             {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBox error=e/> })}
-            <Loaded resource=isos view={move |list: Vec<IsoView>| view! {
+            <Loaded resource=isos view={move |list: Page<IsoView>| view! {
+                <Pager page of=list.pagination.clone()/>
                 <table class="grid" data-testid="iso-table">
                     <thead><tr><th>{tr("vm.name")}</th><th>{tr("iso.size")}</th><th>{tr("iso.status")}</th><th>"SHA-256"</th><th></th></tr></thead>
                     <tbody>
-                        {list.into_iter().map(|i| {
+                        {list.items.into_iter().map(|i| {
                             let id = i.id;
                             let row_name = i.name.clone();
                             view! { <tr data-iso=row_name>

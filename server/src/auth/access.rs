@@ -48,6 +48,31 @@ impl Caller {
     }
 }
 
+/// Who a call must come from: any caller, a teacher or an admin. The REST
+/// extractors and the UI's server functions both ask `prove`, so a role is
+/// checked in one place whichever way a request arrives.
+pub trait Proof: Sized {
+    fn prove(caller: Caller) -> Result<Self, AppError>;
+}
+
+impl Proof for Caller {
+    fn prove(caller: Caller) -> Result<Self, AppError> {
+        Ok(caller)
+    }
+}
+
+impl Proof for Admin {
+    fn prove(caller: Caller) -> Result<Self, AppError> {
+        caller.admin()
+    }
+}
+
+impl Proof for Teacher {
+    fn prove(caller: Caller) -> Result<Self, AppError> {
+        caller.teacher()
+    }
+}
+
 impl std::ops::Deref for Admin {
     type Target = Caller;
     fn deref(&self) -> &Caller {

@@ -1,7 +1,7 @@
 //! Axum extractors: a handler that takes one of these cannot run for an
 //! unauthenticated (or under-privileged) caller.
 
-use super::access::{Admin, Caller, Teacher};
+use super::access::{Admin, Caller, Proof, Teacher};
 use crate::error::ServerError;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
@@ -29,7 +29,7 @@ impl FromRequestParts<AppState> for RequireAdmin {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let CurrentUser(c) = CurrentUser::from_request_parts(parts, state).await?;
-        Ok(RequireAdmin(c.admin()?))
+        Ok(RequireAdmin(Admin::prove(c)?))
     }
 }
 
@@ -38,6 +38,6 @@ impl FromRequestParts<AppState> for RequireTeacher {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let CurrentUser(c) = CurrentUser::from_request_parts(parts, state).await?;
-        Ok(RequireTeacher(c.teacher()?))
+        Ok(RequireTeacher(Teacher::prove(c)?))
     }
 }

@@ -7,5 +7,5 @@ pub mod password;
 pub mod ratelimit;
 pub mod token;
 
-pub use access::{Admin, AuthVia, Caller, Teacher};
+pub use access::{Admin, AuthVia, Caller, Proof, Teacher};
 pub use extract::{CurrentUser, RequireAdmin, RequireTeacher};
