@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where a VM is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum VmState {
     Stopped,
@@ -49,6 +50,7 @@ impl VmState {
 
 /// What a user can ask of a VM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     Start,

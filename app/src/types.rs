@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::lifecycle::{Action, VmState};
+
 #[cfg(feature = "ssr")]
 use utoipa::ToSchema;
 
@@ -221,10 +223,8 @@ pub struct VmView {
     pub memory_mib: u32,
     /// QEMU boot order letters: c disk, d CD-ROM, n network.
     pub boot_order: String,
-    /// `virtio` or `ide`.
-    pub disk_bus: String,
-    /// `user`, `none` or `bridge`.
-    pub network: String,
+    pub disk_bus: DiskBus,
+    pub network: NetworkMode,
     pub kernel: Option<String>,
     pub port_forwards: Vec<PortForwardView>,
     /// The ISO in the CD-ROM drive.
@@ -233,8 +233,7 @@ pub struct VmView {
     pub lab_id: Option<i64>,
     /// Attached disks, in boot order.
     pub disk_ids: Vec<i64>,
-    /// stopped, starting, running, paused, stopping or crashed.
-    pub state: String,
+    pub state: VmState,
     /// Why the VM is in its state, e.g. how it crashed.
     pub state_reason: Option<String>,
     /// The stored configuration differs from the running one.
@@ -258,9 +257,9 @@ pub struct NewVm {
     #[serde(default)]
     pub boot_order: Option<String>,
     #[serde(default)]
-    pub disk_bus: Option<String>,
+    pub disk_bus: Option<DiskBus>,
     #[serde(default)]
-    pub network: Option<String>,
+    pub network: Option<NetworkMode>,
     /// A kernel bundle from the kernels pool (direct kernel boot).
     #[serde(default)]
     pub kernel: Option<String>,
@@ -299,8 +298,7 @@ pub struct VmPatch {
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StateChangeRequest {
-    /// start, stop, shutdown, restart, pause, resume or reset.
-    pub action: String,
+    pub action: Action,
     /// With `shutdown`: power off at once if the guest has not after `timeout`.
     #[serde(default)]
     pub force: Option<bool>,
@@ -546,7 +544,7 @@ pub struct TemplateView {
     pub description: String,
     pub cpus: u32,
     pub memory_mib: u32,
-    pub disk_bus: String,
+    pub disk_bus: DiskBus,
     pub kernel: Option<String>,
     /// Oldest first.
     pub versions: Vec<TemplateVersionView>,
@@ -701,8 +699,7 @@ pub struct SeatView {
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BulkAction {
-    /// `start`, `stop` or `reset` (to baseline).
-    pub action: String,
+    pub action: BulkKind,
     pub vm_ids: Vec<i64>,
 }
 
@@ -825,3 +822,55 @@ pub struct SystemOverview {
     /// Why: the configuration, or what the KVM boot probe found.
     pub accelerator_reason: String,
 }
+
+/// How a VM's disks are attached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum DiskBus {
+    #[default]
+    Virtio,
+    /// For old guests without virtio drivers.
+    Ide,
+}
+
+/// How a VM reaches the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum NetworkMode {
+    /// User-mode NAT, with port forwards.
+    #[default]
+    User,
+    None,
+    /// A tap on a bridge the admin configured.
+    Bridge,
+}
+
+/// What a class wall does to the VMs it selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum BulkKind {
+    Start,
+    Stop,
+    /// Back to the lab's baseline.
+    Reset,
+}
+
+/// The names enums have on the wire and in the database.
+macro_rules! wire_names {
+    ($t:ty { $($v:ident => $s:literal),+ $(,)? }) => {
+        impl $t {
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$v => $s),+ }
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($s => Some(Self::$v),)+ _ => None }
+            }
+        }
+    };
+}
+wire_names!(DiskBus { Virtio => "virtio", Ide => "ide" });
+wire_names!(NetworkMode { User => "user", None => "none", Bridge => "bridge" });
+wire_names!(BulkKind { Start => "start", Stop => "stop", Reset => "reset" });

@@ -215,6 +215,8 @@ async fn bad_vm_input_is_refused_and_nothing_is_made() {
         (json!({"name": "x", "kernel": "/boot/vmlinuz"}), "kernel"),
         (json!({"name": "x", "kernel": "nope"}), "kernel"),
         (json!({"name": "x", "network": "bridge"}), "network"),
+        (json!({"name": "x", "network": "wifi"}), "network"),
+        (json!({"name": "x", "disk_bus": "scsi"}), "disk_bus"),
         (json!({"name": "x", "port_forwards": [{"guest_port": 22, "protocol": "sctp"}]}), "port_forwards[0]"),
         (json!({"name": "x", "port_forwards": [{"guest_port": 22, "host_port": 80}]}), "port_forwards[0]"),
     ] {
@@ -230,6 +232,7 @@ async fn bad_vm_input_is_refused_and_nothing_is_made() {
     let id = app.create_vm(&admin, json!({"name": "ok", "memory_mib": 128, "kernel": "test-guest", "network": "none"})).await;
     let (s, v) = app.json(Method::PUT, &format!("/api/v1/vms/{id}/state"), Some(&admin), Some(json!({"action": "explode"}))).await;
     assert_error(s, &v, 422, "VALIDATION_FAILED");
+    assert!(v["error"]["details"]["fields"]["action"].as_str().is_some_and(|m| m.contains("explode")), "{v}");
     let (s, v) = app.json(Method::PUT, &format!("/api/v1/vms/{id}/state"), Some(&admin), Some(json!({"action": "resume"}))).await;
     assert_error(s, &v, 409, "INVALID_STATE");
     // Running: delete refused without force; config change is flagged.

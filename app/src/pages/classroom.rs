@@ -365,12 +365,12 @@ fn LabWall(id: i64) -> impl IntoView {
     let lab = Resource::new(|| (), move |_| get_lab(id));
     let seats = Resource::new(move || (tick.get(), bulk.version().get()), move |_| lab_seats(id));
     let selected = RwSignal::new(std::collections::BTreeSet::<i64>::new());
-    let act = move |action: &'static str| {
+    let act = move |action: BulkKind| {
         let vm_ids: Vec<i64> = selected.get_untracked().into_iter().collect();
-        if action == "reset" && !super::users::confirm(tr("wall.confirm_reset")()) {
+        if action == BulkKind::Reset && !super::users::confirm(tr("wall.confirm_reset")()) {
             return;
         }
-        bulk.dispatch(BulkLab { id, action: BulkAction { action: action.into(), vm_ids } });
+        bulk.dispatch(BulkLab { id, action: BulkAction { action, vm_ids } });
     };
     view! {
         <Loaded resource=lab view={|l: LabView| view! {
@@ -378,9 +378,9 @@ fn LabWall(id: i64) -> impl IntoView {
             <p><A href=format!("/courses/{}", l.course_id)>"← "{l.course_code.clone()}</A></p>
         }}/>
         <section class="card row">
-            <button type="button" on:click=move |_| act("start")>{tr("vm.start")}</button>
-            <button type="button" on:click=move |_| act("stop")>{tr("vm.stop")}</button>
-            <button type="button" class="danger" on:click=move |_| act("reset")>{tr("wall.reset")}</button>
+            <button type="button" on:click=move |_| act(BulkKind::Start)>{tr("vm.start")}</button>
+            <button type="button" on:click=move |_| act(BulkKind::Stop)>{tr("vm.stop")}</button>
+            <button type="button" class="danger" on:click=move |_| act(BulkKind::Reset)>{tr("wall.reset")}</button>
             <span class="muted">{move || selected.get().len()}" "{tr("wall.selected")}</span>
             {move || bulk.value().get().map(|r| match r {
                 Err(e) => view! { <ErrorBox error=e/> }.into_any(),

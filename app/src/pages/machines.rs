@@ -48,16 +48,16 @@ pub fn MachineList() -> impl IntoView {
                     <tbody>
                         {p.items.into_iter().map(|vm| {
                             let id = vm.id;
-                            let act = move |a: &str| {
-                                let request = StateChangeRequest { action: a.into(), force: None, timeout: None };
+                            let act = move |a: Action| {
+                                let request = StateChangeRequest { action: a, force: None, timeout: None };
                                 move |_| { action.dispatch(VmAction { id, request: request.clone() }); }
                             };
                             let (row_name, link_name) = (vm.name.clone(), vm.name.clone());
-                            let first = vm.state.clone();
+                            let first = vm.state.as_str().to_owned();
                             view! {
                                 <tr data-vm=row_name>
                                     <td><A href=format!("/machines/{id}")>{link_name}</A></td>
-                                    <td><StateBadge id initial=vm.state.clone()/></td>
+                                    <td><StateBadge id initial=vm.state.as_str().to_owned()/></td>
                                     <td>{vm.cpus}</td>
                                     <td>{vm.memory_mib}</td>
                                     <td>{vm.owner.clone()}</td>
@@ -67,8 +67,8 @@ pub fn MachineList() -> impl IntoView {
                                             let state = VmState::parse(&state).unwrap_or(VmState::Stopped);
                                             let can = |a: Action| lifecycle::allowed(state).any(|x| x == a);
                                             view! {
-                                                {can(Action::Start).then(|| view! { <button type="button" on:click=act("start") data-testid="vm-start">{tr("vm.start")}</button> })}
-                                                {can(Action::Stop).then(|| view! { <button type="button" on:click=act("stop") data-testid="vm-stop">{tr("vm.stop")}</button> })}
+                                                {can(Action::Start).then(|| view! { <button type="button" on:click=act(Action::Start) data-testid="vm-start">{tr("vm.start")}</button> })}
+                                                {can(Action::Stop).then(|| view! { <button type="button" on:click=act(Action::Stop) data-testid="vm-stop">{tr("vm.stop")}</button> })}
                                             }
                                         }}
                                     </td>
@@ -117,7 +117,7 @@ fn NewMachine() -> impl IntoView {
             memory_mib: memory.get_untracked().trim().parse().ok(),
             boot_order: Some(boot.get_untracked()),
             disk_bus: None,
-            network: Some(network.get_untracked()),
+            network: NetworkMode::parse(&network.get_untracked()),
             kernel: Some(kernel.get_untracked().trim().to_owned()).filter(|k| !k.is_empty()),
             port_forwards: forward_port
                 .map(|g| vec![NewPortForward { protocol: "tcp".into(), host_port: None, guest_port: g }])
@@ -242,9 +242,9 @@ fn MachineDetail(id: i64) -> impl IntoView {
             .or_else(|| baseline.value().get().and_then(|r| r.err()))
     };
     let confirm_reset = tr("wall.confirm_reset");
-    let power = move |a: &'static str| {
+    let power = move |a: Action| {
         move |_| {
-            action.dispatch(VmAction { id, request: StateChangeRequest { action: a.into(), force: None, timeout: None } });
+            action.dispatch(VmAction { id, request: StateChangeRequest { action: a, force: None, timeout: None } });
         }
     };
     let confirm_text = tr("vm.confirm_delete");
@@ -274,7 +274,7 @@ fn MachineDetail(id: i64) -> impl IntoView {
                 let snap_name = RwSignal::new(String::new());
                 let current_iso = vm.iso_id.map(|i| i.to_string()).unwrap_or_default();
                 let live = use_live();
-                let (first_state, first_reason) = (vm.state.clone(), vm.state_reason.clone());
+                let (first_state, first_reason) = (vm.state.as_str().to_owned(), vm.state_reason.clone());
                 let now = Memo::new(move |_| {
                     live.vms.with(|m| m.get(&id).cloned()).unwrap_or_else(|| LiveState { state: first_state.clone(), reason: first_reason.clone() })
                 });
@@ -287,7 +287,7 @@ fn MachineDetail(id: i64) -> impl IntoView {
                 let screen = Memo::new(move |_| matches!(now.get().state.as_str(), "running" | "paused"));
                 let is_lab = vm.lab_id.is_some();
                 view! {
-                    <h1>{vm.name.clone()}" "<StateBadge id initial=vm.state.clone()/></h1>
+                    <h1>{vm.name.clone()}" "<StateBadge id initial=vm.state.as_str().to_owned()/></h1>
                     {move || {
                         let n = now.get();
                         n.reason.filter(|_| !matches!(n.state.as_str(), "running" | "paused")).map(|r| view! {
@@ -302,7 +302,7 @@ fn MachineDetail(id: i64) -> impl IntoView {
                                 let primary = matches!(a, Action::Start | Action::Resume);
                                 view! {
                                     <button type="button" class:primary=primary data-testid=format!("power-{}", a.as_str())
-                                        disabled=busy on:click=power(a.as_str())>{tr(action_key(a))}</button>
+                                        disabled=busy on:click=power(a)>{tr(action_key(a))}</button>
                                 }
                             }).collect_view()
                         }}
@@ -354,7 +354,7 @@ fn MachineDetail(id: i64) -> impl IntoView {
                             <button type="submit" class="primary">{tr("vm.save")}</button>
                         </form>
                         {vm.needs_restart.then(|| view! { <p class="muted">{tr("vm.needs_restart")}</p> })}
-                        <p class="muted">{format!("uuid {} · {} · {} · kernel {}", vm.uuid, vm.disk_bus, vm.network, vm.kernel.clone().unwrap_or_else(|| "—".into()))}</p>
+                        <p class="muted">{format!("uuid {} · {} · {} · kernel {}", vm.uuid, vm.disk_bus.as_str(), vm.network.as_str(), vm.kernel.clone().unwrap_or_else(|| "—".into()))}</p>
                     </section>
                     <section class="card">
                         <h2>{tr("vm.forwards")}</h2>

@@ -14,7 +14,7 @@ use crate::store::{LabRecord, NewCloneRow, NewLabRow, VersionRecord};
 use crate::time;
 use app::error::{AppError, FieldErrors};
 use app::types::{
-    BulkAction, BulkOutcome, LabPatch, LabView, NewLab, OpenedLab, Publication, ResetRequest, SeatView, StateChangeRequest, VmView,
+    Action, BulkAction, BulkKind, BulkOutcome, LabPatch, LabView, NewLab, OpenedLab, Publication, ResetRequest, SeatView, StateChangeRequest, VmView,
 };
 use std::time::Duration;
 use time_crate::format_description::well_known::Rfc3339;
@@ -330,11 +330,11 @@ pub async fn open(state: &AppState, caller: &Caller, id: i64) -> Result<OpenedLa
 }
 
 fn start() -> StateChangeRequest {
-    StateChangeRequest { action: "start".into(), timeout: None, force: None }
+    StateChangeRequest { action: Action::Start, timeout: None, force: None }
 }
 
 fn stop() -> StateChangeRequest {
-    StateChangeRequest { action: "stop".into(), timeout: None, force: None }
+    StateChangeRequest { action: Action::Stop, timeout: None, force: None }
 }
 
 /// Throws the VM's overlay away and makes a fresh one on the lab's current
@@ -416,9 +416,6 @@ pub async fn seats(state: &AppState, caller: &Caller, id: i64) -> Result<Vec<Sea
 /// Start, stop or reset several of a lab's VMs; each gets its own outcome.
 pub async fn bulk(state: &AppState, caller: &Caller, id: i64, req: BulkAction) -> Result<Vec<BulkOutcome>> {
     load(state, caller, id, Access::Manage).await?;
-    if !matches!(req.action.as_str(), "start" | "stop" | "reset") {
-        return Err(AppError::invalid("action", "must be start, stop or reset").into());
-    }
     if req.vm_ids.is_empty() || req.vm_ids.len() > 500 {
         return Err(AppError::invalid("vm_ids", "must name 1 to 500 VMs").into());
     }
@@ -428,10 +425,10 @@ pub async fn bulk(state: &AppState, caller: &Caller, id: i64, req: BulkAction) -
     }
     let mut out = Vec::with_capacity(req.vm_ids.len());
     for vm_id in req.vm_ids {
-        let r = match req.action.as_str() {
-            "start" => super::vms::change_state(state, caller, vm_id, start()).await.map(|_| ()),
-            "stop" => super::vms::change_state(state, caller, vm_id, stop()).await.map(|_| ()),
-            _ => reset(state, caller, vm_id, ResetRequest { confirm: true }).await.map(|_| ()),
+        let r = match req.action {
+            BulkKind::Start => super::vms::change_state(state, caller, vm_id, start()).await.map(|_| ()),
+            BulkKind::Stop => super::vms::change_state(state, caller, vm_id, stop()).await.map(|_| ()),
+            BulkKind::Reset => reset(state, caller, vm_id, ResetRequest { confirm: true }).await.map(|_| ()),
         };
         out.push(BulkOutcome { vm_id, ok: r.is_ok(), error: r.err().map(|e| crate::error::describe(&e)) });
     }

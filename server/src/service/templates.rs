@@ -93,11 +93,11 @@ pub async fn create(state: &AppState, caller: &Caller, course_id: i64, input: Ne
     let src = src.expect("checked above");
     let cpus = input.cpus.or(vm.as_ref().map(|v| v.0.view.cpus)).unwrap_or(super::vms::DEFAULT_CPUS);
     let memory = input.memory_mib.or(vm.as_ref().map(|v| v.0.view.memory_mib)).unwrap_or(super::vms::DEFAULT_MEMORY_MIB);
-    let disk_bus = vm.as_ref().map(|v| v.0.view.disk_bus.clone()).unwrap_or_else(|| "virtio".into());
+    let disk_bus = vm.as_ref().map(|v| v.0.view.disk_bus).unwrap_or_default();
     let kernel = vm.as_ref().map(|v| v.0.view.kernel.clone()).unwrap_or(input.kernel);
     let id = state
         .store
-        .insert_template(course_id, &name, &description, cpus, memory, &disk_bus, kernel.as_deref(), caller.id())
+        .insert_template(course_id, &name, &description, cpus, memory, disk_bus.as_str(), kernel.as_deref(), caller.id())
         .await
         .map_err(crate::error::unique_as(|| AppError::conflict("TEMPLATE_NAME_TAKEN", format!("the course has a template named '{name}' already"))))?;
     if let Err(e) = add_version(state, id, src, vm.map(|v| v.1), "first version").await {

@@ -20,7 +20,7 @@ pub async fn list_port_forwards(state: &AppState, caller: &Caller, vm_id: i64) -
 /// Adds a forward; on a running VM it takes effect at once.
 pub async fn add_port_forward(state: &AppState, caller: &Caller, vm_id: i64, f: NewPortForward) -> Result<PortForwardView> {
     let vm = load(state, caller, vm_id).await?;
-    if vm.view.network != "user" {
+    if vm.view.network != app::types::NetworkMode::User {
         return Err(AppError::conflict("NO_USER_NETWORK", "port forwards need user-mode networking").into());
     }
     if vm.view.port_forwards.iter().any(|p| p.protocol == f.protocol && p.guest_port == f.guest_port) {

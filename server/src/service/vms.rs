@@ -4,7 +4,7 @@
 use super::operations::{self, Spec, Target};
 use super::{parse_sort, Paging};
 use crate::auth::Caller;
-use crate::engine::qemu::argv::{self, DirectKernel, Disk, DiskBus, DiskFormat, Machine, Network, PortForward, Protocol};
+use crate::engine::qemu::argv::{self, DirectKernel, Disk, DiskFormat, Machine, Network, PortForward, Protocol};
 use crate::engine::state::{Action, VmState};
 use crate::engine::{EngineError, VmId};
 use crate::error::Result;
@@ -12,7 +12,7 @@ use crate::state::AppState;
 use crate::store::{NewVmRow, VmFilter, VmRecord};
 use crate::time;
 use app::error::{AppError, FieldErrors};
-use app::types::{ListQuery, NewPortForward, NewVm, OperationView, Page, Role, StateChangeRequest, VmPatch, VmView};
+use app::types::{ListQuery, NetworkMode, NewPortForward, NewVm, OperationView, Page, Role, StateChangeRequest, VmPatch, VmView};
 use std::time::Duration;
 
 pub const DEFAULT_CPUS: u32 = 1;
@@ -165,14 +165,11 @@ pub async fn create(state: &AppState, caller: &Caller, input: NewVm) -> Result<V
     if !argv::valid_boot_order(&boot_order) {
         fields.insert("boot_order".into(), "must be one to three of c, d, n without repeats".into());
     }
-    let disk_bus = input.disk_bus.unwrap_or_else(|| "virtio".into());
-    if disk_bus != "virtio" && disk_bus != "ide" {
-        fields.insert("disk_bus".into(), "must be virtio or ide".into());
-    }
-    let network = input.network.unwrap_or_else(|| "user".into());
-    match network.as_str() {
-        "user" | "none" => {}
-        "bridge" => match &input.bridge {
+    let disk_bus = input.disk_bus.unwrap_or_default();
+    let network = input.network.unwrap_or_default();
+    match network {
+        NetworkMode::User | NetworkMode::None => {}
+        NetworkMode::Bridge => match &input.bridge {
             Some(b) if state.config.bridges.contains(b) => {}
             Some(b) => {
                 fields.insert("bridge".into(), format!("'{b}' is not a bridge the admin configured"));
@@ -184,11 +181,8 @@ pub async fn create(state: &AppState, caller: &Caller, input: NewVm) -> Result<V
                 fields.insert("bridge".into(), format!("name one of {:?}", state.config.bridges));
             }
         },
-        _ => {
-            fields.insert("network".into(), "must be user, none or bridge".into());
-        }
     }
-    if network != "user" && !input.port_forwards.is_empty() {
+    if network != NetworkMode::User && !input.port_forwards.is_empty() {
         fields.insert("port_forwards".into(), "need user-mode networking".into());
     }
     if let Some(k) = &input.kernel {
@@ -239,11 +233,11 @@ pub async fn create(state: &AppState, caller: &Caller, input: NewVm) -> Result<V
                 cpus,
                 memory_mib: memory,
                 boot_order: &boot_order,
-                disk_bus: &disk_bus,
-                network: &network,
+                disk_bus: disk_bus.as_str(),
+                network: network.as_str(),
                 kernel: input.kernel.as_deref(),
                 iso_id: input.iso_id,
-                bridge: input.bridge.as_deref().filter(|_| network == "bridge"),
+                bridge: input.bridge.as_deref().filter(|_| network == NetworkMode::Bridge),
                 forwards: &forwards,
             },
             time::now(),
@@ -341,19 +335,6 @@ pub(crate) async fn current_state(state: &AppState, vm: &VmRecord) -> VmState {
     state.engine.state(VmId(vm.view.id)).await.unwrap_or(vm.state)
 }
 
-fn parse_action(s: &str) -> std::result::Result<Action, AppError> {
-    Ok(match s {
-        "start" => Action::Start,
-        "stop" => Action::Stop,
-        "shutdown" => Action::Shutdown,
-        "restart" => Action::Restart,
-        "pause" => Action::Pause,
-        "resume" => Action::Resume,
-        "reset" => Action::Reset,
-        _ => return Err(AppError::invalid("action", "must be start, stop, shutdown, restart, pause, resume or reset")),
-    })
-}
-
 /// What QEMU is told about this VM.
 async fn machine(state: &AppState, vm: &VmRecord) -> Result<Machine> {
     let disks = state
@@ -381,8 +362,8 @@ async fn machine(state: &AppState, vm: &VmRecord) -> Result<Machine> {
             append: std::fs::read_to_string(dir.join("cmdline")).map(|s| s.trim().to_owned()).unwrap_or_else(|_| "console=ttyS0".into()),
         }
     });
-    let network = match v.network.as_str() {
-        "user" => Network::User {
+    let network = match v.network {
+        NetworkMode::User => Network::User {
             forwards: v
                 .port_forwards
                 .iter()
@@ -394,8 +375,8 @@ async fn machine(state: &AppState, vm: &VmRecord) -> Result<Machine> {
                 .collect(),
             host_addr: "127.0.0.1".into(),
         },
-        "bridge" => Network::Bridge { bridge: vm.bridge.clone().unwrap_or_default() },
-        _ => Network::None,
+        NetworkMode::Bridge => Network::Bridge { bridge: vm.bridge.clone().unwrap_or_default() },
+        NetworkMode::None => Network::None,
     };
     Ok(Machine {
         uuid: v.uuid.clone(),
@@ -403,7 +384,7 @@ async fn machine(state: &AppState, vm: &VmRecord) -> Result<Machine> {
         cpus: v.cpus,
         memory_mib: v.memory_mib,
         disks,
-        disk_bus: if v.disk_bus == "ide" { DiskBus::Ide } else { DiskBus::Virtio },
+        disk_bus: v.disk_bus,
         cdrom,
         boot_order: v.boot_order.clone(),
         kernel,
@@ -416,7 +397,7 @@ async fn machine(state: &AppState, vm: &VmRecord) -> Result<Machine> {
 /// work goes on after the call returns.
 pub async fn change_state(state: &AppState, caller: &Caller, id: i64, req: StateChangeRequest) -> Result<OperationView> {
     let vm = load(state, caller, id).await?;
-    let mut action = parse_action(&req.action)?;
+    let mut action = req.action;
     let timeout = req.timeout.unwrap_or(DEFAULT_SHUTDOWN_SECS);
     if timeout > MAX_SHUTDOWN_SECS {
         return Err(AppError::invalid("timeout", format!("must be at most {MAX_SHUTDOWN_SECS} seconds")).into());

@@ -504,7 +504,7 @@ impl Store {
             description,
             cpus: cpus as u32,
             memory_mib: memory as u32,
-            disk_bus,
+            disk_bus: app::types::DiskBus::parse(&disk_bus).unwrap_or_default(),
             kernel,
             versions: versions.into_iter().map(|v| version_record(v).view).collect(),
             created_at: rfc3339(created),

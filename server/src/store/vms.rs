@@ -3,7 +3,7 @@
 use super::Store;
 use crate::engine::state::VmState;
 use crate::time::rfc3339;
-use app::types::{PortForwardView, VmView};
+use app::types::{DiskBus, NetworkMode, PortForwardView, VmView};
 use sqlx::{QueryBuilder, Sqlite};
 
 #[derive(sqlx::FromRow)]
@@ -58,14 +58,14 @@ impl VmRow {
                 cpus: self.cpus as u32,
                 memory_mib: self.memory_mib as u32,
                 boot_order: self.boot_order,
-                disk_bus: self.disk_bus,
-                network: self.network,
+                disk_bus: DiskBus::parse(&self.disk_bus).unwrap_or_default(),
+                network: NetworkMode::parse(&self.network).unwrap_or(NetworkMode::None),
                 kernel: self.kernel,
                 port_forwards: forwards,
                 iso_id: self.iso_id,
                 lab_id: self.lab_id,
                 disk_ids,
-                state: state.as_str().into(),
+                state,
                 state_reason: self.state_reason,
                 needs_restart: self.needs_restart,
                 created_at: rfc3339(self.created_at),

@@ -11,12 +11,7 @@ pub enum Accel {
     Tcg,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DiskBus {
-    Virtio,
-    /// For old guests without virtio drivers.
-    Ide,
-}
+pub use app::types::DiskBus;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DiskFormat {
