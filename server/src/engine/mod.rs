@@ -8,6 +8,7 @@ pub mod supervisor;
 
 use crate::store::Store;
 use qemu::argv::{self, Machine, RunPaths};
+use qemu::commands::QemuCommand;
 use qemu::qmp::Qmp;
 use state::{next, observe, Action, EngineEvent, InvalidTransition, VmState};
 use std::collections::HashMap;
@@ -172,13 +173,8 @@ impl Engine {
         Ok(outcome)
     }
 
-    /// Runs a QMP command on a VM with a live QEMU (running or paused).
-    pub async fn qmp(&self, vm: VmId, command: &'static str, arguments: serde_json::Value) -> Result<(), EngineError> {
-        self.qmp_value(vm, command, arguments).await.map(|_| ())
-    }
-
-    /// Like [`Engine::qmp`], returning QEMU's answer.
-    pub async fn qmp_value(&self, vm: VmId, command: &'static str, arguments: serde_json::Value) -> Result<serde_json::Value, EngineError> {
+    /// Runs a command on a VM with a live QEMU (running or paused).
+    pub async fn command(&self, vm: VmId, command: QemuCommand) -> Result<(), EngineError> {
         let slot = self.existing(vm).ok_or_else(|| EngineError::Failed("the VM is not running".into()))?;
         let outcome = {
             let s = slot.lock().await;
@@ -186,11 +182,11 @@ impl Engine {
                 return Err(EngineError::Failed(format!("the VM is {}", s.state.as_str())));
             }
             let (reply, outcome) = oneshot::channel();
-            send(&s, Request { command: Command::Qmp { command, arguments }, reply })?;
+            send(&s, Request { command: Command::Qemu(command.clone()), reply })?;
             outcome
         };
         match outcome.await {
-            Ok(Ok(v)) => Ok(v),
+            Ok(Ok(answer)) => command.check(answer).map_err(EngineError::Failed),
             Ok(Err(e)) => Err(EngineError::Failed(e)),
             Err(_) => Err(EngineError::Failed("the VM stopped".into())),
         }
@@ -302,7 +298,7 @@ impl Engine {
             status = child.wait() => Err(format!("QEMU exited at start ({})", status.map(|s| s.to_string()).unwrap_or_default())),
         };
         let started = match started {
-            Ok(qmp) => match qmp.execute("cont", None).await {
+            Ok(qmp) => match qmp.cont().await {
                 Ok(_) => Ok(qmp),
                 Err(e) => Err(format!("QEMU did not start the guest: {e}")),
             },
@@ -348,7 +344,7 @@ impl Engine {
             None => None,
         };
         let status = match &qmp {
-            Some(q) => q.execute("query-status", None).await.ok(),
+            Some(q) => q.query_status().await.ok(),
             None => None,
         };
         let (Some(pid), Some(qmp), Some(status)) = (alive, qmp, status) else {

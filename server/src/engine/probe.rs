@@ -73,7 +73,7 @@ pub async fn boot_to_marker(qemu_binary: &str, machine: &Machine, run_dir: &Path
             q = Qmp::connect_retry(&qmp_path, within) => q.map_err(|e| format!("QEMU's monitor did not answer: {e}"))?,
             status = child.wait() => return Err(format!("QEMU exited at start ({})", status.map(|s| s.to_string()).unwrap_or_default())),
         };
-        qmp.execute("cont", None).await.map_err(|e| format!("QEMU did not start the guest: {e}"))?;
+        qmp.cont().await.map_err(|e| format!("QEMU did not start the guest: {e}"))?;
         loop {
             let seen = std::fs::read(paths.serial_log()).unwrap_or_default();
             if seen.windows(MARKER.len()).any(|w| w == MARKER.as_bytes()) {

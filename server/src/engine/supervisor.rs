@@ -2,6 +2,7 @@
 //! process; user commands, QMP events and process exit all arrive in one
 //! loop, so state changes are serialised without further locking.
 
+use super::qemu::commands::QemuCommand;
 use super::qemu::qmp::{Qmp, QmpError};
 use super::state::{observe, EngineEvent, VmState};
 use super::{Engine, VmId};
@@ -23,8 +24,8 @@ pub enum Command {
     Stop,
     /// ACPI power button; power off when `timeout` passes.
     Shutdown { timeout: Duration },
-    /// A QMP command that changes no lifecycle state (e.g. CD-ROM media).
-    Qmp { command: &'static str, arguments: serde_json::Value },
+    /// A command that changes no lifecycle state (e.g. CD-ROM media).
+    Qemu(QemuCommand),
 }
 
 /// QEMU's answer to the command (`null` for lifecycle actions).
@@ -105,33 +106,36 @@ pub async fn supervise(engine: Engine, vm: VmId, qmp: Qmp, mut process: Process,
                 Some(req) = requests.recv() => {
                     match req.command {
                         Command::Pause => {
-                            let r = qmp.execute("stop", None).await;
+                            let r = qmp.stop().await;
                             if r.is_ok() {
                                 engine.observe(vm, EngineEvent::CpusStopped, None).await;
                             }
                             reply_with(req.reply, r);
                         }
                         Command::Resume => {
-                            let r = qmp.execute("cont", None).await;
+                            let r = qmp.cont().await;
                             if r.is_ok() {
                                 engine.observe(vm, EngineEvent::CpusResumed, None).await;
                             }
                             reply_with(req.reply, r);
                         }
-                        Command::Reset => reply_with(req.reply, qmp.execute("system_reset", None).await),
-                        Command::Qmp { command, arguments } => reply_with(req.reply, qmp.execute(command, Some(arguments)).await),
+                        Command::Reset => reply_with(req.reply, qmp.system_reset().await),
+                        Command::Qemu(command) => {
+                            let (name, arguments) = command.to_qmp();
+                            reply_with(req.reply, qmp.execute(name, Some(arguments)).await)
+                        }
                         Command::Stop => {
                             expected_exit = true;
                             if !quit_sent {
                                 quit_sent = true;
-                                let _ = qmp.execute_timeout("quit", None, QUIT_GRACE).await;
+                                let _ = qmp.quit(QUIT_GRACE).await;
                             }
                             deadline = Some(Instant::now() + QUIT_GRACE);
                             waiting.push(req.reply);
                         }
                         Command::Shutdown { timeout } => {
                             expected_exit = true;
-                            if let Err(e) = qmp.execute("system_powerdown", None).await {
+                            if let Err(e) = qmp.system_powerdown().await {
                                 tracing::warn!(vm_id = vm.0, error = %e, "system_powerdown failed; forcing");
                             }
                             deadline = Some(Instant::now() + timeout);
@@ -159,7 +163,7 @@ pub async fn supervise(engine: Engine, vm: VmId, qmp: Qmp, mut process: Process,
                     if !quit_sent {
                         tracing::info!(vm_id = vm.0, "guest did not power off in time; forcing");
                         quit_sent = true;
-                        let _ = qmp.execute_timeout("quit", None, QUIT_GRACE).await;
+                        let _ = qmp.quit(QUIT_GRACE).await;
                         deadline = Some(Instant::now() + QUIT_GRACE);
                     } else {
                         tracing::warn!(vm_id = vm.0, "QEMU ignored quit; killing it");

@@ -5,6 +5,7 @@
 use super::vms::load;
 use crate::auth::Caller;
 use crate::console::tickets::{ConsoleKind, Grant};
+use crate::engine::qemu::commands::QemuCommand;
 use crate::engine::VmId;
 use crate::error::{Result, ServerError};
 use crate::state::AppState;
@@ -72,7 +73,7 @@ pub async fn screenshot(state: &AppState, caller: &Caller, vm_id: i64, width: Op
     let file = state.engine.run_paths(VmId(vm_id)).dir.join(format!("screen-{}.png", crate::auth::token::short_id()));
     let done = state
         .engine
-        .qmp(VmId(vm_id), "screendump", serde_json::json!({"filename": file, "format": "png"}))
+        .command(VmId(vm_id), QemuCommand::Screendump { file: file.clone() })
         .await
         .map_err(|e| AppError::conflict("SCREENSHOT_FAILED", e.to_string()));
     let png = done.and_then(|_| std::fs::read(&file).map_err(|e| AppError::conflict("SCREENSHOT_FAILED", e.to_string())));

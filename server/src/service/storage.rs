@@ -3,6 +3,7 @@
 
 use super::Paging;
 use crate::auth::Caller;
+use crate::engine::qemu::commands::QemuCommand;
 use crate::engine::qemu::img;
 use crate::engine::state::VmState;
 use crate::engine::VmId;
@@ -341,13 +342,11 @@ pub async fn change_cdrom(state: &AppState, caller: &Caller, vm_id: i64, c: Cdro
         }
     }
     if super::vms::current_state(state, &vm).await.has_process() {
-        let result = match c.iso_id {
-            Some(iso_id) => {
-                let args = serde_json::json!({"id": "cdrom0", "filename": iso_path(state, iso_id), "format": "raw", "read-only-mode": "read-only"});
-                state.engine.qmp(VmId(vm_id), "blockdev-change-medium", args).await
-            }
-            None => state.engine.qmp(VmId(vm_id), "eject", serde_json::json!({"id": "cdrom0", "force": true})).await,
+        let command = match c.iso_id {
+            Some(iso_id) => QemuCommand::ChangeMedium { iso: iso_path(state, iso_id) },
+            None => QemuCommand::Eject,
         };
+        let result = state.engine.command(VmId(vm_id), command).await;
         result.map_err(|e| AppError::conflict("CDROM_CHANGE_FAILED", e.to_string()))?;
     }
     state.store.set_vm_iso(vm_id, c.iso_id).await?;

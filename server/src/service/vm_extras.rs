@@ -6,6 +6,8 @@
 
 use super::vms::{current_state, load};
 use crate::auth::Caller;
+use crate::engine::qemu::argv::Protocol;
+use crate::engine::qemu::commands::QemuCommand;
 use crate::engine::qemu::img;
 use crate::engine::VmId;
 use crate::error::{Result, ServerError};
@@ -34,8 +36,8 @@ pub async fn add_port_forward(state: &AppState, caller: &Caller, vm_id: i64, f: 
     let (protocol, host, guest) = planned.into_iter().next().ok_or_else(|| ServerError::internal("no forward planned"))?;
     let pf = state.store.insert_port_forward(vm_id, &protocol, host, guest).await.map_err(crate::error::unique_as(|| AppError::conflict("PORT_IN_USE", "that host port was just taken")))?;
     if current_state(state, &vm).await.has_process() {
-        let cmd = format!("hostfwd_add net0 {protocol}:127.0.0.1:{host}-:{guest}");
-        if let Err(e) = hmp(state, vm_id, &cmd).await {
+        let command = QemuCommand::HostfwdAdd { protocol: protocol_of(&protocol), host_addr: FORWARD_ADDR.into(), host_port: host, guest_port: guest };
+        if let Err(e) = state.engine.command(VmId(vm_id), command).await {
             state.store.delete_port_forward(vm_id, pf.id).await?;
             return Err(AppError::conflict("FORWARD_FAILED", format!("QEMU refused the forward: {e}")).into());
         }
@@ -51,26 +53,23 @@ pub async fn remove_port_forward(state: &AppState, caller: &Caller, vm_id: i64, 
         .await?
         .ok_or_else(|| AppError::not_found("FORWARD_NOT_FOUND", format!("the VM has no port forward {id}")))?;
     if current_state(state, &vm).await.has_process() {
-        let cmd = format!("hostfwd_remove net0 {}:127.0.0.1:{}", pf.protocol, pf.host_port);
-        if let Err(e) = hmp(state, vm_id, &cmd).await {
+        let command = QemuCommand::HostfwdRemove { protocol: protocol_of(&pf.protocol), host_addr: FORWARD_ADDR.into(), host_port: pf.host_port };
+        if let Err(e) = state.engine.command(VmId(vm_id), command).await {
             tracing::warn!(vm_id, error = %e, "hostfwd_remove failed; the forward ends when the VM stops");
         }
     }
     Ok(())
 }
 
-/// A human-monitor command (hostfwd has no QMP equivalent); HMP reports
-/// failures as text, so any output is an error.
-async fn hmp(state: &AppState, vm_id: i64, command: &str) -> std::result::Result<(), String> {
-    state
-        .engine
-        .qmp_value(VmId(vm_id), "human-monitor-command", serde_json::json!({"command-line": command}))
-        .await
-        .map_err(|e| e.to_string())
-        .and_then(|out| match out.as_str().map(str::trim) {
-            None | Some("") => Ok(()),
-            Some(text) => Err(text.to_owned()),
-        })
+/// Forwards listen here on the host.
+pub(crate) const FORWARD_ADDR: &str = "127.0.0.1";
+
+pub(crate) fn protocol_of(name: &str) -> Protocol {
+    if name == "udp" {
+        Protocol::Udp
+    } else {
+        Protocol::Tcp
+    }
 }
 
 fn snapshot_name_problem(name: &str) -> Option<&'static str> {
@@ -116,7 +115,7 @@ pub async fn create_snapshot(state: &AppState, caller: &Caller, vm_id: i64, s: N
         let r = if running {
             state
                 .engine
-                .qmp(VmId(vm_id), "blockdev-snapshot-internal-sync", serde_json::json!({"device": format!("disk{index}"), "name": tag}))
+                .command(VmId(vm_id), QemuCommand::SnapshotCreate { disk: *index, tag: tag.clone() })
                 .await
                 .map_err(|e| e.to_string())
         } else {
@@ -168,7 +167,7 @@ pub async fn delete_snapshot(state: &AppState, caller: &Caller, vm_id: i64, id: 
         let r = if running {
             state
                 .engine
-                .qmp(VmId(vm_id), "blockdev-snapshot-delete-internal-sync", serde_json::json!({"device": format!("disk{index}"), "name": tag}))
+                .command(VmId(vm_id), QemuCommand::SnapshotDelete { disk: index, tag: tag.clone() })
                 .await
                 .map_err(|e| e.to_string())
         } else {

@@ -4,7 +4,7 @@
 use super::operations::{self, Spec, Target};
 use super::{parse_sort, Paging};
 use crate::auth::Caller;
-use crate::engine::qemu::argv::{self, DirectKernel, Disk, DiskFormat, Machine, Network, PortForward, Protocol};
+use crate::engine::qemu::argv::{self, DirectKernel, Disk, DiskFormat, Machine, Network, PortForward};
 use crate::engine::state::{Action, VmState};
 use crate::engine::{EngineError, VmId};
 use crate::error::Result;
@@ -368,12 +368,12 @@ async fn machine(state: &AppState, vm: &VmRecord) -> Result<Machine> {
                 .port_forwards
                 .iter()
                 .map(|f| PortForward {
-                    protocol: if f.protocol == "udp" { Protocol::Udp } else { Protocol::Tcp },
+                    protocol: super::vm_extras::protocol_of(&f.protocol),
                     host_port: f.host_port,
                     guest_port: f.guest_port,
                 })
                 .collect(),
-            host_addr: "127.0.0.1".into(),
+            host_addr: super::vm_extras::FORWARD_ADDR.into(),
         },
         NetworkMode::Bridge => Network::Bridge { bridge: vm.bridge.clone().unwrap_or_default() },
         NetworkMode::None => Network::None,

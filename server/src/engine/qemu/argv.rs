@@ -124,6 +124,16 @@ impl RunPaths {
     }
 }
 
+/// The CD-ROM drive's device id (media changes name it).
+pub const CDROM_DEVICE: &str = "cdrom0";
+/// The network backend's id (port forwards name it).
+pub const NET_ID: &str = "net0";
+
+/// The block node of a VM's `i`-th disk (snapshots name it).
+pub fn disk_node(i: usize) -> String {
+    format!("disk{i}")
+}
+
 fn path_arg(prefix: &str, path: &Path, suffix: &str) -> OsString {
     // QEMU option values treat ',' as a separator; vlab's paths never
     // contain one (checked where they are made), so no escaping is needed.
@@ -178,17 +188,18 @@ pub fn build(m: &Machine, run: &RunPaths) -> Vec<OsString> {
     a.push(run.pidfile().into_os_string());
 
     for (i, d) in m.disks.iter().enumerate() {
+        let node = disk_node(i);
         a.push("-blockdev".into());
         a.push(path_arg(
-            &format!("driver={},node-name=disk{i},file.driver=file,file.filename=", d.format.as_str()),
+            &format!("driver={},node-name={node},file.driver=file,file.filename=", d.format.as_str()),
             &d.path,
             "",
         ));
         a.push("-device".into());
         a.push(
             match m.disk_bus {
-                DiskBus::Virtio => format!("virtio-blk-pci,drive=disk{i},id=disk{i}-dev,bootindex={}", boot_index(m, 'c', i)),
-                DiskBus::Ide => format!("ide-hd,drive=disk{i},id=disk{i}-dev,bus=ide.{i},bootindex={}", boot_index(m, 'c', i)),
+                DiskBus::Virtio => format!("virtio-blk-pci,drive={node},id={node}-dev,bootindex={}", boot_index(m, 'c', i)),
+                DiskBus::Ide => format!("ide-hd,drive={node},id={node}-dev,bus=ide.{i},bootindex={}", boot_index(m, 'c', i)),
             }
             .into(),
         );
@@ -200,25 +211,25 @@ pub fn build(m: &Machine, run: &RunPaths) -> Vec<OsString> {
         None => a.push("if=none,id=cd0,media=cdrom,readonly=on".into()),
     }
     a.push("-device".into());
-    a.push(format!("ide-cd,drive=cd0,id=cdrom0,bus=ide.{},bootindex={}", m.disks.len().min(5), boot_index(m, 'd', 0)).into());
+    a.push(format!("ide-cd,drive=cd0,id={CDROM_DEVICE},bus=ide.{},bootindex={}", m.disks.len().min(5), boot_index(m, 'd', 0)).into());
 
     match &m.network {
         Network::None => {}
         Network::User { forwards, host_addr } => {
-            let mut net = String::from("user,id=net0");
+            let mut net = format!("user,id={NET_ID}");
             for f in forwards {
                 net.push_str(&format!(",hostfwd={}:{}:{}-:{}", f.protocol.as_str(), host_addr, f.host_port, f.guest_port));
             }
             a.push("-netdev".into());
             a.push(net.into());
             a.push("-device".into());
-            a.push(format!("virtio-net-pci,netdev=net0,id=nic0,mac={},bootindex={}", m.mac, boot_index(m, 'n', 0)).into());
+            a.push(format!("virtio-net-pci,netdev={NET_ID},id=nic0,mac={},bootindex={}", m.mac, boot_index(m, 'n', 0)).into());
         }
         Network::Bridge { bridge } => {
             a.push("-netdev".into());
-            a.push(format!("bridge,id=net0,br={bridge}").into());
+            a.push(format!("bridge,id={NET_ID},br={bridge}").into());
             a.push("-device".into());
-            a.push(format!("virtio-net-pci,netdev=net0,id=nic0,mac={},bootindex={}", m.mac, boot_index(m, 'n', 0)).into());
+            a.push(format!("virtio-net-pci,netdev={NET_ID},id=nic0,mac={},bootindex={}", m.mac, boot_index(m, 'n', 0)).into());
         }
     }
     if let Some(k) = &m.kernel {

@@ -1,0 +1,118 @@
+//! QEMU's commands as vlab uses them: one typed method or value each, with
+//! QEMU's own command names, and the device ids the argv builder gave the
+//! devices (its constants), so the command line and the commands agree.
+//! Nothing outside this file spells a QMP command.
+
+use super::argv::{self, Protocol};
+use super::qmp::{Qmp, QmpError};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Lifecycle commands, used by a VM's supervisor.
+impl Qmp {
+    /// `stop`: pause the guest's CPUs.
+    pub async fn stop(&self) -> Result<Value, QmpError> {
+        self.execute("stop", None).await
+    }
+    /// `cont`: let the guest's CPUs run.
+    pub async fn cont(&self) -> Result<Value, QmpError> {
+        self.execute("cont", None).await
+    }
+    /// `system_reset`: the reset button.
+    pub async fn system_reset(&self) -> Result<Value, QmpError> {
+        self.execute("system_reset", None).await
+    }
+    /// `system_powerdown`: the ACPI power button.
+    pub async fn system_powerdown(&self) -> Result<Value, QmpError> {
+        self.execute("system_powerdown", None).await
+    }
+    /// `quit`: QEMU exits (it may send `SHUTDOWN` first).
+    pub async fn quit(&self, within: Duration) -> Result<Value, QmpError> {
+        self.execute_timeout("quit", None, within).await
+    }
+    /// `query-status`: whether the guest's CPUs run.
+    pub async fn query_status(&self) -> Result<Value, QmpError> {
+        self.execute("query-status", None).await
+    }
+}
+
+/// A command for a running VM that changes no lifecycle state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QemuCommand {
+    /// Put an ISO into the CD-ROM drive (replacing what is there).
+    ChangeMedium { iso: PathBuf },
+    /// Empty the CD-ROM drive.
+    Eject,
+    /// Take an internal snapshot of disk `disk` (its index in the VM's disks).
+    SnapshotCreate { disk: usize, tag: String },
+    SnapshotDelete { disk: usize, tag: String },
+    /// Write the screen to `file` as PNG.
+    Screendump { file: PathBuf },
+    /// Forward `host_addr:host_port` to the guest's port (user networking).
+    HostfwdAdd { protocol: Protocol, host_addr: String, host_port: u16, guest_port: u16 },
+    HostfwdRemove { protocol: Protocol, host_addr: String, host_port: u16 },
+}
+
+impl QemuCommand {
+    /// QEMU's name for the command and its arguments.
+    pub fn to_qmp(&self) -> (&'static str, Value) {
+        match self {
+            QemuCommand::ChangeMedium { iso } => (
+                "blockdev-change-medium",
+                json!({"id": argv::CDROM_DEVICE, "filename": iso, "format": "raw", "read-only-mode": "read-only"}),
+            ),
+            QemuCommand::Eject => ("eject", json!({"id": argv::CDROM_DEVICE, "force": true})),
+            QemuCommand::SnapshotCreate { disk, tag } => {
+                ("blockdev-snapshot-internal-sync", json!({"device": argv::disk_node(*disk), "name": tag}))
+            }
+            QemuCommand::SnapshotDelete { disk, tag } => {
+                ("blockdev-snapshot-delete-internal-sync", json!({"device": argv::disk_node(*disk), "name": tag}))
+            }
+            QemuCommand::Screendump { file } => ("screendump", json!({"filename": file, "format": "png"})),
+            // hostfwd has no QMP command of its own: the human monitor's.
+            QemuCommand::HostfwdAdd { protocol, host_addr, host_port, guest_port } => hmp(format!(
+                "hostfwd_add {} {}:{host_addr}:{host_port}-:{guest_port}",
+                argv::NET_ID,
+                protocol.as_str()
+            )),
+            QemuCommand::HostfwdRemove { protocol, host_addr, host_port } => {
+                hmp(format!("hostfwd_remove {} {}:{host_addr}:{host_port}", argv::NET_ID, protocol.as_str()))
+            }
+        }
+    }
+
+    /// Reads QEMU's answer: the human monitor reports failure as text, so
+    /// any output of a human-monitor command is an error.
+    pub fn check(&self, answer: Value) -> Result<(), String> {
+        match self {
+            QemuCommand::HostfwdAdd { .. } | QemuCommand::HostfwdRemove { .. } => match answer.as_str().map(str::trim) {
+                None | Some("") => Ok(()),
+                Some(text) => Err(text.to_owned()),
+            },
+            _ => Ok(()),
+        }
+    }
+}
+
+fn hmp(command_line: String) -> (&'static str, Value) {
+    ("human-monitor-command", json!({"command-line": command_line}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_name_the_devices_the_command_line_made() {
+        let (name, args) = QemuCommand::ChangeMedium { iso: "/p/3.iso".into() }.to_qmp();
+        assert_eq!((name, args["id"].as_str()), ("blockdev-change-medium", Some("cdrom0")));
+        let (name, args) = QemuCommand::SnapshotCreate { disk: 1, tag: "t".into() }.to_qmp();
+        assert_eq!((name, args["device"].as_str()), ("blockdev-snapshot-internal-sync", Some("disk1")));
+        let add = QemuCommand::HostfwdAdd { protocol: Protocol::Tcp, host_addr: "127.0.0.1".into(), host_port: 20022, guest_port: 22 };
+        assert_eq!(add.to_qmp().1["command-line"], "hostfwd_add net0 tcp:127.0.0.1:20022-:22");
+        assert_eq!(add.check(json!("")), Ok(()));
+        assert_eq!(add.check(json!("Could not set up host forwarding rule\r\n")), Err("Could not set up host forwarding rule".into()));
+        assert_eq!(QemuCommand::Eject.check(json!({})), Ok(()));
+    }
+}
