@@ -1,14 +1,21 @@
 //! All SQL lives here. Row structs stay private to this module; callers get
 //! wire types or small domain structs.
 
-mod classroom;
+mod activity;
+mod courses;
+mod labs;
+mod quotas;
 mod operations;
 mod storage;
+mod templates;
 mod tokens;
 mod users;
 mod vms;
 
-pub use classroom::{LabRecord, NewCloneRow, NewLabRow, NewStudentRow, QuotaScope, VersionRecord};
+pub use courses::NewStudentRow;
+pub use labs::{LabRecord, NewCloneRow, NewLabRow};
+pub use quotas::QuotaScope;
+pub use templates::VersionRecord;
 pub use tokens::{NewTokenRow, TokenKind, TokenOwner};
 pub use operations::OpRecord;
 pub use users::{Credentials, OverviewCounts, UserFilter, UserSort};
@@ -41,6 +48,20 @@ impl Store {
 
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// Deletes row `id` of `table` unless a row of one of `refs` (table,
+    /// column) points at it. Names are this module's constants.
+    async fn delete_unreferenced(&self, table: &str, id: i64, refs: &[(&str, &str)]) -> Result<bool, sqlx::Error> {
+        let mut sql = format!("DELETE FROM {table} WHERE id = ?");
+        for (t, c) in refs {
+            sql.push_str(&format!(" AND NOT EXISTS (SELECT 1 FROM {t} WHERE {c} = ?)"));
+        }
+        let mut q = sqlx::query(&sql).bind(id);
+        for _ in refs {
+            q = q.bind(id);
+        }
+        Ok(q.execute(&self.pool).await?.rows_affected() == 1)
     }
 
     /// One page of `table`'s rows, all of them or one owner's, and the

@@ -200,3 +200,20 @@ impl Store {
         Ok(r.rows_affected() == 1)
     }
 }
+
+impl Store {
+    /// The template version a disk is an overlay on.
+    pub async fn disk_backing(&self, disk_id: i64) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar("SELECT backing_version_id FROM disks WHERE id = ?").bind(disk_id).fetch_one(&self.pool).await
+    }
+
+    pub async fn set_disk_backing(&self, disk_id: i64, version_id: Option<i64>) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE disks SET backing_version_id = ?, updated_at = ? WHERE id = ?")
+            .bind(version_id)
+            .bind(now())
+            .bind(disk_id)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+}

@@ -359,3 +359,18 @@ impl Store {
         sqlx::query("DELETE FROM vm_snapshots WHERE id = ?").bind(id).execute(&self.pool).await.map(|_| ())
     }
 }
+
+impl Store {
+    /// Forgets a VM's snapshots (their disk was replaced).
+    pub async fn forget_snapshots(&self, vm_id: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM vm_snapshots WHERE vm_id = ?").bind(vm_id).execute(&self.pool).await.map(|_| ())
+    }
+
+    /// The course of a lab VM.
+    pub async fn vm_course(&self, vm_id: i64) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar("SELECT l.course_id FROM vms v JOIN labs l ON l.id = v.lab_id WHERE v.id = ?")
+            .bind(vm_id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+}

@@ -1,0 +1,91 @@
+//! Usage records: runs, console sessions, resets, and the statistics made of them.
+
+use super::Store;
+use crate::time::{now, rfc3339};
+use app::types::StatRow;
+
+impl Store {
+    pub async fn begin_console_activity(&self, vm_id: i64, user_id: i64) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("INSERT INTO vm_activity (vm_id, kind, user_id, started_at) VALUES (?, 'console', ?, ?) RETURNING id")
+            .bind(vm_id)
+            .bind(user_id)
+            .bind(now())
+            .fetch_one(&self.pool)
+            .await
+    }
+
+    pub async fn end_activity(&self, id: i64) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE vm_activity SET ended_at = ? WHERE id = ?").bind(now()).bind(id).execute(&self.pool).await.map(|_| ())
+    }
+
+    pub async fn end_open_console_activity(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE vm_activity SET ended_at = started_at WHERE kind = 'console' AND ended_at IS NULL")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn record_reset(&self, vm_id: i64, user_id: i64) -> Result<(), sqlx::Error> {
+        let t = now();
+        sqlx::query("INSERT INTO vm_activity (vm_id, kind, user_id, started_at, ended_at) VALUES (?, 'reset', ?, ?, ?)")
+            .bind(vm_id)
+            .bind(user_id)
+            .bind(t)
+            .bind(t)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    /// When someone last used the VM's console (open sessions count as now)
+    /// or the VM last started.
+    pub async fn last_activity(&self, vm_id: i64) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT MAX(CASE WHEN kind = 'console' AND ended_at IS NULL THEN ? WHEN kind = 'console' THEN ended_at ELSE started_at END) \
+             FROM vm_activity WHERE vm_id = ? AND kind IN ('console', 'run')",
+        )
+        .bind(now())
+        .bind(vm_id)
+        .fetch_one(&self.pool)
+        .await
+    }
+
+    /// Per student and lab VM of a course: hours running, minutes of the
+    /// student's own console use (a teacher watching does not count),
+    /// starts, resets, last activity.
+    pub async fn course_statistics(&self, course_id: i64) -> Result<Vec<StatRow>, sqlx::Error> {
+        type Row = (i64, String, String, i64, String, i64, i64, i64, i64, i64, Option<i64>);
+        let t = now();
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT u.id, u.username, u.display_name, l.id, l.name, v.id, \
+             COALESCE(SUM(CASE WHEN a.kind = 'run' THEN COALESCE(a.ended_at, ?) - a.started_at END), 0), \
+             COALESCE(SUM(CASE WHEN a.kind = 'console' AND a.user_id = v.owner_id THEN COALESCE(a.ended_at, ?) - a.started_at END), 0), \
+             COUNT(CASE WHEN a.kind = 'run' THEN 1 END), COUNT(CASE WHEN a.kind = 'reset' THEN 1 END), \
+             MAX(COALESCE(a.ended_at, a.started_at)) \
+             FROM vms v JOIN labs l ON l.id = v.lab_id JOIN users u ON u.id = v.owner_id \
+             LEFT JOIN vm_activity a ON a.vm_id = v.id WHERE l.course_id = ? \
+             GROUP BY v.id ORDER BY u.username, l.id",
+        )
+        .bind(t)
+        .bind(t)
+        .bind(course_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(user_id, username, display_name, lab_id, lab_name, vm_id, run_s, console_s, starts, resets, last)| StatRow {
+                user_id,
+                username,
+                display_name,
+                lab_id,
+                lab_name,
+                vm_id,
+                running_hours: run_s.max(0) as f64 / 3600.0,
+                console_minutes: console_s.max(0) as f64 / 60.0,
+                starts: starts as u32,
+                resets: resets as u32,
+                last_activity: last.map(rfc3339),
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,255 @@
+//! Courses and their members.
+
+use super::Store;
+use crate::time::{now, rfc3339};
+use app::types::{CourseView, MemberView};
+use sqlx::{Sqlite, Transaction};
+
+#[derive(sqlx::FromRow)]
+struct CourseRow {
+    id: i64,
+    code: String,
+    title: String,
+    term: String,
+    description: String,
+    archived: bool,
+    keep_reset_disks: bool,
+    my_role: Option<String>,
+    teachers: i64,
+    students: i64,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl CourseRow {
+    fn into_view(self) -> CourseView {
+        CourseView {
+            id: self.id,
+            code: self.code,
+            title: self.title,
+            term: self.term,
+            description: self.description,
+            archived: self.archived,
+            keep_reset_disks: self.keep_reset_disks,
+            my_role: self.my_role,
+            teachers: self.teachers as u32,
+            students: self.students as u32,
+            created_at: rfc3339(self.created_at),
+            updated_at: rfc3339(self.updated_at),
+        }
+    }
+}
+
+/// Binds: viewer id.
+const COURSE_SELECT: &str = "SELECT c.id, c.code, c.title, c.term, c.description, c.archived, c.keep_reset_disks, \
+    (SELECT role FROM course_members WHERE course_id = c.id AND user_id = ?) AS my_role, \
+    (SELECT COUNT(*) FROM course_members WHERE course_id = c.id AND role = 'teacher') AS teachers, \
+    (SELECT COUNT(*) FROM course_members WHERE course_id = c.id AND role = 'student') AS students, \
+    c.created_at, c.updated_at FROM courses c";
+
+/// A new account made by a CSV enrolment.
+pub struct NewStudentRow {
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub password_hash: String,
+}
+
+impl Store {
+    pub async fn insert_course(
+        &self,
+        (code, title, term, description): (&str, &str, &str, &str),
+        keep_reset_disks: bool,
+        created_by: i64,
+        first_teacher: Option<i64>,
+    ) -> Result<i64, sqlx::Error> {
+        let t = now();
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO courses (code, title, term, description, keep_reset_disks, created_by, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(code)
+        .bind(title)
+        .bind(term)
+        .bind(description)
+        .bind(keep_reset_disks)
+        .bind(created_by)
+        .bind(t)
+        .bind(t)
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Some(teacher) = first_teacher {
+            add_member_tx(&mut tx, id, teacher, "teacher", t).await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn course(&self, id: i64, viewer: i64) -> Result<Option<CourseView>, sqlx::Error> {
+        let row: Option<CourseRow> = sqlx::query_as(&format!("{COURSE_SELECT} WHERE c.id = ?"))
+            .bind(viewer)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(CourseRow::into_view))
+    }
+
+    /// Courses, all of them (`member` none) or those `member` belongs to.
+    pub async fn list_courses(
+        &self,
+        viewer: i64,
+        member: Option<i64>,
+        search: Option<&str>,
+        limit: u32,
+        offset: u64,
+    ) -> Result<(Vec<CourseView>, u64), sqlx::Error> {
+        let filter = " WHERE (? IS NULL OR c.id IN (SELECT course_id FROM course_members WHERE user_id = ?)) \
+            AND (? IS NULL OR c.code LIKE ? ESCAPE '\\' OR c.title LIKE ? ESCAPE '\\')";
+        let pattern = search.map(|s| format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM courses c{filter}"))
+            .bind(member)
+            .bind(member)
+            .bind(&pattern)
+            .bind(&pattern)
+            .bind(&pattern)
+            .fetch_one(&self.pool)
+            .await?;
+        let rows: Vec<CourseRow> = sqlx::query_as(&format!("{COURSE_SELECT}{filter} ORDER BY c.archived, c.code LIMIT ? OFFSET ?"))
+            .bind(viewer)
+            .bind(member)
+            .bind(member)
+            .bind(&pattern)
+            .bind(&pattern)
+            .bind(&pattern)
+            .bind(limit as i64)
+            .bind(offset as i64)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok((rows.into_iter().map(CourseRow::into_view).collect(), total as u64))
+    }
+
+    pub async fn update_course(
+        &self,
+        id: i64,
+        (title, term, description): (Option<&str>, Option<&str>, Option<&str>),
+        archived: Option<bool>,
+        keep_reset_disks: Option<bool>,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE courses SET title = COALESCE(?, title), term = COALESCE(?, term), description = COALESCE(?, description), \
+             archived = COALESCE(?, archived), keep_reset_disks = COALESCE(?, keep_reset_disks), updated_at = ? WHERE id = ?",
+        )
+        .bind(title)
+        .bind(term)
+        .bind(description)
+        .bind(archived)
+        .bind(keep_reset_disks)
+        .bind(now())
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+    }
+
+    /// Deletes a course with no templates or labs left.
+    pub async fn delete_course(&self, id: i64) -> Result<bool, sqlx::Error> {
+        self.delete_unreferenced("courses", id, &[("templates", "course_id"), ("labs", "course_id")]).await
+    }
+
+    /// The user's role in the course, if a member.
+    pub async fn member_role(&self, course_id: i64, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT role FROM course_members WHERE course_id = ? AND user_id = ?")
+            .bind(course_id)
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    pub async fn members(&self, course_id: i64) -> Result<Vec<MemberView>, sqlx::Error> {
+        let rows: Vec<(i64, String, String, Option<String>, String, i64)> = sqlx::query_as(
+            "SELECT u.id, u.username, u.display_name, u.email, m.role, m.added_at FROM course_members m \
+             JOIN users u ON u.id = m.user_id WHERE m.course_id = ? ORDER BY m.role DESC, u.username",
+        )
+        .bind(course_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(user_id, username, display_name, email, role, t)| MemberView {
+                user_id,
+                username,
+                display_name,
+                email,
+                role,
+                added_at: rfc3339(t),
+            })
+            .collect())
+    }
+
+    /// Adds a member or changes their role.
+    pub async fn add_member(&self, course_id: i64, user_id: i64, role: &str) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        add_member_tx(&mut tx, course_id, user_id, role, now()).await?;
+        tx.commit().await
+    }
+
+    pub async fn remove_member(&self, course_id: i64, user_id: i64) -> Result<bool, sqlx::Error> {
+        let r = sqlx::query("DELETE FROM course_members WHERE course_id = ? AND user_id = ?")
+            .bind(course_id)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// Enrols existing users and creates new ones, all or nothing.
+    pub async fn enrol(&self, course_id: i64, existing: &[i64], new: &[NewStudentRow]) -> Result<(), sqlx::Error> {
+        let t = now();
+        let mut tx = self.pool.begin().await?;
+        for u in new {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO users (username, display_name, email, role, password_hash, created_at, updated_at) \
+                 VALUES (?, ?, ?, 'student', ?, ?, ?) RETURNING id",
+            )
+            .bind(&u.username)
+            .bind(&u.display_name)
+            .bind(&u.email)
+            .bind(&u.password_hash)
+            .bind(t)
+            .bind(t)
+            .fetch_one(&mut *tx)
+            .await?;
+            add_member_tx(&mut tx, course_id, id, "student", t).await?;
+        }
+        for id in existing {
+            add_member_tx(&mut tx, course_id, *id, "student", t).await?;
+        }
+        tx.commit().await
+    }
+
+    /// (id, username) of each student of a course.
+    pub async fn course_students(&self, course_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT u.id, u.username FROM course_members m JOIN users u ON u.id = m.user_id \
+             WHERE m.course_id = ? AND m.role = 'student' ORDER BY u.username",
+        )
+        .bind(course_id)
+        .fetch_all(&self.pool)
+        .await
+    }
+}
+
+async fn add_member_tx(tx: &mut Transaction<'_, Sqlite>, course_id: i64, user_id: i64, role: &str, t: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO course_members (course_id, user_id, role, added_at) VALUES (?, ?, ?, ?) \
+         ON CONFLICT (course_id, user_id) DO UPDATE SET role = excluded.role",
+    )
+    .bind(course_id)
+    .bind(user_id)
+    .bind(role)
+    .bind(t)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}

@@ -1,0 +1,163 @@
+//! Templates and their versions.
+
+use super::Store;
+use crate::time::{now, rfc3339};
+use app::types::{TemplateVersionView, TemplateView};
+
+/// A template version with what a clone needs from its template.
+#[derive(Debug, Clone)]
+pub struct VersionRecord {
+    pub view: TemplateVersionView,
+    pub course_id: i64,
+    pub disk_bus: String,
+    pub kernel: Option<String>,
+    pub sha256: Option<String>,
+}
+
+type VersionTuple = (i64, i64, i64, String, i64, String, i64, i64, i64, String, Option<String>, Option<String>);
+
+const VERSION_SELECT: &str = "SELECT v.id, v.template_id, v.version, v.note, v.size_bytes, v.status, v.received_bytes, \
+    v.created_at, t.course_id, t.disk_bus, t.kernel, v.sha256 FROM template_versions v JOIN templates t ON t.id = v.template_id";
+
+fn version_record(r: VersionTuple) -> VersionRecord {
+    let (id, template_id, version, note, size, status, received, created, course_id, disk_bus, kernel, sha256) = r;
+    VersionRecord {
+        view: TemplateVersionView {
+            id,
+            template_id,
+            version: version as u32,
+            note,
+            size_bytes: size as u64,
+            status,
+            received_bytes: received as u64,
+            created_at: rfc3339(created),
+        },
+        course_id,
+        disk_bus,
+        kernel,
+        sha256,
+    }
+}
+
+impl Store {
+    #[allow(clippy::too_many_arguments)]
+    pub async fn insert_template(
+        &self,
+        course_id: i64,
+        name: &str,
+        description: &str,
+        cpus: u32,
+        memory_mib: u32,
+        disk_bus: &str,
+        kernel: Option<&str>,
+        created_by: i64,
+    ) -> Result<i64, sqlx::Error> {
+        let t = now();
+        sqlx::query_scalar(
+            "INSERT INTO templates (course_id, name, description, cpus, memory_mib, disk_bus, kernel, created_by, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(course_id)
+        .bind(name)
+        .bind(description)
+        .bind(cpus as i64)
+        .bind(memory_mib as i64)
+        .bind(disk_bus)
+        .bind(kernel)
+        .bind(created_by)
+        .bind(t)
+        .bind(t)
+        .fetch_one(&self.pool)
+        .await
+    }
+
+    pub async fn delete_template(&self, id: i64) -> Result<bool, sqlx::Error> {
+        self.delete_unreferenced("templates", id, &[("template_versions", "template_id")]).await
+    }
+
+    /// Adds the next version of a template.
+    pub async fn insert_template_version(
+        &self,
+        template_id: i64,
+        note: &str,
+        size_bytes: u64,
+        upload_sha256: Option<&str>,
+    ) -> Result<VersionRecord, sqlx::Error> {
+        let status = if upload_sha256.is_some() { "uploading" } else { "ready" };
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO template_versions (template_id, version, note, size_bytes, sha256, received_bytes, status, created_at) \
+             VALUES (?, (SELECT COALESCE(MAX(version), 0) + 1 FROM template_versions WHERE template_id = ?), ?, ?, ?, 0, ?, ?) RETURNING id",
+        )
+        .bind(template_id)
+        .bind(template_id)
+        .bind(note)
+        .bind(size_bytes as i64)
+        .bind(upload_sha256)
+        .bind(status)
+        .bind(now())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(self.template_version(id).await?.expect("just inserted"))
+    }
+
+    pub async fn template_version(&self, id: i64) -> Result<Option<VersionRecord>, sqlx::Error> {
+        let row: Option<VersionTuple> =
+            sqlx::query_as(&format!("{VERSION_SELECT} WHERE v.id = ?")).bind(id).fetch_optional(&self.pool).await?;
+        Ok(row.map(version_record))
+    }
+
+    pub async fn set_version_received(&self, id: i64, received: u64, ready: bool) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE template_versions SET received_bytes = ?, status = CASE WHEN ? THEN 'ready' ELSE status END WHERE id = ?")
+            .bind(received as i64)
+            .bind(ready)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    /// Deletes a version nothing uses (no lab, no disk).
+    pub async fn delete_template_version(&self, id: i64) -> Result<bool, sqlx::Error> {
+        self.delete_unreferenced("template_versions", id, &[("labs", "template_version_id"), ("disks", "backing_version_id")]).await
+    }
+
+    pub async fn template(&self, id: i64) -> Result<Option<TemplateView>, sqlx::Error> {
+        let row: Option<(i64, i64, String, String, i64, i64, String, Option<String>, i64)> = sqlx::query_as(
+            "SELECT id, course_id, name, description, cpus, memory_mib, disk_bus, kernel, created_at FROM templates WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some((id, course_id, name, description, cpus, memory, disk_bus, kernel, created)) = row else {
+            return Ok(None);
+        };
+        let versions: Vec<VersionTuple> =
+            sqlx::query_as(&format!("{VERSION_SELECT} WHERE v.template_id = ? ORDER BY v.version")).bind(id).fetch_all(&self.pool).await?;
+        Ok(Some(TemplateView {
+            id,
+            course_id,
+            name,
+            description,
+            cpus: cpus as u32,
+            memory_mib: memory as u32,
+            disk_bus: app::types::DiskBus::parse(&disk_bus).unwrap_or_default(),
+            kernel,
+            versions: versions.into_iter().map(|v| version_record(v).view).collect(),
+            created_at: rfc3339(created),
+        }))
+    }
+
+    pub async fn course_templates(&self, course_id: i64) -> Result<Vec<TemplateView>, sqlx::Error> {
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM templates WHERE course_id = ? ORDER BY name")
+            .bind(course_id)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(t) = self.template(id).await? {
+                out.push(t);
+            }
+        }
+        Ok(out)
+    }
+}
