@@ -2,14 +2,18 @@
 //! resource.
 
 mod auth;
-mod classroom;
+mod courses;
+mod labs;
+mod quotas;
+mod snapshots;
 mod console;
 mod docs;
+mod forwards;
 mod system;
+mod templates;
 mod operations;
 mod storage;
 mod users;
-mod vm_extras;
 mod vms;
 
 pub use docs::ApiDoc;
@@ -41,9 +45,13 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(vms::router())
         .merge(operations::router())
         .merge(storage::router())
-        .merge(vm_extras::router())
+        .merge(forwards::router())
+        .merge(snapshots::router())
         .merge(console::router())
-        .merge(classroom::router())
+        .merge(courses::router())
+        .merge(templates::router())
+        .merge(labs::router())
+        .merge(quotas::router())
         .merge(docs::router())
         .fallback(|| async {
             error_response(AppError::not_found("ROUTE_NOT_FOUND", "no such API endpoint"))

@@ -4,15 +4,16 @@
 pub mod auth;
 pub mod console;
 pub mod courses;
+pub mod forwards;
 pub mod labs;
 pub mod quotas;
+pub mod snapshots;
 pub mod statistics;
 pub mod system;
 pub mod templates;
 pub mod operations;
 pub mod storage;
 pub mod users;
-pub mod vm_extras;
 pub mod vms;
 
 use app::error::AppError;

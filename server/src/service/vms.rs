@@ -368,12 +368,12 @@ async fn machine(state: &AppState, vm: &VmRecord) -> Result<Machine> {
                 .port_forwards
                 .iter()
                 .map(|f| PortForward {
-                    protocol: super::vm_extras::protocol_of(&f.protocol),
+                    protocol: super::forwards::protocol_of(&f.protocol),
                     host_port: f.host_port,
                     guest_port: f.guest_port,
                 })
                 .collect(),
-            host_addr: super::vm_extras::FORWARD_ADDR.into(),
+            host_addr: super::forwards::FORWARD_ADDR.into(),
         },
         NetworkMode::Bridge => Network::Bridge { bridge: vm.bridge.clone().unwrap_or_default() },
         NetworkMode::None => Network::None,

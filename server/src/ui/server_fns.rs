@@ -5,7 +5,7 @@
 
 use crate::auth::identify;
 use crate::auth::{Admin, Caller, Proof, Teacher};
-use crate::service::{auth, courses, labs, quotas, statistics, storage, system, templates, users, vm_extras as extras, vms};
+use crate::service::{auth, courses, forwards, labs, quotas, snapshots, statistics, storage, system, templates, users, vms};
 use crate::state::AppState;
 use app::backend::Backend;
 use app::error::AppError;
@@ -90,22 +90,22 @@ impl Backend for ServerFns {
         call!(self, req, Caller, |s, me| vms::change_state(s, &me, id, request))
     }
     async fn list_snapshots(&self, req: &Parts, vm_id: i64) -> R<Vec<SnapshotView>> {
-        call!(self, req, Caller, |s, me| extras::list_snapshots(s, &me, vm_id))
+        call!(self, req, Caller, |s, me| snapshots::list_snapshots(s, &me, vm_id))
     }
     async fn create_snapshot(&self, req: &Parts, vm_id: i64, input: NewSnapshot) -> R<SnapshotView> {
-        call!(self, req, Caller, |s, me| extras::create_snapshot(s, &me, vm_id, input))
+        call!(self, req, Caller, |s, me| snapshots::create_snapshot(s, &me, vm_id, input))
     }
     async fn revert_snapshot(&self, req: &Parts, vm_id: i64, id: i64) -> R<SnapshotView> {
-        call!(self, req, Caller, |s, me| extras::revert_snapshot(s, &me, vm_id, id))
+        call!(self, req, Caller, |s, me| snapshots::revert_snapshot(s, &me, vm_id, id))
     }
     async fn delete_snapshot(&self, req: &Parts, vm_id: i64, id: i64) -> R<()> {
-        call!(self, req, Caller, |s, me| extras::delete_snapshot(s, &me, vm_id, id))
+        call!(self, req, Caller, |s, me| snapshots::delete_snapshot(s, &me, vm_id, id))
     }
     async fn add_port_forward(&self, req: &Parts, vm_id: i64, input: NewPortForward) -> R<PortForwardView> {
-        call!(self, req, Caller, |s, me| extras::add_port_forward(s, &me, vm_id, input))
+        call!(self, req, Caller, |s, me| forwards::add_port_forward(s, &me, vm_id, input))
     }
     async fn remove_port_forward(&self, req: &Parts, vm_id: i64, id: i64) -> R<()> {
-        call!(self, req, Caller, |s, me| extras::remove_port_forward(s, &me, vm_id, id))
+        call!(self, req, Caller, |s, me| forwards::remove_port_forward(s, &me, vm_id, id))
     }
     async fn list_disks(&self, req: &Parts, query: ListQuery) -> R<Page<DiskView>> {
         call!(self, req, Caller, |s, me| storage::list_disks(s, &me, query))
