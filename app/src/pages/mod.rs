@@ -1,14 +1,16 @@
 //! The pages of the UI.
 
-mod classroom;
 mod console;
+mod courses;
+mod labs;
 mod live;
 mod machines;
 mod profile;
 mod storage;
 mod users;
 
-pub use classroom::{CoursePage, CoursesPage, LabWallPage, MyLabs, StatisticsPage};
+pub use courses::{CoursePage, CoursesPage, StatisticsPage};
+pub use labs::{LabWallPage, MyLabs};
 pub use console::ConsolePage;
 pub use live::provide_live;
 pub use machines::{MachineList, MachinePage, MachinesPage};
@@ -23,6 +25,21 @@ use crate::{error::AppError, Auth};
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, A};
 use leptos_router::hooks::use_query_map;
+
+/// The number in the route parameter `name` (0 when missing).
+fn param_id(name: &'static str) -> i64 {
+    leptos_router::hooks::use_params_map().with_untracked(|p| p.get(name).and_then(|s| s.parse::<i64>().ok()).unwrap_or(0))
+}
+
+/// Goes to `url` in the browser.
+fn go(url: String) {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_href(&url);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = url;
+}
 
 /// The UI language signal.
 pub fn use_lang() -> RwSignal<Lang> {
