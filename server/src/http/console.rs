@@ -2,8 +2,8 @@
 
 use super::{ok, ApiJson, ApiPath, ApiQuery};
 use crate::auth::CurrentUser;
-use crate::console::tickets::{ConsoleKind, TicketError};
-use crate::console::{proxy, rfb::ViewOnlyFilter, serial_hub, ws};
+use crate::console::tickets::ConsoleKind;
+use crate::console::ws;
 use crate::error::{error_response, Result};
 use crate::service::console::{self as svc, ConsoleRequest, ConsoleTicket};
 use crate::state::AppState;
@@ -14,10 +14,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
-use std::time::Instant;
-
-/// How much earlier serial output a new serial console is shown.
-const SERIAL_BACKLOG: u64 = 16 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -61,7 +57,6 @@ pub async fn console_socket(
     ApiQuery(q): ApiQuery<SocketQuery>,
     mut parts: Parts,
 ) -> Response {
-    let deny = |e: TicketError| error_response(AppError::Forbidden { message: e.to_string() });
     let kind = match q.kind.as_deref().map(ConsoleKind::parse) {
         Some(None) => return error_response(AppError::invalid("kind", "must be vnc or serial")),
         Some(Some(k)) => Some(k),
@@ -76,66 +71,16 @@ pub async fn console_socket(
     } else {
         None
     };
-    let grant = match state.tickets.redeem(&q.ticket, id, kind, user, Instant::now()) {
-        Ok(g) => g,
-        Err(e) => {
-            tracing::info!(vm_id = id, error = %e, "console ticket refused");
-            return deny(e);
-        }
+    let console = match svc::attach(&state, id, &q.ticket, kind, user).await {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
     };
     let (switching, upgrade) = match ws::handshake(&mut parts) {
         Ok(h) => h,
         Err(why) => return error_response(AppError::bad_request("NOT_A_WEBSOCKET", why)),
     };
-    let paths = state.engine.run_paths(crate::engine::VmId(id));
-    let path = match grant.kind {
-        ConsoleKind::Vnc => paths.vnc(),
-        ConsoleKind::Serial => paths.serial(),
-    };
-    let unavailable = || error_response(AppError::conflict("VM_NOT_RUNNING", "the VM's console is not available"));
-    // The screen is VNC in shared mode (one connection each); the serial
-    // port takes one client, so its viewers share a hub.
-    let link = match grant.kind {
-        ConsoleKind::Vnc => match tokio::net::UnixStream::connect(&path).await {
-            Ok(s) => Link::Vnc(s),
-            Err(_) => return unavailable(),
-        },
-        ConsoleKind::Serial => match state.serial_hubs.join(id, &path).await {
-            Ok(h) => Link::Serial(h),
-            Err(_) => return unavailable(),
-        },
-    };
-    let filter = (grant.view_only && grant.kind == ConsoleKind::Vnc).then(ViewOnlyFilter::default);
-    let read_only_serial = grant.view_only && grant.kind == ConsoleKind::Serial;
-    tracing::info!(vm_id = id, user_id = grant.user_id, kind = grant.kind.as_str(), view_only = grant.view_only, "console opened");
-    // A serial console starts with what the guest printed before it connected.
-    let backlog = (grant.kind == ConsoleKind::Serial).then(|| proxy::tail(&paths.serial_log(), SERIAL_BACKLOG));
-    let store = state.store.clone();
-    tokio::spawn(async move {
-        let Ok((rx, mut tx)) = ws::accept(upgrade).await else { return };
-        // Console time counts as activity (statistics, idle auto-stop).
-        let activity = store.begin_console_activity(id, grant.user_id).await.ok();
-        let mut go = true;
-        if let Some(Some(bytes)) = backlog {
-            go = tx.send_binary(&bytes).await.is_ok();
-        }
-        if go {
-            match link {
-                Link::Vnc(unix) => proxy::pump(rx, tx, unix, filter).await,
-                Link::Serial(hub) => serial_hub::pump(rx, tx, hub, read_only_serial).await,
-            }
-        }
-        if let Some(a) = activity {
-            let _ = store.end_activity(a).await;
-        }
-    });
+    tokio::spawn(svc::serve(state.clone(), console, upgrade));
     switching
-}
-
-/// What a console websocket is joined to.
-enum Link {
-    Vnc(tokio::net::UnixStream),
-    Serial(std::sync::Arc<serial_hub::Hub>),
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

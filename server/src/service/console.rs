@@ -4,7 +4,9 @@
 
 use super::vms::load;
 use crate::auth::Caller;
+use crate::console::rfb::ViewOnlyFilter;
 use crate::console::tickets::{ConsoleKind, Grant};
+use crate::console::{proxy, serial_hub, ws};
 use crate::engine::qemu::commands::QemuCommand;
 use crate::engine::VmId;
 use crate::error::{Result, ServerError};
@@ -116,4 +118,68 @@ fn scale_png(png: &[u8], width: u32) -> std::result::Result<Vec<u8>, String> {
         w.write_image_data(&out).map_err(|e| e.to_string())?;
     }
     Ok(encoded)
+}
+
+/// How much earlier serial output a new serial console is shown.
+const SERIAL_BACKLOG: u64 = 16 * 1024;
+
+/// A console whose ticket was good, joined to its VM: ready to pump once
+/// the websocket is up.
+pub struct Attached {
+    vm_id: i64,
+    grant: Grant,
+    link: Link,
+    /// Earlier serial output, shown first.
+    backlog: Option<Vec<u8>>,
+}
+
+/// What a console websocket is joined to.
+enum Link {
+    Vnc(tokio::net::UnixStream),
+    Serial(std::sync::Arc<serial_hub::Hub>),
+}
+
+/// Redeems a console ticket for `vm_id` (of `kind`, and of `user` when the
+/// request carried a login) and joins the VM's screen or serial port: VNC in
+/// shared mode takes a connection per viewer, the serial port takes one
+/// client, so its viewers share a hub.
+pub async fn attach(state: &AppState, vm_id: i64, ticket: &str, kind: Option<ConsoleKind>, user: Option<i64>) -> Result<Attached> {
+    let grant = state.tickets.redeem(ticket, vm_id, kind, user, Instant::now()).map_err(|e| {
+        tracing::info!(vm_id, error = %e, "console ticket refused");
+        AppError::Forbidden { message: e.to_string() }
+    })?;
+    let paths = state.engine.run_paths(VmId(vm_id));
+    let unavailable = |_| AppError::conflict("VM_NOT_RUNNING", "the VM's console is not available");
+    let link = match grant.kind {
+        ConsoleKind::Vnc => Link::Vnc(tokio::net::UnixStream::connect(paths.vnc()).await.map_err(unavailable)?),
+        ConsoleKind::Serial => Link::Serial(state.serial_hubs.join(vm_id, &paths.serial()).await.map_err(unavailable)?),
+    };
+    let backlog = match grant.kind {
+        ConsoleKind::Serial => proxy::tail(&paths.serial_log(), SERIAL_BACKLOG),
+        ConsoleKind::Vnc => None,
+    };
+    Ok(Attached { vm_id, grant, link, backlog })
+}
+
+/// Pumps an attached console over its websocket until either side ends;
+/// the time counts as console activity (statistics, idle auto-stop). A
+/// view-only grant's input never reaches the guest.
+pub async fn serve(state: AppState, console: Attached, upgrade: hyper::upgrade::OnUpgrade) {
+    let Attached { vm_id, grant, link, backlog } = console;
+    tracing::info!(vm_id, user_id = grant.user_id, kind = grant.kind.as_str(), view_only = grant.view_only, "console opened");
+    let Ok((rx, mut tx)) = ws::accept(upgrade).await else { return };
+    let activity = state.store.begin_console_activity(vm_id, grant.user_id).await.ok();
+    let sent = match backlog {
+        Some(bytes) => tx.send_binary(&bytes).await.is_ok(),
+        None => true,
+    };
+    if sent {
+        match link {
+            Link::Vnc(unix) => proxy::pump(rx, tx, unix, grant.view_only.then(ViewOnlyFilter::default)).await,
+            Link::Serial(hub) => serial_hub::pump(rx, tx, hub, grant.view_only).await,
+        }
+    }
+    if let Some(a) = activity {
+        let _ = state.store.end_activity(a).await;
+    }
 }
