@@ -7,6 +7,7 @@ mod live;
 mod machines;
 mod profile;
 mod storage;
+mod upload;
 mod users;
 
 pub use courses::{CoursePage, CoursesPage, StatisticsPage};

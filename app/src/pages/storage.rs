@@ -69,22 +69,12 @@ pub fn IsosPage() -> impl IntoView {
 fn Isos(me: UserView) -> impl IntoView {
     let delete = ServerAction::<DeleteIso>::new();
     let page = RwSignal::new(1u32);
-    let isos = Resource::new(move || (delete.version().get(), page.get()), |(_, p)| list_isos(page_query(p)));
+    let uploaded = RwSignal::new(0u32);
+    let isos = Resource::new(move || (delete.version().get(), page.get(), uploaded.get()), |(_, p, _)| list_isos(page_query(p)));
     let can_upload = me.role != Role::Student;
     view! {
         <h1>{tr("iso.title")}</h1>
-        {can_upload.then(|| view! {
-            // Uploading (hashing, chunking, progress) is done by /iso-upload.js.
-            <section class="card">
-                <form class="row" id="iso-upload" data-testid="iso-upload">
-                    <input type="file" name="file" accept=".iso" required/>
-                    <button type="submit" class="primary">{tr("iso.upload")}</button>
-                    <progress max="100" value="0" hidden></progress>
-                    <span class="upload-status muted"></span>
-                </form>
-                <script src="/iso-upload.js" defer></script>
-            </section>
-        })}
+        {can_upload.then(|| view! { <section class="card"><super::upload::IsoUpload uploaded/></section> })}
         <section class="card">
             {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBox error=e/> })}
             <Loaded resource=isos view={move |list: Page<IsoView>| view! {
