@@ -535,3 +535,44 @@ async fn idle_lab_vms_stop_but_one_with_an_open_console_keeps_running() {
     assert_eq!(app.vm_state(&tokens[0], vms[0]).await, "running", "a VM with an open console counts as active");
     reader.abort();
 }
+
+#[tokio::test]
+async fn a_roll_out_cancelled_half_way_stops_and_keeps_the_clones_it_made() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    let (t, course, version) = course_with_template(&app, &admin, "teacher9", "BIG-1").await;
+    let students = 64;
+    let mut csv = String::new();
+    for i in 1..=students {
+        csv.push_str(&format!("big{i:02},Student {i}\n"));
+    }
+    let resp = app
+        .http
+        .post(app.url(&format!("/api/v1/courses/{course}/members/csv")))
+        .bearer_auth(&t)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+
+    let publication = ok(&app, Method::POST, &format!("/api/v1/courses/{course}/labs"), &t, Some(json!({"name": "Big", "template_version_id": version}))).await;
+    let lab = publication["lab"]["id"].as_i64().unwrap();
+    let op = publication["operation"]["id"].as_i64().unwrap();
+    let cancelled = ok(&app, Method::POST, &format!("/api/v1/operations/{op}/cancel"), &t, None).await;
+    assert_eq!(cancelled["status"], "cancelled", "{cancelled}");
+    assert!(cancelled["error"].as_str().is_some_and(|e| e.starts_with("cancelled after")), "{cancelled}");
+    let (s, v) = app.json(Method::POST, &format!("/api/v1/operations/{op}/cancel"), Some(&t), None).await;
+    assert_error(s, &v, 409, "OPERATION_FINISHED");
+
+    // It stopped: fewer clones than students, and each one made is whole.
+    let seats = ok(&app, Method::GET, &format!("/api/v1/labs/{lab}/seats"), &t, None).await;
+    let made: Vec<i64> = seats.as_array().unwrap().iter().filter_map(|s| s["vm_id"].as_i64()).collect();
+    assert!(made.len() < students, "made {} of {students}", made.len());
+    for vm in made {
+        let v = ok(&app, Method::GET, &format!("/api/v1/vms/{vm}"), &t, None).await;
+        let disk = v["disk_ids"][0].as_i64().unwrap_or_else(|| panic!("a clone without its disk: {v}"));
+        assert!(app.data_dir.path().join(format!("pools/disks/{disk}.qcow2")).is_file());
+    }
+}
