@@ -66,6 +66,14 @@ fn qemu_img_info(path: &std::path::Path) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// Enrols a CSV of students into the course; returns the answer.
+async fn enrol_csv(app: &TestApp, token: &str, course: i64, csv: String) -> Value {
+    let url = app.url(&format!("/api/v1/courses/{course}/members/csv"));
+    let resp = app.http.post(url).bearer_auth(token).header("content-type", "text/csv").body(csv).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    resp.json().await.unwrap()
+}
+
 async fn wait_op(app: &TestApp, token: &str, op: i64) -> Value {
     ok(app, Method::GET, &format!("/api/v1/operations/{op}/wait?timeout=60"), token, None).await
 }
@@ -83,17 +91,7 @@ async fn a_scripted_class_of_ten_gets_linked_clones_that_boot_reset_and_are_coun
     for i in 1..=10 {
         csv.push_str(&format!("s{i:02},Student {i},s{i:02}@school.example\n"));
     }
-    let resp = app
-        .http
-        .post(app.url(&format!("/api/v1/courses/{course}/members/csv")))
-        .bearer_auth(&t)
-        .header("content-type", "text/csv")
-        .body(csv)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
-    let report: Value = resp.json().await.unwrap();
+    let report = enrol_csv(&app, &t, course, csv).await;
     let report = &report["data"];
     assert_eq!(report["enrolled"].as_array().unwrap().len(), 2, "{report}");
     let created = report["created"].as_array().unwrap();
@@ -546,16 +544,7 @@ async fn a_roll_out_cancelled_half_way_stops_and_keeps_the_clones_it_made() {
     for i in 1..=students {
         csv.push_str(&format!("big{i:02},Student {i}\n"));
     }
-    let resp = app
-        .http
-        .post(app.url(&format!("/api/v1/courses/{course}/members/csv")))
-        .bearer_auth(&t)
-        .header("content-type", "text/csv")
-        .body(csv)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::OK);
+    enrol_csv(&app, &t, course, csv).await;
 
     let publication = ok(&app, Method::POST, &format!("/api/v1/courses/{course}/labs"), &t, Some(json!({"name": "Big", "template_version_id": version}))).await;
     let lab = publication["lab"]["id"].as_i64().unwrap();
