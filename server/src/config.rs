@@ -94,9 +94,14 @@ pub struct Cli {
     /// Password of the first admin (default: generated and printed once).
     #[arg(long, env = "VLAB_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<Secret>,
-    /// Mark cookies Secure (set when served over HTTPS).
+    /// Mark cookies Secure (set when served over HTTPS; on by default when
+    /// a public origin is https).
     #[arg(long, env = "VLAB_SECURE_COOKIES")]
     pub secure_cookies: Option<bool>,
+    /// The origin(s) browsers reach vlab at, e.g. https://lab.school.example
+    /// (comma-separated). Default: whatever host the request names.
+    #[arg(long, env = "VLAB_PUBLIC_ORIGIN", value_delimiter = ',')]
+    pub public_origin: Option<Vec<String>>,
     /// API requests allowed per minute per token or address.
     #[arg(long, env = "VLAB_API_RATE_LIMIT")]
     pub api_rate_limit: Option<u32>,
@@ -124,6 +129,7 @@ pub struct FileConfig {
     pub admin_username: Option<String>,
     pub admin_password: Option<Secret>,
     pub secure_cookies: Option<bool>,
+    pub public_origins: Option<Vec<String>>,
     pub api_rate_limit: Option<u32>,
     pub login_max_failures: Option<u32>,
     pub login_window_secs: Option<u64>,
@@ -159,6 +165,9 @@ pub struct Config {
     pub admin_username: String,
     pub admin_password: Option<Secret>,
     pub secure_cookies: bool,
+    /// Origins a cookie-authenticated change may come from; empty: the
+    /// request's own host.
+    pub public_origins: Vec<String>,
     pub api_rate_limit: u32,
     pub login_max_failures: u32,
     pub login_window_secs: u64,
@@ -237,6 +246,11 @@ impl Config {
                 return Err(ConfigError::Invalid { name: "port_range_start", message: "must be 1..=port_range_end".into() });
             }
         }
+        let public_origins: Vec<String> = cli.public_origin.or(file.public_origins).unwrap_or_default();
+        let public_origins = public_origins.into_iter().map(|o| o.trim().trim_end_matches('/').to_owned()).collect::<Vec<_>>();
+        if let Some(bad) = public_origins.iter().find(|o| !origin_shaped(o)) {
+            return Err(ConfigError::Invalid { name: "public_origin", message: format!("'{bad}' is not an origin like https://lab.example.org[:port]") });
+        }
         if let Some(s) = cli.session_secret.as_ref().or(file.session_secret.as_ref()) {
             if s.expose().len() < 32 {
                 return Err(ConfigError::Invalid {
@@ -258,7 +272,8 @@ impl Config {
             log_format: cli.log_format.or(file.log_format).unwrap_or_default(),
             admin_username,
             admin_password: cli.admin_password.or(file.admin_password),
-            secure_cookies: cli.secure_cookies.or(file.secure_cookies).unwrap_or(false),
+            secure_cookies: cli.secure_cookies.or(file.secure_cookies).unwrap_or(public_origins.iter().any(|o| o.starts_with("https://"))),
+            public_origins,
             api_rate_limit,
             login_max_failures,
             login_window_secs: file.login_window_secs.unwrap_or(300),
@@ -294,6 +309,12 @@ impl FileConfig {
     pub fn parse(text: &str) -> Result<FileConfig, String> {
         toml::from_str(text).map_err(|e| e.message().to_owned())
     }
+}
+
+/// `http(s)://host[:port]`, nothing more.
+fn origin_shaped(o: &str) -> bool {
+    let Some(rest) = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://")) else { return false };
+    !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
 }
 
 fn default_database_url(data_dir: &Path) -> String {

@@ -6,6 +6,7 @@ pub mod console;
 pub mod engine;
 pub mod error;
 pub mod events;
+pub mod guard;
 pub mod http;
 pub mod serve;
 pub mod service;
@@ -107,7 +108,7 @@ impl Application {
         session_store.migrate().await.context("creating the session table")?;
         spawn_cleanup(state.clone(), session_store.clone());
         let sessions = SessionManagerLayer::new(session_store)
-            .with_name("vlab_session")
+            .with_name(guard::SESSION_COOKIE)
             .with_http_only(true)
             .with_same_site(SameSite::Lax)
             .with_secure(state.config.secure_cookies)
@@ -154,6 +155,7 @@ fn app_router(state: AppState) -> Router {
             move || app::shell(leptos.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::same_origin))
         .with_state(state)
 }
 

@@ -1,0 +1,98 @@
+//! The front door against a curious classroom: the real server over real HTTP.
+
+mod common;
+
+use common::*;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+/// A browser-like client signed in as the admin through the login form.
+async fn admin_browser(app: &TestApp) -> reqwest::Client {
+    let browser = client();
+    let r = browser
+        .post(app.url("/login"))
+        .header("origin", &app.base)
+        .form(&[("username", "admin"), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
+    assert_eq!(r.headers()["location"], "/", "signed in");
+    browser
+}
+
+async fn user_exists(app: &TestApp, admin: &str, username: &str) -> bool {
+    let (_, v) = app.json(Method::GET, &format!("/api/v1/users?q={username}"), Some(admin), None).await;
+    v["data"].as_array().unwrap().iter().any(|u| u["username"] == username)
+}
+
+#[tokio::test]
+async fn a_session_cookie_changes_nothing_from_another_site() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let browser = admin_browser(&app).await;
+    let new_user = |name: &str| json!({"username": name, "password": "a-long-password", "role": "admin"});
+
+    // Another page posts to the create-user server function: refused, nothing made.
+    let body = json!({"input": new_user("evil1")}).to_string();
+    let r = browser.post(app.url("/api/create_user")).header("origin", "http://evil.example").header("content-type", "text/plain").body(body.clone()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = browser.post(app.url("/api/create_user")).header("sec-fetch-site", "cross-site").header("content-type", "application/json").body(body.clone()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // From home, a text/plain body never reaches the JSON decoder.
+    let r = browser.post(app.url("/api/create_user")).header("origin", &app.base).header("content-type", "text/plain").body(body.clone()).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(!user_exists(&app, &admin, "evil1").await, "no user was created");
+
+    // The REST API with the cookie: the same rule, also for bodiless POSTs.
+    let r = browser.post(app.url("/api/v1/users")).header("origin", "http://evil.example").json(&new_user("evil2")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "FORBIDDEN", "{body}");
+    assert!(!user_exists(&app, &admin, "evil2").await);
+    let r = browser.post(app.url("/api/v1/labs/1/open")).header("origin", "http://evil.example").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // From vlab's own origin both work.
+    let r = browser.post(app.url("/api/create_user")).header("origin", &app.base).json(&json!({"input": new_user("home1")})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let r = browser.post(app.url("/api/v1/users")).header("origin", &app.base).header("sec-fetch-site", "same-origin").json(&new_user("home2")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert!(user_exists(&app, &admin, "home1").await && user_exists(&app, &admin, "home2").await);
+
+    // A bearer token is not something a browser sends on its own: usable from anywhere.
+    let (s, v) = app.json(Method::POST, "/api/v1/users", Some(&admin), Some(new_user("tokenuser"))).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let r = app.http.post(app.url("/api/v1/users")).bearer_auth(&admin).header("origin", "http://evil.example").json(&new_user("tokenuser2")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn a_sign_in_from_another_site_is_refused() {
+    let app = TestApp::spawn().await;
+    let browser = client();
+    let r = browser
+        .post(app.url("/login"))
+        .header("origin", "http://evil.example")
+        .form(&[("username", "admin"), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.headers().get("set-cookie").is_none(), "no session was started");
+    let r = browser.get(app.url("/api/v1/auth/me")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn answers_cannot_be_framed_or_sniffed() {
+    let app = TestApp::spawn().await;
+    for path in ["/login", "/api/v1/health", "/pkg/vlab.css"] {
+        let r = app.http.get(app.url(path)).send().await.unwrap();
+        let h = r.headers();
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+        assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"), "{path}");
+    }
+}
