@@ -96,3 +96,25 @@ async fn answers_cannot_be_framed_or_sniffed() {
         assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"), "{path}");
     }
 }
+
+#[tokio::test]
+async fn made_up_tokens_share_their_address_bucket() {
+    let app = TestApp::spawn_with(|c| c.api_rate_limit = 30).await;
+    let mut limited = 0;
+    for i in 0..60 {
+        let r = app.http.get(app.url("/api/v1/health")).bearer_auth(format!("bogus-{i}-{}", i * 7919)).send().await.unwrap();
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            assert!(r.headers().contains_key("retry-after"));
+            limited += 1;
+        }
+    }
+    assert!(limited >= 25, "random Authorization headers were {limited} times limited of 60");
+    // A real token is its user's own bucket, whatever the address did.
+    let app = TestApp::spawn_with(|c| c.api_rate_limit = 30).await;
+    let admin = app.admin_token().await;
+    for i in 0..40 {
+        app.http.get(app.url("/api/v1/health")).bearer_auth(format!("bogus-{i}")).send().await.unwrap();
+    }
+    let (s, v) = app.json(Method::GET, "/api/v1/auth/me", Some(&admin), None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+}

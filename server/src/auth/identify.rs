@@ -23,7 +23,12 @@ pub(crate) struct SessionAuth {
 }
 
 fn bearer(parts: &Parts) -> Option<Result<&str, AppError>> {
-    let value = parts.headers.get(header::AUTHORIZATION)?;
+    bearer_token(&parts.headers)
+}
+
+/// The token of an `Authorization: Bearer` header, if the request has one.
+pub(crate) fn bearer_token(headers: &axum::http::HeaderMap) -> Option<Result<&str, AppError>> {
+    let value = headers.get(header::AUTHORIZATION)?;
     let invalid = || AppError::unauthorized("INVALID_TOKEN", "the Authorization header must be `Bearer <token>`");
     Some(
         value

@@ -24,7 +24,7 @@ use app::error::{AppError, FieldErrors};
 use app::types::Page;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
-use axum::http::{header, request::Parts, StatusCode};
+use axum::http::{request::Parts, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -65,14 +65,18 @@ pub fn router(state: AppState) -> Router<AppState> {
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
-/// One bucket per bearer token, else per client address.
+/// One bucket per caller: the user of a token vlab issued, else the client
+/// address. A token vlab does not know counts as its address, so made-up
+/// `Authorization` headers are not fresh buckets.
 async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let key = match req.headers().get(header::AUTHORIZATION) {
-        Some(v) => format!("t:{}", crate::auth::token::hash(&String::from_utf8_lossy(v.as_bytes()))),
-        None => format!(
-            "ip:{}",
-            req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default()
-        ),
+    let token = crate::auth::identify::bearer_token(req.headers()).and_then(|t| t.ok()).map(crate::auth::token::hash);
+    let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
+    let key = match token {
+        Some(hash) => match state.store.token_owner(&hash, crate::time::now()).await {
+            Ok(Some(owner)) => format!("u:{}", owner.user.id),
+            _ => format!("ip:{ip}"),
+        },
+        None => format!("ip:{ip}"),
     };
     match state.api_limiter.check(&key, Instant::now()) {
         Ok(()) => next.run(req).await,
