@@ -410,8 +410,12 @@ async fn the_websocket_answers_pings_and_closes_on_protocol_errors() {
     assert!(frames.first().is_some_and(|(op, p)| *op == 2 && p.starts_with(b"RFB 003.00")), "banner first: {frames:?}");
     assert_eq!(frames.last(), Some(&(8u8, 1002u16.to_be_bytes().to_vec())), "closed with 1002");
 
-    // A plain GET with a good ticket is not a websocket: 400 naming it.
+    // A plain GET with a good ticket is not a websocket: 400 naming it, and
+    // the ticket is not used up by it.
     let t = ticket(&app, &admin, vm, "vnc", false).await;
     let (s, v) = app.json(Method::GET, &format!("/api/v1/vms/{vm}/console/ws?ticket={t}"), None, None).await;
     assert_error(s, &v, 400, "NOT_A_WEBSOCKET");
+    let mut ws = connect(&app, vm, &t, "", None).await.expect("the ticket still opens the console");
+    let banner = read_exact(&mut ws, 12, &mut Vec::new()).await;
+    assert!(banner.starts_with(b"RFB 003.00"), "{banner:?}");
 }

@@ -71,13 +71,14 @@ pub async fn console_socket(
     } else {
         None
     };
-    let console = match svc::attach(&state, id, &q.ticket, kind, user).await {
-        Ok(c) => c,
-        Err(e) => return e.into_response(),
-    };
+    // A request that cannot become a websocket does not use up the ticket.
     let (switching, upgrade) = match ws::handshake(&mut parts) {
         Ok(h) => h,
         Err(why) => return error_response(AppError::bad_request("NOT_A_WEBSOCKET", why)),
+    };
+    let console = match svc::attach(&state, id, &q.ticket, kind, user).await {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
     };
     tokio::spawn(svc::serve(state.clone(), console, upgrade));
     switching
