@@ -434,6 +434,13 @@ async fn template_uploads_must_be_self_contained_qcow2() {
     let (s, v) = upload(&app, &t, course, "chained", &chained).await;
     assert_error(s, &v, 422, "VALIDATION_FAILED");
     assert!(v["error"]["message"].as_str().unwrap().contains("backing"), "{v}");
+    // A broken image: qemu-img's complaint reaches the teacher without host paths.
+    let mut broken = good.clone();
+    broken[4..8].copy_from_slice(&9u32.to_be_bytes()); // a qcow2 version qemu-img refuses
+    let (s, v) = upload(&app, &t, course, "broken", &broken).await;
+    assert_error(s, &v, 422, "VALIDATION_FAILED");
+    let data_dir = app.data_dir.path().to_str().unwrap();
+    assert!(!v.to_string().contains(data_dir) && !v.to_string().contains("/pools/"), "no host path: {v}");
     // Refused uploads leave nothing behind.
     let list = ok(&app, Method::GET, &format!("/api/v1/courses/{course}/templates"), &t, None).await;
     assert!(list.as_array().unwrap().is_empty(), "{list}");

@@ -428,7 +428,7 @@ pub fn qemu_words(text: &str, data_dir: &Path, qemu_binary: &str) -> String {
 }
 
 /// Replaces each absolute path (a '/' that starts a word) with `[path]`.
-fn hide_paths(line: &str) -> String {
+pub(crate) fn hide_paths(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut in_path = false;
     let mut prev: Option<char> = None;

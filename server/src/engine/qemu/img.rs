@@ -33,10 +33,15 @@ async fn run(binary: &str, args: &[&std::ffi::OsStr]) -> Result<String, String> 
         .await
         .map_err(|e| format!("cannot run {binary}: {e}"))?;
     if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    } else {
-        Err(String::from_utf8_lossy(&out.stderr).trim().to_owned())
+        return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
     }
+    // The whole complaint goes to the log; callers (and so clients) get it
+    // without host paths, with a reference to find it there.
+    let said = String::from_utf8_lossy(&out.stderr).trim().to_owned();
+    let reference = crate::auth::token::short_id();
+    tracing::warn!(reference, command = ?args.first(), stderr = %said, "qemu-img failed");
+    let plain = said.strip_prefix("qemu-img: ").unwrap_or(&said);
+    Err(format!("{} (ref {reference})", crate::engine::hide_paths(plain)))
 }
 
 pub async fn create(binary: &str, path: &Path, format: &str, size_bytes: u64) -> Result<(), String> {
