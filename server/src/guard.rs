@@ -16,8 +16,28 @@ use axum::response::Response;
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "vlab_session";
 
-/// Refuses cross-site changes and undecodable server-function bodies.
-pub async fn same_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// The most a request to `path` may carry: a chunk for uploads, a CSV for
+/// enrolment, 64 KiB for everything else (JSON and forms).
+pub fn body_limit(path: &str) -> usize {
+    if path.starts_with("/api/v1/") && path.ends_with("/content") {
+        crate::service::storage::MAX_CHUNK_BYTES
+    } else if (path.starts_with("/api/v1/") && path.ends_with("/members/csv")) || path.starts_with("/api/enrol_csv") {
+        crate::http::courses::MAX_CSV_BYTES
+    } else {
+        crate::http::MAX_BODY_BYTES
+    }
+}
+
+/// Refuses oversized bodies (before anything reads them), cross-site
+/// changes and undecodable server-function bodies.
+pub async fn front_door(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let limit = body_limit(req.uri().path());
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return error_response(AppError::PayloadTooLarge { message: format!("this request may carry at most {limit} bytes") });
+    }
+    // A body without a declared length is cut off at the limit as it streams.
+    let req = req.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit)));
     let (method, path, headers) = (req.method(), req.uri().path(), req.headers());
     if let Err(why) = check_origin(&state.config.public_origins, state.config.secure_cookies, method, path, headers) {
         tracing::info!(path, why, "cross-site request refused");

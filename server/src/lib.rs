@@ -155,7 +155,7 @@ fn app_router(state: AppState) -> Router {
             move || app::shell(leptos.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::same_origin))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard::front_door))
         .with_state(state)
 }
 

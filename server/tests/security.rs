@@ -118,3 +118,56 @@ async fn made_up_tokens_share_their_address_bucket() {
     let (s, v) = app.json(Method::GET, "/api/v1/auth/me", Some(&admin), None).await;
     assert_eq!(s, StatusCode::OK, "{v}");
 }
+
+/// Sends a request head and then up to `body` bytes of body, returning the
+/// status line the server answered with.
+async fn raw_post(app: &TestApp, path: &str, head: &str, body: usize) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut tcp = tokio::net::TcpStream::connect(app.base.trim_start_matches("http://")).await.unwrap();
+    tcp.write_all(format!("POST {path} HTTP/1.1\r\nHost: vlab\r\n{head}\r\n").as_bytes()).await.unwrap();
+    let (mut rd, mut wr) = tcp.into_split();
+    let writer = tokio::spawn(async move {
+        let chunk = vec![b'a'; 1 << 16];
+        let mut sent = 0;
+        while sent < body {
+            if wr.write_all(&chunk).await.is_err() {
+                break;
+            }
+            sent += chunk.len();
+        }
+    });
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    let read = async {
+        while !got.windows(2).any(|w| w == b"\r\n") {
+            match rd.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(10), read).await.expect("an answer within 10 s");
+    writer.abort();
+    String::from_utf8_lossy(&got).lines().next().unwrap_or_default().to_owned()
+}
+
+fn rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    status.lines().find_map(|l| l.strip_prefix("VmRSS:")).unwrap().trim().trim_end_matches(" kB").trim().parse().unwrap()
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_before_anything_reads_them() {
+    let app = TestApp::spawn().await;
+    let hundred_mib = 100usize << 20;
+    let before = rss_kib();
+    for path in ["/api/create_user", "/login", "/api/v1/users"] {
+        let head = format!("Content-Type: application/json\r\nContent-Length: {hundred_mib}\r\n");
+        let status = raw_post(&app, path, &head, hundred_mib).await;
+        assert!(status.contains(" 413 "), "{path}: {status}");
+    }
+    let grown = rss_kib().saturating_sub(before);
+    assert!(grown < 50 << 10, "the server grew by {grown} KiB");
+    let (s, v) = app.json(Method::GET, "/api/v1/health", None, None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+}

@@ -16,7 +16,7 @@ use axum::routing::{delete, get, post};
 use axum::Router;
 
 /// Largest enrolment CSV.
-const MAX_CSV_BYTES: usize = 1 << 20;
+pub(crate) const MAX_CSV_BYTES: usize = 1 << 20;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -2,7 +2,7 @@
 //! resource.
 
 mod auth;
-mod courses;
+pub(crate) mod courses;
 mod labs;
 mod quotas;
 mod snapshots;
