@@ -171,3 +171,23 @@ async fn oversized_bodies_are_refused_before_anything_reads_them() {
     let (s, v) = app.json(Method::GET, "/api/v1/health", None, None).await;
     assert_eq!(s, StatusCode::OK, "{v}");
 }
+
+#[tokio::test]
+async fn parallel_guesses_are_throttled_before_hashing() {
+    let app = TestApp::spawn().await;
+    let before = rss_kib();
+    let guesses = (0..100).map(|i| {
+        let (http, url) = (app.http.clone(), app.url("/api/v1/auth/login"));
+        async move {
+            let r = http.post(url).json(&json!({"username": "admin", "password": format!("wrong-guess-{i}")})).send().await.unwrap();
+            r.status().as_u16()
+        }
+    });
+    let statuses = futures_util::future::join_all(guesses).await;
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let limited = statuses.iter().filter(|s| **s == 429).count();
+    assert!(checked <= 5, "at most login_max_failures guesses are checked: {checked} of {statuses:?}");
+    assert_eq!(checked + limited, 100, "{statuses:?}");
+    let grown = rss_kib().saturating_sub(before);
+    assert!(grown < 200 << 10, "hashing stayed bounded: grew {grown} KiB");
+}

@@ -40,8 +40,27 @@ fn verify_blocking(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Each argon2 run holds ~19 MiB: at most this many run at once per core.
+const HASHES_PER_CORE: usize = 2;
+/// How long a hash may wait for its turn before the caller is told to retry.
+const HASH_QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A turn to hash: bounds argon2's memory and CPU whatever the request rate.
+async fn turn() -> Result<tokio::sync::SemaphorePermit<'static>> {
+    static TURNS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    let turns = TURNS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        tokio::sync::Semaphore::new(cores * HASHES_PER_CORE)
+    });
+    match tokio::time::timeout(HASH_QUEUE_WAIT, turns.acquire()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(app::error::AppError::RateLimited { retry_after_secs: 2 }.into()),
+    }
+}
+
 /// Hashes a password (PHC string).
 pub async fn hash(password: String) -> Result<String> {
+    let _turn = turn().await?;
     tokio::task::spawn_blocking(move || hash_blocking(&password))
         .await
         .map_err(|e| ServerError::internal(format!("hash task: {e}")))?
@@ -51,6 +70,7 @@ pub async fn hash(password: String) -> Result<String> {
 /// still does the same work, so timing does not tell which usernames exist.
 pub async fn verify(password: String, hash: Option<String>) -> Result<bool> {
     static DUMMY: OnceLock<String> = OnceLock::new();
+    let _turn = turn().await?;
     tokio::task::spawn_blocking(move || match hash {
         Some(h) => verify_blocking(&password, &h),
         None => {

@@ -63,6 +63,41 @@ impl LoginThrottle {
         }
     }
 
+    /// Checks every `(key, max_failures)` and, only if all have room, counts
+    /// this attempt as a failure on each at once, so parallel attempts
+    /// cannot all pass the check before any is recorded. A successful
+    /// attempt takes its mark back with [`LoginThrottle::forgive`].
+    pub fn reserve(&self, keys: &[(&str, u32)], now: Instant) -> Result<(), u64> {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let mut wait = 0;
+        for (key, max) in keys {
+            if let Some(list) = map.get_mut(*key) {
+                list.retain(|t| now.saturating_duration_since(*t) < self.window);
+                if list.len() as u32 >= (*max).max(1) {
+                    let oldest = list.iter().min().copied().unwrap_or(now);
+                    wait = wait.max(self.window.saturating_sub(now.saturating_duration_since(oldest)).as_secs().max(1));
+                }
+            }
+        }
+        if wait > 0 {
+            return Err(wait);
+        }
+        for (key, _) in keys {
+            map.entry((*key).to_owned()).or_default().push(now);
+        }
+        Ok(())
+    }
+
+    /// Takes back the mark `reserve` made at `at` for `key`.
+    pub fn forgive(&self, key: &str, at: Instant) {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(list) = map.get_mut(key) {
+            if let Some(i) = list.iter().position(|t| *t == at) {
+                list.swap_remove(i);
+            }
+        }
+    }
+
     pub fn record_failure(&self, key: &str, now: Instant) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() > 50_000 {

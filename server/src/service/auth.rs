@@ -39,19 +39,26 @@ pub async fn check_password(state: &AppState, parts: &Parts, username: &str, pas
     let ip_key = format!("ip:{ip}");
     let now = Instant::now();
     let max = state.config.login_max_failures;
-    // The per-address budget is wider: several users may share an address.
-    for (key, allowed) in [(&user_key, max), (&ip_key, max.saturating_mul(IP_FAILURE_FACTOR))] {
-        state.login_throttle.check(key, allowed, now).map_err(|s| AppError::RateLimited { retry_after_secs: s })?;
-    }
+    // The attempt counts as a failure before the hash runs, so parallel
+    // guesses cannot all pass the check; the per-address budget is wider
+    // (several users may share an address).
+    let budget = [(user_key.as_str(), max), (ip_key.as_str(), max.saturating_mul(IP_FAILURE_FACTOR))];
+    state.login_throttle.reserve(&budget, now).map_err(|s| AppError::RateLimited { retry_after_secs: s })?;
     let creds = state.store.credentials_by_username(username.trim()).await?;
     let hash = creds.as_ref().map(|c| c.password_hash.clone());
-    if password::verify(password.to_owned(), hash).await? {
+    let verified = password::verify(password.to_owned(), hash).await;
+    if matches!(verified, Ok(true)) {
         state.login_throttle.clear(&user_key);
+        state.login_throttle.forgive(&ip_key, now);
         // verify() is true only with a stored hash, so creds is Some here.
         return creds.map(|c| c.user).ok_or_else(|| ServerError::internal("verified without a user"));
     }
-    state.login_throttle.record_failure(&user_key, now);
-    state.login_throttle.record_failure(&ip_key, now);
+    if verified.is_err() {
+        // Not checked (no turn to hash): not a failed guess.
+        state.login_throttle.forgive(&user_key, now);
+        state.login_throttle.forgive(&ip_key, now);
+        verified?;
+    }
     tracing::info!(username = %username.trim(), ip, "failed login");
     Err(AppError::unauthorized("INVALID_CREDENTIALS", "wrong username or password").into())
 }
