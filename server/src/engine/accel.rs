@@ -18,10 +18,7 @@ pub struct AccelChoice {
 
 impl AccelChoice {
     pub fn name(&self) -> &'static str {
-        match self.accel {
-            Accel::Kvm => "kvm",
-            Accel::Tcg => "tcg",
-        }
+        self.accel.as_str()
     }
 }
 
@@ -88,10 +85,6 @@ fn cached(path: &Path, key: &str) -> Option<AccelChoice> {
     if v["key"].as_str()? != key {
         return None;
     }
-    let accel = match v["accel"].as_str()? {
-        "kvm" => Accel::Kvm,
-        "tcg" => Accel::Tcg,
-        _ => return None,
-    };
+    let accel = Accel::parse(v["accel"].as_str()?)?;
     Some(AccelChoice { accel, reason: format!("{} (cached)", v["reason"].as_str()?) })
 }

@@ -292,33 +292,10 @@ impl Engine {
         if let Some(slot) = self.existing(vm) {
             slot.lock().await.pid = child.id();
         }
-        let qmp_path = paths.qmp();
-        let started = tokio::select! {
-            q = Qmp::connect_retry(&qmp_path, START_TIMEOUT) => q.map_err(|e| format!("QEMU's monitor did not answer: {e}")),
-            status = child.wait() => Err(format!("QEMU exited at start ({})", status.map(|s| s.to_string()).unwrap_or_default())),
-        };
-        let started = match started {
-            Ok(qmp) => match qmp.cont().await {
-                Ok(_) => Ok(qmp),
-                Err(e) => Err(format!("QEMU did not start the guest: {e}")),
-            },
-            Err(e) => Err(e),
-        };
-        match started {
+        match handshake(&mut child, &paths.qmp(), START_TIMEOUT).await {
             Ok(qmp) => Ok((qmp, child)),
-            Err(e) => {
-                // A closed monitor says nothing; QEMU's own stderr says why.
-                let e = match tokio::time::timeout(EXIT_GRACE, child.wait()).await {
-                    Ok(Ok(status)) if !e.starts_with("QEMU exited") => format!("QEMU exited at start ({status})"),
-                    Ok(_) => e,
-                    Err(_) => {
-                        let _ = child.start_kill();
-                        let _ = child.wait().await;
-                        e
-                    }
-                };
-                Err(with_said(e, &self.qemu_said(vm)))
-            }
+            // A closed monitor says nothing; QEMU's own stderr says why.
+            Err(e) => Err(with_said(e, &self.qemu_said(vm))),
         }
     }
 
@@ -386,6 +363,32 @@ fn prepare_run_dir(paths: &RunPaths) -> Result<(), String> {
         let _ = std::fs::remove_file(stale);
     }
     Ok(())
+}
+
+/// Brings a QEMU just started with `-S` to running guest CPUs: its monitor
+/// answers within `within` and `cont` succeeds. On failure QEMU gets
+/// `EXIT_GRACE` to exit (else it is killed), and the error says how it ended.
+async fn handshake(child: &mut tokio::process::Child, qmp_path: &Path, within: Duration) -> Result<Qmp, String> {
+    let started = tokio::select! {
+        q = Qmp::connect_retry(qmp_path, within) => q.map_err(|e| format!("QEMU's monitor did not answer: {e}")),
+        status = child.wait() => Err(format!("QEMU exited at start ({})", status.map(|s| s.to_string()).unwrap_or_default())),
+    };
+    let e = match started {
+        Ok(qmp) => match qmp.cont().await {
+            Ok(_) => return Ok(qmp),
+            Err(e) => format!("QEMU did not start the guest: {e}"),
+        },
+        Err(e) => e,
+    };
+    Err(match tokio::time::timeout(EXIT_GRACE, child.wait()).await {
+        Ok(Ok(status)) if !e.starts_with("QEMU exited") => format!("QEMU exited at start ({status})"),
+        Ok(_) => e,
+        Err(_) => {
+            let _ = child.start_kill();
+            let _ = child.wait().await;
+            e
+        }
+    })
 }
 
 /// Joins an error with what QEMU said about it.

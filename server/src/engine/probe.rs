@@ -6,7 +6,6 @@
 //! hangs in the kernel) fails here instead of in every VM.
 
 use super::qemu::argv::{self, Accel, DirectKernel, Machine, Network, RunPaths};
-use super::qemu::qmp::Qmp;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -67,33 +66,28 @@ pub async fn boot_to_marker(qemu_binary: &str, machine: &Machine, run_dir: &Path
         .kill_on_drop(true)
         .spawn()
         .map_err(|e| format!("cannot run {qemu_binary}: {e}"))?;
-    let qmp_path = paths.qmp();
-    let watch = async {
-        let qmp = tokio::select! {
-            q = Qmp::connect_retry(&qmp_path, within) => q.map_err(|e| format!("QEMU's monitor did not answer: {e}"))?,
-            status = child.wait() => return Err(format!("QEMU exited at start ({})", status.map(|s| s.to_string()).unwrap_or_default())),
-        };
-        qmp.cont().await.map_err(|e| format!("QEMU did not start the guest: {e}"))?;
-        loop {
-            let seen = std::fs::read(paths.serial_log()).unwrap_or_default();
-            if seen.windows(MARKER.len()).any(|w| w == MARKER.as_bytes()) {
-                return Ok(began.elapsed().as_secs_f64());
-            }
-            tokio::select! {
-                status = child.wait() => return Err(format!("QEMU exited before the guest was up ({})",
-                    status.map(|s| s.to_string()).unwrap_or_default())),
-                _ = tokio::time::sleep(Duration::from_millis(50)) => {}
+    let outcome = match super::handshake(&mut child, &paths.qmp(), within).await {
+        Err(e) => Err(e),
+        Ok(_qmp) => {
+            let watch = async {
+                loop {
+                    let seen = std::fs::read(paths.serial_log()).unwrap_or_default();
+                    if seen.windows(MARKER.len()).any(|w| w == MARKER.as_bytes()) {
+                        return Ok(began.elapsed().as_secs_f64());
+                    }
+                    tokio::select! {
+                        status = child.wait() => return Err(format!("QEMU exited before the guest was up ({})",
+                            status.map(|s| s.to_string()).unwrap_or_default())),
+                        _ = tokio::time::sleep(Duration::from_millis(50)) => {}
+                    }
+                }
+            };
+            // One bound for the whole probe, monitor included.
+            match tokio::time::timeout(within.saturating_sub(began.elapsed()), watch).await {
+                Ok(r) => r,
+                Err(_) => Err(format!("the guest did not reach its marker within {} s", within.as_secs())),
             }
         }
-    };
-    let outcome = match tokio::time::timeout(within, watch).await {
-        Ok(r) => r,
-        Err(_) => Err(format!("the guest did not reach its marker within {} s", within.as_secs())),
-    };
-    // A closed monitor says less than the exit itself.
-    let outcome = match (outcome, child.try_wait()) {
-        (Err(e), Ok(Some(status))) if !e.starts_with("QEMU exited") => Err(format!("QEMU exited at start ({status})")),
-        (o, _) => o,
     };
     let _ = child.start_kill();
     let _ = child.wait().await;

@@ -11,6 +11,19 @@ pub enum Accel {
     Tcg,
 }
 
+impl Accel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Accel::Kvm => "kvm",
+            Accel::Tcg => "tcg",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Accel> {
+        [Accel::Kvm, Accel::Tcg].into_iter().find(|a| a.as_str() == s)
+    }
+}
+
 pub use app::types::DiskBus;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,10 +168,7 @@ pub fn build(m: &Machine, run: &RunPaths) -> Vec<OsString> {
     push("-machine");
     push("q35");
     push("-accel");
-    push(match m.accel {
-        Accel::Kvm => "kvm",
-        Accel::Tcg => "tcg",
-    });
+    push(m.accel.as_str());
     push("-cpu");
     push(match m.accel {
         Accel::Kvm => "host",
