@@ -22,8 +22,12 @@ pub(crate) struct SessionAuth {
     pub epoch: i64,
 }
 
-fn bearer(parts: &Parts) -> Option<Result<&str, AppError>> {
-    bearer_token(&parts.headers)
+/// A bearer token the API's rate limit already looked up for this request,
+/// so identifying the caller does not ask the database again.
+#[derive(Clone)]
+pub(crate) struct VerifiedBearer {
+    pub hash: String,
+    pub owner: crate::store::TokenOwner,
 }
 
 /// The token of an `Authorization: Bearer` header, if the request has one.
@@ -44,12 +48,15 @@ pub(crate) fn bearer_token(headers: &axum::http::HeaderMap) -> Option<Result<&st
 /// Who the request comes from; `None` when nobody is logged in. A bad
 /// bearer token is an error, never a silent fall-back to the session.
 pub async fn caller(state: &AppState, parts: &Parts) -> Result<Option<Caller>> {
-    if let Some(tok) = bearer(parts) {
-        let tok = tok?;
+    if let Some(tok) = bearer_token(&parts.headers) {
+        let hash = token::hash(tok?);
         let now = time::now();
-        let owner = state.store.token_owner(&token::hash(tok), now).await?.ok_or_else(|| {
-            AppError::unauthorized("INVALID_TOKEN", "the token is unknown, expired or revoked")
-        })?;
+        let owner = match parts.extensions.get::<VerifiedBearer>().filter(|v| v.hash == hash) {
+            Some(v) => v.owner.clone(),
+            None => state.store.token_owner(&hash, now).await?.ok_or_else(|| {
+                AppError::unauthorized("INVALID_TOKEN", "the token is unknown, expired or revoked")
+            })?,
+        };
         if owner.last_used_at.is_none_or(|t| now - t >= TOUCH_EVERY_SECS) {
             state.store.touch_token(owner.token_id, now).await?;
         }

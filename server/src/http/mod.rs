@@ -68,14 +68,19 @@ pub fn router(state: AppState) -> Router<AppState> {
 /// One bucket per caller: the user of a token vlab issued, else the client
 /// address. A token vlab does not know counts as its address, so made-up
 /// `Authorization` headers are not fresh buckets.
-async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+async fn rate_limit(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let token = crate::auth::identify::bearer_token(req.headers()).and_then(|t| t.ok()).map(crate::auth::token::hash);
     let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
-    let key = match token {
-        Some(hash) => match state.store.token_owner(&hash, crate::time::now()).await {
-            Ok(Some(owner)) => format!("u:{}", owner.user.id),
-            _ => format!("ip:{ip}"),
-        },
+    let owner = match token {
+        Some(hash) => state.store.token_owner(&hash, crate::time::now()).await.ok().flatten().map(|owner| (hash, owner)),
+        None => None,
+    };
+    let key = match owner {
+        Some((hash, owner)) => {
+            let key = format!("u:{}", owner.user.id);
+            req.extensions_mut().insert(crate::auth::identify::VerifiedBearer { hash, owner });
+            key
+        }
         None => format!("ip:{ip}"),
     };
     match state.api_limiter.check(&key, Instant::now()) {

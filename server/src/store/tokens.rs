@@ -54,7 +54,7 @@ impl TokenRow {
 }
 
 /// The user a presented token belongs to.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct TokenOwner {
     pub token_id: i64,
     pub last_used_at: Option<i64>,
