@@ -65,7 +65,7 @@ pub fn MachineList() -> impl IntoView {
                                         {move || {
                                             let state = live.vms.with(|m| m.get(&id).map(|s| s.state.clone())).unwrap_or_else(|| first.clone());
                                             let state = VmState::parse(&state).unwrap_or(VmState::Stopped);
-                                            let can = |a: Action| lifecycle::allowed(state).any(|x| x == a);
+                                            let can = |a: Action| lifecycle::next(state, a).is_ok();
                                             view! {
                                                 {can(Action::Start).then(|| view! { <button type="button" on:click=act(Action::Start) data-testid="vm-start">{tr("vm.start")}</button> })}
                                                 {can(Action::Stop).then(|| view! { <button type="button" on:click=act(Action::Stop) data-testid="vm-stop">{tr("vm.stop")}</button> })}
