@@ -145,6 +145,9 @@ pub struct FileConfig {
     pub host_memory_ratio: Option<f64>,
     /// How often the lab scheduler looks at schedules and idle VMs, seconds.
     pub scheduler_interval_secs: Option<u64>,
+    pub header_read_timeout_secs: Option<u64>,
+    pub max_connections: Option<usize>,
+    pub trusted_proxies: Option<Vec<String>>,
 }
 
 /// Resolved settings.
@@ -183,6 +186,13 @@ pub struct Config {
     pub console_ticket_ttl_secs: u64,
     pub host_memory_ratio: f64,
     pub scheduler_interval_secs: u64,
+    /// A connection must send a whole request head this long after it
+    /// opens or after its last response, else it is closed.
+    pub header_read_timeout_secs: u64,
+    /// Connections served at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// Peers whose `X-Forwarded-For` names the client (reverse proxies).
+    pub trusted_proxies: Vec<crate::serve::IpNet>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -259,7 +269,17 @@ impl Config {
                 });
             }
         }
+        let trusted_proxies = file
+            .trusted_proxies
+            .unwrap_or_default()
+            .iter()
+            .map(|p| p.parse())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|message| ConfigError::Invalid { name: "trusted_proxies", message })?;
         Ok(Config {
+            header_read_timeout_secs: file.header_read_timeout_secs.unwrap_or(10).clamp(1, 3600),
+            max_connections: file.max_connections.unwrap_or(4096).max(1),
+            trusted_proxies,
             listen: cli.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000))),
             database_url,
             qemu_binary: cli.qemu_binary.or(file.qemu_binary).unwrap_or_else(|| "qemu-system-x86_64".into()),

@@ -135,10 +135,41 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let addr = self.local_addr();
         tracing::info!(%addr, "vlab is listening; open http://{addr}");
-        serve::serve(self.listener, self.router, shutdown_signal()).await;
+        let config = &self.state.config;
+        let limits = serve::Limits {
+            header_read_timeout: std::time::Duration::from_secs(config.header_read_timeout_secs),
+            max_connections: fit_connections(config.max_connections),
+            trusted_proxies: config.trusted_proxies.clone(),
+        };
+        serve::serve(self.listener, self.router, limits, shutdown_signal()).await;
         tracing::info!("vlab stopped");
         Ok(())
     }
+}
+
+/// Raises the open-file limit to what the system allows and keeps the
+/// connection cap within it (each connection is a descriptor, a console one
+/// more), so a full house is refused by the cap, not by `accept` failing.
+fn fit_connections(wanted: usize) -> usize {
+    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit/setrlimit only read and write the struct passed.
+    let soft = unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+            return wanted;
+        }
+        if lim.rlim_cur < lim.rlim_max {
+            let raised = libc::rlimit { rlim_cur: lim.rlim_max, rlim_max: lim.rlim_max };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                lim.rlim_cur = lim.rlim_max;
+            }
+        }
+        lim.rlim_cur
+    };
+    let room = (soft.saturating_sub(256) / 2).max(16) as usize;
+    if wanted > room {
+        tracing::warn!(wanted, room, "max_connections is more than the open-file limit allows; serving at most {room}");
+    }
+    wanted.min(room)
 }
 
 fn app_router(state: AppState) -> Router {

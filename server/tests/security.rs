@@ -191,3 +191,106 @@ async fn parallel_guesses_are_throttled_before_hashing() {
     let grown = rss_kib().saturating_sub(before);
     assert!(grown < 200 << 10, "hashing stayed bounded: grew {grown} KiB");
 }
+
+#[tokio::test]
+async fn half_sent_requests_neither_starve_nor_stay() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use std::time::{Duration, Instant};
+    let app = TestApp::spawn_with(|c| c.header_read_timeout_secs = 2).await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut slow = Vec::new();
+    for _ in 0..500 {
+        let mut tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        tcp.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: vl").await.unwrap();
+        slow.push(tcp);
+    }
+    // The server still answers everyone else at once.
+    let t = Instant::now();
+    let (s, _) = app.json(Method::GET, "/api/v1/health", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(t.elapsed() < Duration::from_secs(1), "/health took {:?} beside 500 slow clients", t.elapsed());
+    // After the header timeout each half request is closed by the server.
+    let closed = futures_util::future::join_all(slow.iter_mut().map(|tcp| async move {
+        let mut buf = [0u8; 512];
+        let ended = async {
+            loop {
+                match tcp.read(&mut buf).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(_) => continue,
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(8), ended).await.is_ok()
+    }))
+    .await;
+    let open = closed.iter().filter(|c| !**c).count();
+    assert_eq!(open, 0, "{open} of 500 half requests were still open 8 s later");
+    // An idle keep-alive connection is closed the same way.
+    let mut tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    tcp.write_all(b"GET /api/v1/health HTTP/1.1\r\nHost: vlab\r\n\r\n").await.unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    let answered = tokio::time::timeout(Duration::from_secs(8), async {
+        loop {
+            match tcp.read(&mut buf).await {
+                Ok(0) | Err(_) => return true,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await;
+    assert!(String::from_utf8_lossy(&got).starts_with("HTTP/1.1 200"), "{}", String::from_utf8_lossy(&got));
+    assert_eq!(answered, Ok(true), "an idle keep-alive connection stays open");
+}
+
+#[tokio::test]
+async fn connections_over_the_cap_wait_their_turn() {
+    use tokio::io::AsyncWriteExt;
+    use std::time::Duration;
+    let app = TestApp::spawn_with(|c| {
+        c.max_connections = 20;
+        c.header_read_timeout_secs = 3;
+    })
+    .await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut held = Vec::new();
+    for _ in 0..20 {
+        let mut tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        tcp.write_all(b"GET / HTTP/1.1\r\n").await.unwrap();
+        held.push(tcp);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The 21st waits in the backlog until a slot frees (here: the timeout).
+    let fresh = client();
+    let waited = tokio::time::timeout(Duration::from_millis(1000), fresh.get(app.url("/api/v1/health")).send()).await;
+    assert!(waited.is_err(), "a connection over the cap was served at once");
+    let r = tokio::time::timeout(Duration::from_secs(8), fresh.get(app.url("/api/v1/health")).send()).await;
+    assert_eq!(r.expect("served once the slow ones timed out").unwrap().status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn forwarded_addresses_count_only_from_trusted_proxies() {
+    let hits = |app: &TestApp, fixed: bool| {
+        let (http, url) = (app.http.clone(), app.url("/api/v1/health"));
+        async move {
+            let mut limited = 0;
+            for i in 0..40 {
+                let xff = if fixed { "198.51.100.1".to_owned() } else { format!("198.51.100.{}", i + 1) };
+                let r = http.get(&url).header("x-forwarded-for", xff).send().await.unwrap();
+                limited += (r.status() == StatusCode::TOO_MANY_REQUESTS) as u32;
+            }
+            limited
+        }
+    };
+    // Not behind a proxy: a made-up header does not make a fresh bucket.
+    let app = TestApp::spawn_with(|c| c.api_rate_limit = 20).await;
+    assert!(hits(&app, false).await >= 15, "X-Forwarded-For from an untrusted peer was believed");
+    // Behind a trusted proxy: each client has its own bucket, and one client is still limited.
+    let app = TestApp::spawn_with(|c| {
+        c.api_rate_limit = 20;
+        c.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+    })
+    .await;
+    assert_eq!(hits(&app, false).await, 0, "forty clients behind the proxy share a bucket");
+    assert!(hits(&app, true).await >= 15, "one client behind the proxy was not limited");
+}

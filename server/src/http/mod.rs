@@ -23,14 +23,13 @@ use crate::state::AppState;
 use app::error::{AppError, FieldErrors};
 use app::types::Page;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::{request::Parts, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::net::SocketAddr;
 use std::time::Instant;
 
 /// Largest JSON body the API reads.
@@ -70,7 +69,7 @@ pub fn router(state: AppState) -> Router<AppState> {
 /// `Authorization` headers are not fresh buckets.
 async fn rate_limit(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let token = crate::auth::identify::bearer_token(req.headers()).and_then(|t| t.ok()).map(crate::auth::token::hash);
-    let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
+    let ip = crate::serve::ClientAddr::of(req.extensions());
     let owner = match token {
         Some(hash) => state.store.token_owner(&hash, crate::time::now()).await.ok().flatten().map(|owner| (hash, owner)),
         None => None,

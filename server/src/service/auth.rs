@@ -8,20 +8,14 @@ use crate::store::{NewTokenRow, TokenKind};
 use crate::time;
 use app::error::AppError;
 use app::types::{CreatedToken, LoginGrant, NewToken, PasswordChange, TokenView, UserView};
-use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
-use std::net::SocketAddr;
 use std::time::Instant;
 use tower_sessions::Session;
 
 /// An address may fail this many times the per-user budget.
 const IP_FAILURE_FACTOR: u32 = 6;
 fn client_ip(parts: &Parts) -> String {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    crate::serve::ClientAddr::of(&parts.extensions)
 }
 
 /// Checks a username and password, with throttling per user+address and
