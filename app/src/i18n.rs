@@ -127,6 +127,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("profile.change_password", "Change password", "修改密码"),
     ("profile.current_password", "Current password", "当前密码"),
     ("profile.new_password", "New password", "新密码"),
+    ("profile.keep_tokens", "Keep my personal API tokens working (otherwise they are revoked)", "保留我的个人 API 令牌（否则将被吊销）"),
     ("profile.save", "Save", "保存"),
     ("profile.password_changed", "Password changed.", "密码已修改。"),
     ("tokens.title", "API tokens", "API 令牌"),

@@ -6,7 +6,9 @@
 //! 64 KiB buffers, no websocket at all, in the proxy process: what any proxy
 //! in this layout can reach at best), `websockify` (Debian's, with
 //! --unix-target), `vlab` (the server's own accept loop, websocket handshake
-//! and `console::proxy::pump`). Measures, each a median of rounds:
+//! and `console::proxy::pump`), `library` (tokio-tungstenite's websocket
+//! server over the same plain TCP socket: the well-kept library path the
+//! own framing is weighed against). Measures, each a median of rounds:
 //! downstream MB/s, both directions at once (MB/s each way), 64-byte round
 //! trip p50/p99 (µs), and full-screen raw VNC frames/s from a real QEMU guest.
 //!
@@ -110,7 +112,7 @@ async fn vlab_proxy(port_tx: tokio::sync::oneshot::Sender<u16>, dir: PathBuf) {
                 tokio::spawn(async move {
                     let (rx, tx) = ws::accept(upgrade).await.unwrap();
                     let unix = UnixStream::connect(&path).await.unwrap();
-                    proxy::pump(rx, tx, unix, None).await;
+                    proxy::pump(rx, tx, unix, None, std::future::pending()).await;
                 });
                 switching
             }
@@ -118,7 +120,47 @@ async fn vlab_proxy(port_tx: tokio::sync::oneshot::Sender<u16>, dir: PathBuf) {
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     port_tx.send(listener.local_addr().unwrap().port()).unwrap();
-    server::serve::serve(listener, app, std::future::pending()).await;
+    let limits = server::serve::Limits { header_read_timeout: Duration::from_secs(10), max_connections: 1024, trusted_proxies: vec![] };
+    server::serve::serve(listener, app, limits, std::future::pending()).await;
+}
+
+/// The library path: tokio-tungstenite's server (handshake and framing, an
+/// Autobahn-tested implementation) over the same plain TCP socket, pumping
+/// binary messages to and from the unix socket. One listener per target.
+async fn library_proxy(target: PathBuf) -> u16 {
+    serve_tcp(move |s| {
+        let target = target.clone();
+        async move {
+            let Ok(ws) = tokio_tungstenite::accept_async(s).await else { return };
+            let unix = UnixStream::connect(&target).await.unwrap();
+            let (mut rd, mut wr) = unix.into_split();
+            let (mut sink, mut stream) = ws.split();
+            let down = async {
+                let mut buf = vec![0u8; FRAME];
+                loop {
+                    match rd.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => {
+                            if sink.send(Message::Binary(buf[..n].to_vec().into())).await.is_err() {
+                                return;
+                            }
+                        }
+                    }
+                }
+            };
+            let up = async {
+                while let Some(Ok(m)) = stream.next().await {
+                    if let Message::Binary(b) = m {
+                        if wr.write_all(&b).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            };
+            tokio::select! { _ = down => {}, _ = up => {} }
+        }
+    })
+    .await
 }
 
 /// The ceiling of a proxy: TCP on one side, the unix socket on the other,
@@ -393,9 +435,9 @@ fn start_guest(dir: &Path) -> Child {
 /// Runs vlab's pump (and the plain copy) in its own process, like
 /// websockify and like the server, so it does not share a runtime with the
 /// measuring client. Returns vlab's port and the copy's source/echo ports.
-fn spawn_vlab_proxy(dir: &Path) -> ([u16; 3], Child) {
+fn spawn_vlab_proxy(dir: &Path) -> ([u16; 6], Child) {
     let (ports, child) = spawn_child("proxy-server", dir);
-    ([ports[0], ports[1], ports[2]], child)
+    ([ports[0], ports[1], ports[2], ports[3], ports[4], ports[5]], child)
 }
 
 /// Runs this program in `mode` and reads the ports it prints.
@@ -429,7 +471,8 @@ fn main() {
             tokio::spawn(vlab_proxy(tx, dir.clone()));
             let copy_src = copy_proxy(dir.join("source.sock")).await;
             let copy_echo = copy_proxy(dir.join("echo.sock")).await;
-            println!("{} {copy_src} {copy_echo}", rx.await.unwrap());
+            let lib = [library_proxy(dir.join("source.sock")).await, library_proxy(dir.join("echo.sock")).await, library_proxy(dir.join("vnc.sock")).await];
+            println!("{} {copy_src} {copy_echo} {} {} {}", rx.await.unwrap(), lib[0], lib[1], lib[2]);
             std::future::pending::<()>().await
         });
     } else {
@@ -464,7 +507,7 @@ async fn measure() {
     } else {
         serve_sockets(&d).await
     };
-    let ([vlab_port, copy_src, copy_echo], vlab_child) = spawn_vlab_proxy(&d);
+    let ([vlab_port, copy_src, copy_echo, lib_src, lib_echo, lib_vnc], vlab_child) = spawn_vlab_proxy(&d);
     children.0.push(vlab_child);
     let mut targets: Vec<(&str, [Target; 3])> = Vec::new();
     targets.push(("direct-tcp", [Target::Tcp(tsrc), Target::Tcp(tech), Target::None]));
@@ -483,6 +526,14 @@ async fn measure() {
             Target::Ws(format!("ws://127.0.0.1:{vlab_port}/source")),
             Target::Ws(format!("ws://127.0.0.1:{vlab_port}/echo")),
             Target::Ws(format!("ws://127.0.0.1:{vlab_port}/vnc")),
+        ],
+    ));
+    targets.push((
+        "library",
+        [
+            Target::Ws(format!("ws://127.0.0.1:{lib_src}/")),
+            Target::Ws(format!("ws://127.0.0.1:{lib_echo}/")),
+            Target::Ws(format!("ws://127.0.0.1:{lib_vnc}/")),
         ],
     ));
     let measured = |name: &str| only.as_deref().is_none_or(|o| o.split(',').any(|p| p == name));
@@ -522,7 +573,7 @@ async fn measure() {
     for ((name, _), r) in targets.iter().zip(&results) {
         println!("{:<11} {:>14.0} {:>18.0} {:>10.1} {:>10.1} {:>12.1}", name, r[0], r[1], r[2], r[3], r[4]);
     }
-    let (tcp, direct, copy, wsf_r, vlab) = (results[0], results[1], results[2], results[3], results[4]);
+    let (tcp, direct, copy, wsf_r, vlab, lib) = (results[0], results[1], results[2], results[3], results[4], results[5]);
     println!("vlab vs direct TCP: downstream {:.2}x (target >= 0.8), added p50 {:.1} us (target <= 20)", vlab[0] / tcp[0], vlab[2] - tcp[2]);
     println!("vlab vs the unix socket itself: downstream {:.2}x, added p50 {:.1} us", vlab[0] / direct[0], vlab[2] - direct[2]);
     println!("vlab vs websockify: both directions {:.1}x (target >= 3), downstream {:.1}x", vlab[1] / wsf_r[1], vlab[0] / wsf_r[0]);
@@ -530,5 +581,12 @@ async fn measure() {
         "plain copy (no websocket) vs websockify: both directions {:.1}x; vlab reaches {:.2}x of the plain copy both ways",
         copy[1] / wsf_r[1],
         vlab[1] / copy[1]
+    );
+    println!(
+        "library (tokio-tungstenite) vs vlab's framing: downstream {:.2}x, both directions {:.2}x, p50 {:+.1} us; the library reaches {:.2}x of the plain copy both ways",
+        lib[0] / vlab[0],
+        lib[1] / vlab[1],
+        lib[2] - vlab[2],
+        lib[1] / copy[1]
     );
 }

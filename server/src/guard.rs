@@ -53,8 +53,35 @@ pub async fn front_door(State(state): State<AppState>, req: Request, next: Next)
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    h.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static("frame-ancestors 'none'"));
+    // Pages set their own policy with the nonce of their scripts.
+    h.entry(header::CONTENT_SECURITY_POLICY).or_insert_with(|| HeaderValue::from_str(&content_policy(None)).expect("ASCII policy"));
     resp
+}
+
+/// The Content-Security-Policy: scripts only from vlab itself (and, on a
+/// page, the inline hydration scripts carrying its nonce), WebAssembly
+/// compilation for the UI, connections (the API, event streams, console
+/// websockets) only back to vlab, no plugins, no framing, no base or form
+/// targets elsewhere. Inline styles stay allowed: noVNC and xterm.js set
+/// them on their elements.
+pub fn content_policy(nonce: Option<&str>) -> String {
+    let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Gives the page being rendered the policy with its scripts' nonce
+/// (leptos_axum makes one per render). Call from the page's context.
+pub fn page_policy() {
+    let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), leptos::prelude::use_context::<leptos_axum::ResponseOptions>()) else {
+        return;
+    };
+    if let Ok(v) = HeaderValue::from_str(&content_policy(Some(&nonce))) {
+        res.insert_header(header::CONTENT_SECURITY_POLICY, v);
+    }
 }
 
 fn changes_state(method: &Method) -> bool {

@@ -81,6 +81,7 @@ impl Application {
             serial_hubs: Default::default(),
             accel: Arc::new(accel),
             events: events::channel(),
+            access_changes: auth::revoke::channel(),
             cancels: Default::default(),
             store: store.clone(),
             api_limiter: Arc::new(RateLimiter::new(config.api_rate_limit)),
@@ -182,10 +183,13 @@ fn app_router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || leptos::prelude::provide_context(backend.clone()),
+            move || {
+                leptos::prelude::provide_context(backend.clone());
+                guard::page_policy();
+            },
             move || app::shell(leptos.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(guard::page_policy, app::shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::front_door))
         .with_state(state)
 }

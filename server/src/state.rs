@@ -27,6 +27,8 @@ pub struct AppState {
     pub uploads: Arc<tokio::sync::Mutex<()>>,
     /// VM state changes and operation progress, for event streams.
     pub events: tokio::sync::broadcast::Sender<crate::events::Event>,
+    /// Whose access may have changed, for open streams and consoles to re-check.
+    pub access_changes: tokio::sync::broadcast::Sender<crate::auth::revoke::AccessChange>,
     /// Cancel flags of running operations that can stop half-way.
     pub cancels: Arc<std::sync::Mutex<std::collections::HashMap<i64, Arc<std::sync::atomic::AtomicBool>>>>,
     /// The accelerator guests get, resolved at start-up, and why.

@@ -408,7 +408,9 @@ async fn the_websocket_answers_pings_and_closes_on_protocol_errors() {
     }
     let frames = server_frames(&got);
     assert!(frames.first().is_some_and(|(op, p)| *op == 2 && p.starts_with(b"RFB 003.00")), "banner first: {frames:?}");
-    assert_eq!(frames.last(), Some(&(8u8, 1002u16.to_be_bytes().to_vec())), "closed with 1002");
+    let (op, payload) = frames.last().unwrap();
+    assert_eq!((*op, &payload[..2]), (8u8, &1002u16.to_be_bytes()[..]), "closed with 1002");
+    assert_eq!(&payload[2..], b"client frames must be masked", "the close names the problem");
 
     // A plain GET with a good ticket is not a websocket: 400 naming it, and
     // the ticket is not used up by it.

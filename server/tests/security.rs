@@ -97,6 +97,38 @@ async fn answers_cannot_be_framed_or_sniffed() {
     }
 }
 
+/// The script policy of a page: its directive, and the nonce in it.
+fn script_src(csp: &str) -> (String, Option<String>) {
+    let d = csp.split(';').map(str::trim).find(|d| d.starts_with("script-src")).unwrap_or_else(|| panic!("no script-src: {csp}")).to_owned();
+    let nonce = d.split_whitespace().find_map(|w| w.strip_prefix("'nonce-").map(|n| n.trim_end_matches('\'').to_owned()));
+    (d, nonce)
+}
+
+#[tokio::test]
+async fn pages_run_only_their_own_scripts() {
+    let app = TestApp::spawn().await;
+    let mut nonces = vec![];
+    for path in ["/login", "/no-such-page"] {
+        let r = app.http.get(app.url(path)).send().await.unwrap();
+        let csp = r.headers()["content-security-policy"].to_str().unwrap().to_owned();
+        let html = r.text().await.unwrap();
+        let (scripts, nonce) = script_src(&csp);
+        assert!(!scripts.contains("'unsafe-inline'") && !scripts.contains("'unsafe-eval'") && !scripts.contains('*'), "{path}: {scripts}");
+        let nonce = nonce.unwrap_or_else(|| panic!("{path}: a page's policy names its nonce: {csp}"));
+        // Every inline script on the page carries it; nothing else would run.
+        let inline = html.matches("<script").count();
+        assert!(inline > 0, "{path}: the hydration scripts are on the page");
+        assert_eq!(html.matches(&format!("nonce=\"{nonce}\"")).count() >= inline, true, "{path}: a script without the nonce");
+        assert!(csp.contains("object-src 'none'") && csp.contains("base-uri 'none'") && csp.contains("connect-src 'self'"), "{csp}");
+        nonces.push(nonce);
+    }
+    assert_ne!(nonces[0], nonces[1], "a fresh nonce per page");
+    // Everything else gets the policy without a nonce: no inline script at all.
+    let r = app.http.get(app.url("/api/v1/health")).send().await.unwrap();
+    let (scripts, nonce) = script_src(r.headers()["content-security-policy"].to_str().unwrap());
+    assert_eq!(nonce, None, "{scripts}");
+}
+
 #[tokio::test]
 async fn made_up_tokens_share_their_address_bucket() {
     let app = TestApp::spawn_with(|c| c.api_rate_limit = 30).await;
@@ -293,4 +325,202 @@ async fn forwarded_addresses_count_only_from_trusted_proxies() {
     .await;
     assert_eq!(hits(&app, false).await, 0, "forty clients behind the proxy share a bucket");
     assert!(hits(&app, true).await >= 15, "one client behind the proxy was not limited");
+}
+
+mod revocation {
+    use super::*;
+    use futures_util::{SinkExt, StreamExt};
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+    use tokio_tungstenite::tungstenite::Message;
+
+    type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+    /// A serial console of `vm` opened with a ticket asked for by `client`
+    /// (a bearer token, or a browser with its cookie).
+    async fn console(app: &TestApp, vm: i64, bearer: Option<&str>, browser: Option<&reqwest::Client>) -> Ws {
+        let url = app.url(&format!("/api/v1/vms/{vm}/console"));
+        let req = match browser {
+            Some(b) => b.post(url).header("origin", &app.base),
+            None => app.http.post(url).bearer_auth(bearer.unwrap()),
+        };
+        let v: serde_json::Value = req.json(&json!({"kind": "serial"})).send().await.unwrap().json().await.unwrap();
+        let ticket = v["data"]["ticket"].as_str().unwrap_or_else(|| panic!("{v}")).to_owned();
+        let ws_url = format!("{}/api/v1/vms/{vm}/console/ws?ticket={ticket}", app.base.replace("http://", "ws://"));
+        tokio_tungstenite::connect_async(ws_url).await.expect("console opens").0
+    }
+
+    /// Waits for the server's close frame; its code.
+    async fn closed_within(ws: &mut Ws, secs: u64, what: &str) -> u16 {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+        loop {
+            match tokio::time::timeout_at(deadline, ws.next()).await {
+                Ok(Some(Ok(Message::Close(c)))) => return c.map(|c| u16::from(c.code)).unwrap_or(1005),
+                Ok(Some(Ok(_))) => continue,
+                Ok(other) => panic!("{what}: ended without a close frame: {other:?}"),
+                Err(_) => panic!("{what}: the console was still open {secs} s later"),
+            }
+        }
+    }
+
+    /// The console still answers: a ping comes back.
+    async fn still_open(ws: &mut Ws, what: &str) {
+        ws.send(Message::Ping(b"still?".to_vec().into())).await.unwrap_or_else(|e| panic!("{what}: {e}"));
+        loop {
+            match tokio::time::timeout(Duration::from_secs(5), ws.next()).await {
+                Ok(Some(Ok(Message::Pong(_)))) => return,
+                Ok(Some(Ok(Message::Close(c)))) => panic!("{what}: closed: {c:?}"),
+                Ok(Some(Ok(_))) => continue,
+                other => panic!("{what}: no pong: {other:?}"),
+            }
+        }
+    }
+
+    /// An event stream: the VM ids of the vm_state events it delivered,
+    /// and its task (finished once the server ends the stream).
+    fn events(req: reqwest::RequestBuilder) -> (Arc<Mutex<Vec<i64>>>, tokio::task::JoinHandle<()>) {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let out = seen.clone();
+        let task = tokio::spawn(async move {
+            let mut resp = req.send().await.expect("event stream");
+            assert_eq!(resp.status(), StatusCode::OK);
+            while let Ok(Some(chunk)) = resp.chunk().await {
+                for line in String::from_utf8_lossy(&chunk).lines() {
+                    if let Some(v) = line.strip_prefix("data: ").and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok()) {
+                        if v["type"] == "vm_state" {
+                            out.lock().unwrap().push(v["vm_id"].as_i64().unwrap());
+                        }
+                    }
+                }
+            }
+        });
+        (seen, task)
+    }
+
+    async fn ends_within(task: &tokio::task::JoinHandle<()>, secs: u64) -> bool {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+        while tokio::time::Instant::now() < deadline {
+            if task.is_finished() {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        false
+    }
+
+    #[tokio::test]
+    async fn open_consoles_and_event_streams_end_when_access_does() {
+        let app = TestApp::spawn_for_vms().await;
+        let admin = app.admin_token().await;
+        let student = app.create_user(&admin, "stu", "student").await;
+        let adm2 = app.create_user(&admin, "adm2", "admin").await;
+        let login_a = app.login("stu", "stu-password").await;
+        let login_b = app.login("stu", "stu-password").await;
+        let (s, v) = app.json(Method::POST, "/api/v1/auth/tokens", Some(&login_a), Some(json!({"name": "script"}))).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let (personal, personal_id) = (v["data"]["token"].as_str().unwrap().to_owned(), v["data"]["info"]["id"].as_i64().unwrap());
+        let adm2_token = app.login("adm2", "adm2-password").await;
+        let browser = client();
+        let r = browser.post(app.url("/login")).header("origin", &app.base).form(&[("username", "stu"), ("password", "stu-password")]).send().await.unwrap();
+        assert_eq!(r.headers()["location"], "/", "the student signed in");
+
+        let vm = app.create_vm(&login_a, json!({"name": "mine", "memory_mib": 128, "kernel": "test-guest", "network": "none"})).await;
+        let boot = tokio::spawn({
+            let dir = app.run_dir(vm);
+            async move { wait_serial(&dir, MARKER, 1, Duration::from_secs(40)).await }
+        });
+        app.vm_action(&login_a, vm, json!({"action": "start"})).await;
+        boot.await.unwrap();
+
+        let mut by_a = console(&app, vm, Some(&login_a), None).await;
+        let mut by_b = console(&app, vm, Some(&login_b), None).await;
+        let mut by_personal = console(&app, vm, Some(&personal), None).await;
+        let mut by_session = console(&app, vm, None, Some(&browser)).await;
+        let mut by_adm2 = console(&app, vm, Some(&adm2_token), None).await;
+        let mut by_admin = console(&app, vm, Some(&admin), None).await;
+        let (_, session_stream) = events(browser.get(app.url("/api/v1/events")));
+        let (adm2_seen, adm2_stream) = events(app.http.get(app.url("/api/v1/events")).bearer_auth(&adm2_token));
+        let (admin_seen, _admin_stream) = events(app.http.get(app.url("/api/v1/events")).bearer_auth(&admin));
+        tokio::time::sleep(Duration::from_millis(300)).await;
+
+        // Logging out with a login token ends what it opened, nothing else.
+        let (s, _) = app.json(Method::POST, "/api/v1/auth/logout", Some(&login_a), None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(closed_within(&mut by_a, 5, "logout").await, 1008);
+        still_open(&mut by_b, "another login of the same user").await;
+
+        // Revoking a personal token.
+        let (s, _) = app.json(Method::DELETE, &format!("/api/v1/auth/tokens/{personal_id}"), Some(&login_b), None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(closed_within(&mut by_personal, 5, "token revocation").await, 1008);
+
+        // Signing out of the browser ends its console and its event stream.
+        let r = browser.post(app.url("/api/v1/auth/logout")).header("origin", &app.base).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(closed_within(&mut by_session, 5, "browser logout").await, 1008);
+        assert!(ends_within(&session_stream, 5).await, "the browser's event stream outlived its logout");
+
+        // An admin's password reset ends the user's other logins.
+        let (s, v) = app.json(Method::PUT, &format!("/api/v1/users/{student}/password"), Some(&admin), Some(json!({"new_password": "another-password-2"}))).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(closed_within(&mut by_b, 5, "password reset").await, 1008);
+
+        // A role change: the demoted admin may no longer watch the student's
+        // VM; their event stream goes on, filtered as they are now.
+        still_open(&mut by_adm2, "admin before the demotion").await;
+        let (s, v) = app.json(Method::PATCH, &format!("/api/v1/users/{adm2}"), Some(&admin), Some(json!({"role": "student"}))).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(closed_within(&mut by_adm2, 5, "demotion").await, 1008);
+        still_open(&mut by_admin, "an unaffected console").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        app.vm_action(&admin, vm, json!({"action": "stop", "force": true})).await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        assert!(admin_seen.lock().unwrap().contains(&vm), "the admin saw the VM stop");
+        assert!(!adm2_stream.is_finished(), "the demoted admin's stream goes on");
+        assert!(!adm2_seen.lock().unwrap().contains(&vm), "the demoted admin still saw the student's VM");
+    }
+}
+
+#[tokio::test]
+async fn a_new_password_revokes_personal_tokens_unless_kept() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let id = app.create_user(&admin, "pat", "student").await;
+    let login = app.login("pat", "pat-password").await;
+    let personal = |name: &'static str| {
+        let (app, login) = (&app, login.clone());
+        async move {
+            let (s, v) = app.json(Method::POST, "/api/v1/auth/tokens", Some(&login), Some(json!({"name": name}))).await;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+            v["data"]["token"].as_str().unwrap().to_owned()
+        }
+    };
+    let works = |token: String| {
+        let app = &app;
+        async move { app.json(Method::GET, "/api/v1/auth/me", Some(&token), None).await.0 == StatusCode::OK }
+    };
+    // Kept on request: the personal token still works, the login token does not.
+    let kept = personal("kept").await;
+    let (s, v) = app
+        .json(Method::PUT, "/api/v1/auth/password", Some(&login), Some(json!({"current_password": "pat-password", "new_password": "pat-password-2", "keep_tokens": true})))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(works(kept.clone()).await, "a kept token stops working");
+    assert!(!works(login.clone()).await, "the login token outlived the password");
+    // By default a change revokes them.
+    let login = app.login("pat", "pat-password-2").await;
+    let (s, _) = app.json(Method::PUT, "/api/v1/auth/password", Some(&login), Some(json!({"current_password": "pat-password-2", "new_password": "pat-password-3"}))).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!works(kept.clone()).await, "a personal token outlived a password change");
+    // So does an admin's reset, unless kept.
+    let login = app.login("pat", "pat-password-3").await;
+    let (s, v) = app.json(Method::POST, "/api/v1/auth/tokens", Some(&login), Some(json!({"name": "again"}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let again = v["data"]["token"].as_str().unwrap().to_owned();
+    let (s, _) = app.json(Method::PUT, &format!("/api/v1/users/{id}/password"), Some(&admin), Some(json!({"new_password": "pat-password-4", "keep_tokens": true}))).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(works(again.clone()).await);
+    let (s, _) = app.json(Method::PUT, &format!("/api/v1/users/{id}/password"), Some(&admin), Some(json!({"new_password": "pat-password-5"}))).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!works(again).await, "a personal token outlived an admin's reset");
 }

@@ -56,10 +56,15 @@ fn PasswordForm() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
+    let keep_tokens = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         change.dispatch(ChangePassword {
-            change: PasswordChange { current_password: current.get_untracked(), new_password: new.get_untracked() },
+            change: PasswordChange {
+                current_password: current.get_untracked(),
+                new_password: new.get_untracked(),
+                keep_tokens: keep_tokens.get_untracked(),
+            },
         });
     };
     Effect::new(move |_| {
@@ -77,6 +82,10 @@ fn PasswordForm() -> impl IntoView {
                 </label>
                 <label>{tr("profile.new_password")}
                     <input type="password" autocomplete="new-password" bind:value=new required/>
+                </label>
+                <label class="check">
+                    <input type="checkbox" bind:checked=keep_tokens data-testid="keep-tokens"/>
+                    {tr("profile.keep_tokens")}
                 </label>
                 <button type="submit" class="primary">{tr("profile.save")}</button>
             </form>

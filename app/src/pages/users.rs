@@ -145,7 +145,7 @@ fn UserRow(
             <td class="row">
                 <input type="password" placeholder=tr("users.new_password") bind:value=new_password size="12"/>
                 <button type="button" on:click=move |_| {
-                    reset.dispatch(ResetPassword { id, reset: PasswordReset { new_password: new_password.get_untracked() } });
+                    reset.dispatch(ResetPassword { id, reset: PasswordReset { new_password: new_password.get_untracked(), keep_tokens: false } });
                     new_password.set(String::new());
                 }>{tr("users.reset_password")}</button>
                 <button type="button" class="danger" on:click=move |_| {

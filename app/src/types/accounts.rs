@@ -98,6 +98,10 @@ pub struct LoginGrant {
 pub struct PasswordChange {
     pub current_password: String,
     pub new_password: String,
+    /// Keep your personal API tokens working (default: they are revoked
+    /// with the old password). Login tokens and other sessions always end.
+    #[serde(default)]
+    pub keep_tokens: bool,
 }
 
 /// Admin sets a new password for a user.
@@ -106,6 +110,10 @@ pub struct PasswordChange {
 #[serde(deny_unknown_fields)]
 pub struct PasswordReset {
     pub new_password: String,
+    /// Keep the user's personal API tokens working (default: revoked).
+    /// Their sessions and login tokens always end.
+    #[serde(default)]
+    pub keep_tokens: bool,
 }
 
 /// Input for a personal API token.

@@ -7,8 +7,11 @@ use app::types::{Role, UserView};
 /// How the caller proved who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthVia {
-    Session,
+    /// A browser session (its id, and the user's auth epoch it was made in).
+    Session { id: Option<tower_sessions::session::Id>, epoch: i64 },
     Token { token_id: i64 },
+    /// vlab acting for a user (the lab scheduler).
+    Internal,
 }
 
 /// An authenticated user.
@@ -102,7 +105,7 @@ mod tests {
                 created_at: String::new(),
                 updated_at: String::new(),
             },
-            via: AuthVia::Session,
+            via: AuthVia::Internal,
         }
     }
 

@@ -67,7 +67,7 @@ pub async fn caller(state: &AppState, parts: &Parts) -> Result<Option<Caller>> {
         return Ok(None);
     };
     match state.store.credentials_by_id(auth.user_id).await? {
-        Some(c) if c.auth_epoch == auth.epoch => Ok(Some(Caller { user: c.user, via: AuthVia::Session })),
+        Some(c) if c.auth_epoch == auth.epoch => Ok(Some(Caller { user: c.user, via: AuthVia::Session { id: session.id(), epoch: auth.epoch } })),
         // Password or role changed, or the user is gone: the session is over.
         _ => {
             session.flush().await.map_err(session_err)?;

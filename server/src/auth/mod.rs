@@ -5,6 +5,7 @@ pub mod extract;
 pub mod identify;
 pub mod password;
 pub mod ratelimit;
+pub mod revoke;
 pub mod token;
 
 pub use access::{Admin, AuthVia, Caller, Proof, Teacher};

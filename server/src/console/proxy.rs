@@ -4,12 +4,13 @@
 //! backpressure. Both directions reuse one buffer each: no allocation per frame.
 
 use super::rfb::ViewOnlyFilter;
-use super::ws::{self, Incoming};
+use super::ws::{self, Ending, Incoming};
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::UnixStream;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 /// How often the server pings; a client silent for three of these is gone.
 pub const PING_EVERY: Duration = Duration::from_secs(15);
@@ -94,8 +95,8 @@ pub enum Step<'a> {
     Data(&'a [u8]),
     /// Nothing to pass on: a pong, or a ping (handed to the writing side).
     Skip,
-    /// The client is done, with the close code to answer with, if any.
-    End(Option<u16>),
+    /// The client is done, or broke the protocol.
+    End(Ending),
 }
 
 /// Reads the next thing the client sent, marks it heard, and deals with
@@ -111,18 +112,25 @@ pub async fn next_step<'a, R: AsyncRead + Unpin>(rx: &'a mut ws::Reader<R>, live
             let _ = pongs.try_send(p);
             Step::Skip
         }
-        Ok(Some(Incoming::Close(_))) => Step::End(Some(ws::CLOSE_NORMAL)),
-        Ok(None) => Step::End(None),
-        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-            tracing::info!(error = %e, "console client broke the websocket protocol");
-            Step::End(Some(ws::CLOSE_PROTOCOL))
-        }
-        Err(_) => Step::End(None),
+        Ok(Some(Incoming::Close(code))) => Step::End(Ending::ClientClosed(code)),
+        Ok(None) => Step::End(Ending::Gone),
+        Err(e) => match ws::Violation::of(&e) {
+            Some(v) => {
+                tracing::info!(error = %v, "console client broke the websocket protocol");
+                Step::End(Ending::Server(v.code, v.msg))
+            }
+            None => Step::End(Ending::Gone),
+        },
     }
 }
 
-/// The VNC pump.
-pub async fn pump<R, W>(mut rx: ws::Reader<R>, mut tx: ws::Writer<W>, unix: UnixStream, mut filter: Option<ViewOnlyFilter>)
+/// The VM's side of a console ended.
+pub const VM_CLOSED: Ending = Ending::Server(ws::CLOSE_NORMAL, "the VM's console closed");
+
+/// The VNC pump. Ends when either side does or when `stop` resolves (with
+/// the reason sent in the close frame). Only the writing side ends the
+/// pump, between frames, so the close frame never follows half a frame.
+pub async fn pump<R, W>(mut rx: ws::Reader<R>, mut tx: ws::Writer<W>, unix: UnixStream, mut filter: Option<ViewOnlyFilter>, stop: impl Future<Output = &'static str>)
 where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
@@ -130,32 +138,36 @@ where
     let (mut rd, mut wr) = unix.into_split();
     let live = Liveness::new();
     let (mut keep, pongs) = Keepalive::new();
-    let code = {
+    let (up_end, mut up_ended) = oneshot::channel::<Ending>();
+    let ending = {
         let down = async {
+            tokio::pin!(stop);
             let mut buf = vec![0u8; ws::HEADROOM + READ_CHUNK];
             loop {
                 tokio::select! {
+                    e = &mut up_ended => return e.unwrap_or(Ending::Gone),
+                    why = &mut stop => return Ending::Server(ws::CLOSE_POLICY, why),
                     n = rd.read(&mut buf[ws::HEADROOM..]) => match n {
-                        Ok(0) | Err(_) => return Some(ws::CLOSE_NORMAL),
+                        Ok(0) | Err(_) => return VM_CLOSED,
                         Ok(n) => {
                             if tx.send_binary_in_place(&mut buf[..ws::HEADROOM + n]).await.is_err() {
-                                return None;
+                                return Ending::Gone;
                             }
                         }
                     },
                     due = keep.due() => if !due.send(&mut tx, &live).await {
-                        return None;
+                        return Ending::Gone;
                     },
                 }
             }
         };
         let up = async {
             let mut filtered = Vec::new();
-            let code = loop {
+            let ending = loop {
                 let data = match next_step(&mut rx, &live, &pongs).await {
                     Step::Data(d) => d,
                     Step::Skip => continue,
-                    Step::End(code) => break code,
+                    Step::End(e) => break e,
                 };
                 let written = match filter.as_mut() {
                     None => wr.write_all(data).await,
@@ -163,27 +175,25 @@ where
                         filtered.clear();
                         if let Err(e) = f.feed(data, &mut filtered) {
                             tracing::info!(error = %e, "view-only console closed");
-                            break Some(ws::CLOSE_NORMAL);
+                            break Ending::Server(ws::CLOSE_POLICY, "this console is view-only");
                         }
                         wr.write_all(&filtered).await
                     }
                 };
                 if written.is_err() {
-                    break Some(ws::CLOSE_NORMAL);
+                    break VM_CLOSED;
                 }
             };
             let _ = wr.shutdown().await;
-            code
+            let _ = up_end.send(ending);
+            std::future::pending::<Ending>().await
         };
-        // Whichever side ends first ends the other.
         tokio::select! {
-            c = down => c,
-            c = up => c,
+            e = down => e,
+            e = up => e,
         }
     };
-    if let Some(code) = code {
-        let _ = tx.close(code).await;
-    }
+    ws::finish(&mut rx, &mut tx, ending).await;
 }
 
 /// The last `max` bytes of a file, if it has any.

@@ -3,15 +3,16 @@
 //! output goes to every viewer, and input from any interactive viewer goes
 //! to the guest. The hub ends when the last viewer leaves or the VM stops.
 
-use super::proxy::{next_step, Keepalive, Liveness, Step};
-use super::ws;
+use super::proxy::{next_step, Keepalive, Liveness, Step, VM_CLOSED};
+use super::ws::{self, Ending};
+use std::future::Future;
 use axum::body::Bytes;
 use bytes::BytesMut;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, Weak};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{broadcast, mpsc, oneshot};
 
 /// Output chunks a slow viewer may fall behind by before it skips ahead.
 const BACKLOG_CHUNKS: usize = 256;
@@ -90,8 +91,9 @@ async fn run(unix: tokio::net::UnixStream, output: broadcast::Sender<Bytes>, mut
 }
 
 /// One viewer: the hub's output to the websocket, and (unless `read_only`)
-/// the websocket's input to the guest. Ends with the websocket or the hub.
-pub async fn pump<R, W>(mut rx: ws::Reader<R>, mut tx: ws::Writer<W>, hub: Arc<Hub>, read_only: bool)
+/// the websocket's input to the guest. Ends with the websocket, the hub or
+/// `stop`; as in the VNC pump, only the writing side ends it, between frames.
+pub async fn pump<R, W>(mut rx: ws::Reader<R>, mut tx: ws::Writer<W>, hub: Arc<Hub>, read_only: bool, stop: impl Future<Output = &'static str>)
 where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
@@ -100,45 +102,49 @@ where
     let input = hub.input.clone();
     let live = Liveness::new();
     let (mut keep, pongs) = Keepalive::new();
-    let code = {
+    let (up_end, mut up_ended) = oneshot::channel::<Ending>();
+    let ending = {
         let down = async {
+            tokio::pin!(stop);
             loop {
                 tokio::select! {
+                    e = &mut up_ended => return e.unwrap_or(Ending::Gone),
+                    why = &mut stop => return Ending::Server(ws::CLOSE_POLICY, why),
                     chunk = output.recv() => match chunk {
                         Ok(b) => {
                             if tx.send_binary(&b).await.is_err() {
-                                return None;
+                                return Ending::Gone;
                             }
                         }
                         // Too slow: skip what was missed, keep watching.
                         Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                        Err(broadcast::error::RecvError::Closed) => return Some(ws::CLOSE_NORMAL),
+                        Err(broadcast::error::RecvError::Closed) => return VM_CLOSED,
                     },
                     due = keep.due() => if !due.send(&mut tx, &live).await {
-                        return None;
+                        return Ending::Gone;
                     },
                 }
             }
         };
         let up = async {
-            loop {
+            let ending = loop {
                 let data = match next_step(&mut rx, &live, &pongs).await {
                     Step::Data(d) => d,
                     Step::Skip => continue,
-                    Step::End(code) => return code,
+                    Step::End(e) => break e,
                 };
                 if !read_only && input.send(Bytes::copy_from_slice(data)).await.is_err() {
-                    return Some(ws::CLOSE_NORMAL);
+                    break VM_CLOSED;
                 }
-            }
+            };
+            let _ = up_end.send(ending);
+            std::future::pending::<Ending>().await
         };
         tokio::select! {
-            c = down => c,
-            c = up => c,
+            e = down => e,
+            e = up => e,
         }
     };
-    if let Some(code) = code {
-        let _ = tx.close(code).await;
-    }
+    ws::finish(&mut rx, &mut tx, ending).await;
     drop(hub);
 }

@@ -31,6 +31,8 @@ impl ConsoleKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Grant {
     pub user_id: i64,
+    /// The credential the ticket was asked for with: the console ends when it does.
+    pub via: crate::auth::AuthVia,
     pub vm_id: i64,
     pub kind: ConsoleKind,
     pub view_only: bool,
@@ -100,7 +102,7 @@ mod tests {
     use super::*;
 
     fn grant() -> Grant {
-        Grant { user_id: 1, vm_id: 7, kind: ConsoleKind::Vnc, view_only: false }
+        Grant { user_id: 1, via: crate::auth::AuthVia::Internal, vm_id: 7, kind: ConsoleKind::Vnc, view_only: false }
     }
 
     #[test]

@@ -15,6 +15,12 @@ const READ_BUF: usize = 64 * 1024;
 /// Close codes (RFC 6455 §7.4.1).
 pub const CLOSE_NORMAL: u16 = 1000;
 pub const CLOSE_PROTOCOL: u16 = 1002;
+/// Text frames are refused: a console is bytes, and every client vlab
+/// ships sends binary.
+pub const CLOSE_UNSUPPORTED: u16 = 1003;
+pub const CLOSE_INVALID_UTF8: u16 = 1007;
+/// The caller's access ended (logout, revocation, role change).
+pub const CLOSE_POLICY: u16 = 1008;
 
 const OP_CONT: u8 = 0x0;
 const OP_TEXT: u8 = 0x1;
@@ -31,13 +37,52 @@ pub enum Incoming<'a> {
     /// A ping: its payload must come back in a pong.
     Ping(Vec<u8>),
     Pong,
-    /// The client closes (with its close code, if any).
+    /// The client closes (with its close code, if any; checked valid).
     Close(Option<u16>),
+}
+
+/// How a client broke the protocol, and the close code that answers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{msg}")]
+pub struct Violation {
+    pub code: u16,
+    pub msg: &'static str,
+}
+
+impl Violation {
+    /// The violation an error from [`Reader::next`] carries, if it is one.
+    pub fn of(e: &io::Error) -> Option<Violation> {
+        e.get_ref().and_then(|inner| inner.downcast_ref::<Violation>()).copied()
+    }
 }
 
 /// A client that broke the protocol; the connection is closed with 1002.
 fn protocol(msg: &'static str) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, msg)
+    violation(CLOSE_PROTOCOL, msg)
+}
+
+fn violation(code: u16, msg: &'static str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, Violation { code, msg })
+}
+
+/// A close frame's payload: empty, or a code a peer may send (RFC 6455
+/// §7.4) and a UTF-8 reason.
+fn close_payload(p: &[u8]) -> io::Result<Option<u16>> {
+    match p {
+        [] => Ok(None),
+        [_] => Err(protocol("a close frame's payload is a 2-byte code and a reason")),
+        [a, b, reason @ ..] => {
+            let code = u16::from_be_bytes([*a, *b]);
+            let sendable = matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999);
+            if !sendable {
+                return Err(protocol("close code not allowed on the wire"));
+            }
+            if std::str::from_utf8(reason).is_err() {
+                return Err(violation(CLOSE_INVALID_UTF8, "close reason is not UTF-8"));
+            }
+            Ok(Some(code))
+        }
+    }
 }
 
 /// A client frame's header.
@@ -109,7 +154,7 @@ impl<R: AsyncRead + Unpin> Reader<R> {
                 return Ok(Some(match head.opcode {
                     OP_PING => Incoming::Ping(payload.to_vec()),
                     OP_PONG => Incoming::Pong,
-                    _ => Incoming::Close((payload.len() >= 2).then(|| u16::from_be_bytes([payload[0], payload[1]]))),
+                    _ => Incoming::Close(close_payload(payload)?),
                 }));
             }
             self.begin(head)?;
@@ -121,6 +166,7 @@ impl<R: AsyncRead + Unpin> Reader<R> {
         match (h.opcode, self.in_message) {
             (OP_CONT, false) => return Err(protocol("continuation frame without a message")),
             (OP_TEXT | OP_BINARY, true) => return Err(protocol("new message inside a fragmented one")),
+            (OP_TEXT, false) => return Err(violation(CLOSE_UNSUPPORTED, "text frames are not accepted: send binary")),
             _ => {}
         }
         self.in_message = !h.fin;
@@ -268,9 +314,21 @@ impl<W: AsyncWrite + Unpin> Writer<W> {
         self.send(OP_PONG, &payload[..payload.len().min(125)]).await
     }
 
-    /// Sends a close frame with `code` and flushes; the caller then stops.
-    pub async fn close(&mut self, code: u16) -> io::Result<()> {
-        self.send(OP_CLOSE, &code.to_be_bytes()).await?;
+    /// Sends a close frame with `code` and a short reason; see [`finish`]
+    /// for the whole closing handshake.
+    pub async fn close(&mut self, code: u16, reason: &str) -> io::Result<()> {
+        let mut payload = code.to_be_bytes().to_vec();
+        // A control frame's payload is at most 125 bytes: cut at a char boundary.
+        let mut end = reason.len().min(123);
+        while !reason.is_char_boundary(end) {
+            end -= 1;
+        }
+        payload.extend_from_slice(&reason.as_bytes()[..end]);
+        self.send(OP_CLOSE, &payload).await
+    }
+
+    /// Ends the TCP stream's sending side.
+    pub async fn shutdown(&mut self) -> io::Result<()> {
         self.io.shutdown().await
     }
 
@@ -282,6 +340,46 @@ impl<W: AsyncWrite + Unpin> Writer<W> {
         self.scratch.extend_from_slice(payload);
         self.io.write_all(&self.scratch).await
     }
+}
+
+/// How long a server waits for the client's close frame after sending its own.
+pub const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// How a connection ends: who closed first, and with what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// The client sent a close frame (its code, if any): answered in kind.
+    ClientClosed(Option<u16>),
+    /// The server ends (code, reason): it sends a close frame and waits up
+    /// to [`CLOSE_WAIT`] for the client's.
+    Server(u16, &'static str),
+    /// The connection is gone (hung up, write failed): nothing to send.
+    Gone,
+}
+
+/// The closing handshake (RFC 6455 §7.1): the close frame, the peer's
+/// answer when the server started it, then the end of the TCP stream. The
+/// caller must not be part-way through writing a frame.
+pub async fn finish<R: AsyncRead + Unpin, W: AsyncWrite + Unpin>(rx: &mut Reader<R>, tx: &mut Writer<W>, ending: Ending) {
+    match ending {
+        Ending::Gone => {}
+        Ending::ClientClosed(code) => {
+            let _ = tx.close(code.unwrap_or(CLOSE_NORMAL), "").await;
+        }
+        Ending::Server(code, reason) => {
+            if tx.close(code, reason).await.is_ok() {
+                let _ = tokio::time::timeout(CLOSE_WAIT, async {
+                    while let Ok(Some(item)) = rx.next().await {
+                        if matches!(item, Incoming::Close(_)) {
+                            break;
+                        }
+                    }
+                })
+                .await;
+            }
+        }
+    }
+    let _ = tx.shutdown().await;
 }
 
 /// Writes a final, unmasked frame header for `len` bytes; returns its length.
@@ -410,7 +508,7 @@ mod tests {
     async fn reads_messages_whole_and_in_pieces() {
         let big: Vec<u8> = (0..200_000u32).map(|i| (i * 7) as u8).collect();
         let mut input = masked(true, OP_BINARY, b"hello", [1, 2, 3, 4]);
-        input.extend(masked(false, OP_TEXT, b"frag", [9, 8, 7, 6]));
+        input.extend(masked(false, OP_BINARY, b"frag", [9, 8, 7, 6]));
         input.extend(masked(true, OP_PING, b"hi", [5, 5, 5, 5]));
         input.extend(masked(true, OP_CONT, b"mented", [0xAA, 0xBB, 0xCC, 0xDD]));
         input.extend(masked(true, OP_BINARY, &big[..300], [3, 1, 4, 1]));
@@ -433,7 +531,7 @@ mod tests {
         for (i, chunk) in [&b"abc"[..], b"defgh", b"", b"ijklmnopqrstuvwxyz0123"].into_iter().enumerate() {
             input.extend(masked(true, OP_BINARY, chunk, [i as u8 + 1, 0x5A, 0xC3, 7]));
         }
-        input.extend(masked(false, OP_TEXT, b"45", [9; 4]));
+        input.extend(masked(false, OP_BINARY, b"45", [9; 4]));
         input.extend(masked(true, OP_CONT, b"6789", [8; 4]));
         input.extend(masked(true, OP_PING, b"p", [1; 4]));
         input.extend(masked(true, OP_BINARY, b"after", [4; 4]));
@@ -494,7 +592,8 @@ mod tests {
         w.send_binary_in_place(&mut buf).await.unwrap();
         w.send_binary(&[1, 2, 3]).await.unwrap();
         w.ping().await.unwrap();
-        w.close(CLOSE_NORMAL).await.unwrap();
+        w.close(CLOSE_NORMAL, "").await.unwrap();
+        w.shutdown().await.unwrap();
         drop(w);
         let mut got = vec![];
         let mut client = client;
@@ -503,6 +602,147 @@ mod tests {
         want.extend(&buf[HEADROOM..]);
         want.extend([0x82, 3, 1, 2, 3, 0x89, 0, 0x88, 2, 0x03, 0xE8]);
         assert!(got == want, "frames differ");
+    }
+
+    /// The close code a reader's error asks for, if it is a violation.
+    async fn violation_code(input: Vec<u8>) -> Option<u16> {
+        let (_, _, end) = read_all(input, 4096).await;
+        end.err().and_then(|e| Violation::of(&e)).map(|v| v.code)
+    }
+
+    #[tokio::test]
+    async fn text_and_bad_close_frames_get_their_close_codes() {
+        assert_eq!(violation_code(masked(true, OP_TEXT, b"hi", [1; 4])).await, Some(CLOSE_UNSUPPORTED), "text is refused");
+        assert_eq!(violation_code(masked(true, OP_CLOSE, &[3], [1; 4])).await, Some(CLOSE_PROTOCOL), "1-byte close payload");
+        for bad in [0u16, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535] {
+            assert_eq!(violation_code(masked(true, OP_CLOSE, &bad.to_be_bytes(), [1; 4])).await, Some(CLOSE_PROTOCOL), "code {bad}");
+        }
+        let mut bad_reason = 1000u16.to_be_bytes().to_vec();
+        bad_reason.extend([0xC3, 0x28]);
+        assert_eq!(violation_code(masked(true, OP_CLOSE, &bad_reason, [1; 4])).await, Some(CLOSE_INVALID_UTF8));
+        for good in [1000u16, 1001, 1003, 1007, 1011, 3000, 4999] {
+            let mut p = good.to_be_bytes().to_vec();
+            p.extend("fine, ünïcödé".as_bytes());
+            let (_, other, end) = read_all(masked(true, OP_CLOSE, &p, [7; 4]), 4096).await;
+            assert!(end.is_ok(), "{good}");
+            assert_eq!(other, [format!("Close(Some({good}))")]);
+        }
+        let (_, other, _) = read_all(masked(true, OP_CLOSE, &[], [7; 4]), 4096).await;
+        assert_eq!(other, ["Close(None)"]);
+    }
+
+    /// A small deterministic generator (xorshift), so failures reproduce.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    /// Random conversations: messages cut into fragments at random places,
+    /// with random masks, pings between fragments, lengths at the header
+    /// size boundaries, fed to the reader in random pieces. Whatever the
+    /// cut, the payload comes out whole and in order, and every ping once.
+    #[tokio::test]
+    async fn any_framing_of_a_byte_stream_reads_back_the_same() {
+        const EDGES: [usize; 8] = [0, 1, 125, 126, 127, 65535, 65536, 65537];
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for round in 0..60 {
+            let (mut input, mut want, mut pings) = (vec![], vec![], vec![]);
+            for _ in 0..1 + rng.below(6) {
+                let len = if rng.below(3) == 0 { EDGES[rng.below(8) as usize] } else { rng.below(3000) as usize };
+                let msg: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+                want.extend_from_slice(&msg);
+                // Cut the message into 1..=4 fragments.
+                let mut cuts: Vec<usize> = (0..rng.below(4)).map(|_| rng.below(len as u64 + 1) as usize).collect();
+                cuts.push(0);
+                cuts.push(len);
+                cuts.sort();
+                let parts: Vec<&[u8]> = cuts.windows(2).map(|w| &msg[w[0]..w[1]]).collect();
+                for (i, part) in parts.iter().enumerate() {
+                    let (first, last) = (i == 0, i + 1 == parts.len());
+                    let mask = (rng.next() as u32).to_be_bytes();
+                    input.extend(masked(last, if first { OP_BINARY } else { OP_CONT }, part, mask));
+                    if !last && rng.below(2) == 0 {
+                        let p: Vec<u8> = (0..rng.below(126)).map(|_| rng.next() as u8).collect();
+                        input.extend(masked(true, OP_PING, &p, (rng.next() as u32).to_be_bytes()));
+                        pings.push(format!("{:?}", Incoming::Ping(p)));
+                    }
+                }
+            }
+            input.extend(masked(true, OP_CLOSE, &1000u16.to_be_bytes(), [9, 9, 9, 9]));
+            pings.push("Close(Some(1000))".into());
+            let step = [1, 2, 3, 5, 64, 1000, 4096, 70_000][rng.below(8) as usize];
+            let (data, other, end) = read_all(input, step).await;
+            assert!(end.is_ok(), "round {round}, step {step}: {end:?}");
+            assert!(data == want, "round {round}, step {step}: payload differs ({} vs {} bytes)", data.len(), want.len());
+            assert_eq!(other, pings, "round {round}, step {step}");
+        }
+    }
+
+    /// Frames the writer makes, parsed back by hand: header sizes at each
+    /// boundary, FIN set, never masked.
+    #[tokio::test]
+    async fn written_frames_have_the_right_header_at_every_length() {
+        for len in [0usize, 1, 125, 126, 127, 65535, 65536, 65537] {
+            let (client, server) = tokio::io::duplex(1 << 20);
+            let mut w = Writer::new(server);
+            let payload = vec![0xABu8; len];
+            w.send_binary(&payload).await.unwrap();
+            let mut buf = vec![0u8; HEADROOM];
+            buf.extend_from_slice(&payload);
+            w.send_binary_in_place(&mut buf).await.unwrap();
+            drop(w);
+            let mut got = vec![];
+            let mut client = client;
+            client.read_to_end(&mut got).await.unwrap();
+            let mut at = 0;
+            for _ in 0..2 {
+                assert_eq!(got[at], 0x82, "len {len}: FIN + binary");
+                assert_eq!(got[at + 1] & 0x80, 0, "server frames are not masked");
+                let (n, h) = match got[at + 1] {
+                    126 => (u16::from_be_bytes([got[at + 2], got[at + 3]]) as usize, 4),
+                    127 => (u64::from_be_bytes(got[at + 2..at + 10].try_into().unwrap()) as usize, 10),
+                    n => (n as usize, 2),
+                };
+                let shortest = if len < 126 { 2 } else if len < 65536 { 4 } else { 10 };
+                assert_eq!((n, h), (len, shortest), "len {len}");
+                assert!(got[at + h..at + h + n].iter().all(|b| *b == 0xAB));
+                at += h + n;
+            }
+            assert_eq!(at, got.len());
+        }
+    }
+
+    #[tokio::test]
+    async fn a_server_close_waits_for_the_client_close() {
+        let (client, server) = tokio::io::duplex(1 << 16);
+        let (cr, mut cw) = tokio::io::split(client);
+        let (sr, sw) = tokio::io::split(server);
+        let (mut rx, mut tx) = (Reader::new(sr, &[]), Writer::new(sw));
+        let closing = tokio::spawn(async move {
+            let t = std::time::Instant::now();
+            finish(&mut rx, &mut tx, Ending::Server(CLOSE_POLICY, "bye")).await;
+            t.elapsed()
+        });
+        // The client reads the close, waits a moment, then answers.
+        let mut cr = cr;
+        let mut head = [0u8; 7];
+        cr.read_exact(&mut head).await.unwrap();
+        assert_eq!(&head, &[0x88, 5, 0x03, 0xF0, b'b', b'y', b'e']);
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        cw.write_all(&masked(true, OP_CLOSE, &CLOSE_POLICY.to_be_bytes(), [1, 2, 3, 4])).await.unwrap();
+        let waited = closing.await.unwrap();
+        assert!(waited >= std::time::Duration::from_millis(300) && waited < CLOSE_WAIT, "waited {waited:?}");
+        let mut rest = vec![];
+        cr.read_to_end(&mut rest).await.unwrap();
+        assert!(rest.is_empty(), "nothing after the close frame");
     }
 
     #[test]

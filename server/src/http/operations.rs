@@ -7,6 +7,7 @@ use crate::service::operations as svc;
 use crate::state::AppState;
 use app::types::{ListQuery, OperationView};
 use axum::extract::State;
+use crate::auth::revoke::Watch;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -78,18 +79,31 @@ pub async fn cancel_operation(State(state): State<AppState>, CurrentUser(me): Cu
     responses((status = 200, description = "text/event-stream of JSON events")))]
 pub async fn stream_events(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> Response {
     let rx = state.events.subscribe();
-    let events = stream::unfold((rx, me), |(mut rx, me)| async move {
+    // The stream follows the caller's access: a role change re-filters it,
+    // a logout or revocation ends it.
+    let watch = Watch::new(&state, me.id(), me.via);
+    let events = stream::unfold((rx, me, watch), |(mut rx, mut me, mut watch)| async move {
         loop {
-            match rx.recv().await {
+            let got = tokio::select! {
+                got = rx.recv() => got,
+                now = watch.changed() => match now {
+                    Some(caller) => {
+                        me = caller;
+                        continue;
+                    }
+                    None => return None,
+                },
+            };
+            match got {
                 Ok(ev) if ev.visible_to(&me) => {
                     let name = ev.name();
                     let data = serde_json::to_string(&ev).unwrap_or_default();
-                    return Some((Ok::<_, Infallible>(SseEvent::default().event(name).data(data)), (rx, me)));
+                    return Some((Ok::<_, Infallible>(SseEvent::default().event(name).data(data)), (rx, me, watch)));
                 }
                 Ok(_) => continue,
                 Err(broadcast::error::RecvError::Lagged(n)) => {
                     let ev = SseEvent::default().event("lagged").data(format!("{{\"missed\":{n}}}"));
-                    return Some((Ok(ev), (rx, me)));
+                    return Some((Ok(ev), (rx, me, watch)));
                 }
                 Err(broadcast::error::RecvError::Closed) => return None,
             }

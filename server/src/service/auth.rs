@@ -1,6 +1,7 @@
 //! Logging in and out, personal tokens.
 
 use crate::auth::identify::{caller, session_err, SessionAuth, SESSION_KEY};
+use crate::auth::revoke::{announce, AccessChange};
 use crate::auth::{password, token, AuthVia, Caller};
 use crate::error::{Result, ServerError};
 use crate::state::AppState;
@@ -96,13 +97,17 @@ pub async fn issue_login_token(state: &AppState, user: UserView) -> Result<Login
 
 /// Ends what the caller logged in with: the session, or the login token.
 pub async fn logout(state: &AppState, parts: &Parts) -> Result<()> {
-    match caller(state, parts).await? {
-        Some(Caller { via: AuthVia::Token { token_id }, .. }) => state.store.delete_token(token_id).await?,
+    let who = caller(state, parts).await?;
+    match &who {
+        Some(Caller { via: AuthVia::Token { token_id }, .. }) => state.store.delete_token(*token_id).await?,
         _ => {
             if let Some(session) = parts.extensions.get::<Session>() {
                 session.flush().await.map_err(session_err)?;
             }
         }
+    }
+    if let Some(who) = who {
+        announce(state, AccessChange::User(who.id()));
     }
     Ok(())
 }
@@ -116,14 +121,15 @@ pub async fn change_password(state: &AppState, parts: &Parts, caller: &Caller, c
         return Err(AppError::invalid("current_password", "is not your current password").into());
     }
     let new_hash = password::hash(change.new_password).await?;
-    state.store.set_password(caller.id(), &new_hash, time::now()).await?;
+    state.store.set_password(caller.id(), &new_hash, change.keep_tokens, time::now()).await?;
     // Other sessions end with the epoch bump; keep this one alive.
-    if caller.via == AuthVia::Session {
+    if matches!(caller.via, AuthVia::Session { .. }) {
         if let Some(session) = parts.extensions.get::<Session>() {
             start_session(state, session, &caller.user).await?;
         }
     }
-    tracing::info!(user_id = caller.id(), "password changed");
+    announce(state, AccessChange::User(caller.id()));
+    tracing::info!(user_id = caller.id(), kept_tokens = change.keep_tokens, "password changed");
     Ok(())
 }
 
@@ -161,6 +167,7 @@ pub async fn create_token(state: &AppState, caller: &Caller, input: NewToken) ->
 
 pub async fn revoke_token(state: &AppState, caller: &Caller, id: i64) -> Result<()> {
     if state.store.revoke_personal_token(caller.id(), id).await? {
+        announce(state, AccessChange::User(caller.id()));
         tracing::info!(user_id = caller.id(), token_id = id, "personal token revoked");
         Ok(())
     } else {

@@ -3,6 +3,7 @@
 //! watch or take over) and admins.
 
 use super::vms::load;
+use crate::auth::revoke::Watch;
 use crate::auth::Caller;
 use crate::console::rfb::ViewOnlyFilter;
 use crate::console::tickets::{ConsoleKind, Grant};
@@ -48,7 +49,7 @@ pub async fn open(state: &AppState, caller: &Caller, vm_id: i64, req: ConsoleReq
     let kind = ConsoleKind::parse(&req.kind).ok_or_else(|| AppError::invalid("kind", "must be vnc or serial"))?;
     let vm = load(state, caller, vm_id).await?;
     require_live(state, &vm).await?;
-    let grant = Grant { user_id: caller.id(), vm_id, kind, view_only: req.view_only };
+    let grant = Grant { user_id: caller.id(), via: caller.via, vm_id, kind, view_only: req.view_only };
     let ticket = state.tickets.mint(grant, Instant::now());
     tracing::info!(vm_id, user_id = caller.id(), kind = kind.as_str(), view_only = req.view_only, "console ticket issued");
     Ok(ConsoleTicket {
@@ -173,10 +174,17 @@ pub async fn serve(state: AppState, console: Attached, upgrade: hyper::upgrade::
         Some(bytes) => tx.send_binary(&bytes).await.is_ok(),
         None => true,
     };
+    // Ends the console when the caller signs out, loses the credential or
+    // may no longer reach the VM.
+    let watch = Watch::new(&state, grant.user_id, grant.via);
+    let lost = watch.until_lost(|caller| {
+        let state = state.clone();
+        async move { load(&state, &caller, vm_id).await.is_ok() }
+    });
     if sent {
         match link {
-            Link::Vnc(unix) => proxy::pump(rx, tx, unix, grant.view_only.then(ViewOnlyFilter::default)).await,
-            Link::Serial(hub) => serial_hub::pump(rx, tx, hub, grant.view_only).await,
+            Link::Vnc(unix) => proxy::pump(rx, tx, unix, grant.view_only.then(ViewOnlyFilter::default), lost).await,
+            Link::Serial(hub) => serial_hub::pump(rx, tx, hub, grant.view_only, lost).await,
         }
     }
     if let Some(a) = activity {

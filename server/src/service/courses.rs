@@ -2,6 +2,7 @@
 //! `load`, and nowhere else.
 
 use super::Paging;
+use crate::auth::revoke::{announce, AccessChange};
 use crate::auth::{password, token, Caller, Teacher};
 use crate::error::{Result, ServerError};
 use crate::state::AppState;
@@ -140,6 +141,7 @@ pub async fn delete(state: &AppState, caller: &Caller, id: i64) -> Result<()> {
     if !state.store.delete_course(id).await? {
         return Err(AppError::conflict("COURSE_IN_USE", "the course still has labs or templates; delete them first, or archive the course").into());
     }
+    announce(state, AccessChange::Everyone);
     tracing::info!(course_id = id, user_id = caller.id(), "course deleted");
     Ok(())
 }
@@ -164,6 +166,8 @@ pub async fn add_member(state: &AppState, caller: &Caller, id: i64, m: NewMember
         return Err(AppError::invalid("role", format!("'{}' is a student account and cannot teach", user.user.username)).into());
     }
     state.store.add_member(id, user.user.id, role).await?;
+    // A teacher made a student of the course loses what teaching gave.
+    announce(state, AccessChange::User(user.user.id));
     state.store.members(id).await.map_err(Into::into)
 }
 
@@ -172,6 +176,7 @@ pub async fn remove_member(state: &AppState, caller: &Caller, id: i64, user_id: 
     if !state.store.remove_member(id, user_id).await? {
         return Err(AppError::not_found("MEMBER_NOT_FOUND", format!("user {user_id} is not a member of this course")).into());
     }
+    announce(state, AccessChange::User(user_id));
     Ok(())
 }
 

@@ -491,7 +491,7 @@ pub async fn tick(state: &AppState, started: &mut std::collections::HashMap<i64,
 /// The scheduler acts as the teacher who published the lab.
 async fn system_caller(state: &AppState, lab: &LabRecord) -> Result<Option<Caller>> {
     let Some(uid) = state.store.lab_creator(lab.view.id).await? else { return Ok(None) };
-    Ok(state.store.user(uid).await?.map(|user| Caller { user, via: crate::auth::AuthVia::Session }))
+    Ok(state.store.user(uid).await?.map(|user| Caller { user, via: crate::auth::AuthVia::Internal }))
 }
 
 /// Runs the scheduler until the process ends.

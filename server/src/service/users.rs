@@ -2,6 +2,7 @@
 //! made once, where that proof is made.
 
 use super::{parse_sort, Paging};
+use crate::auth::revoke::{announce, AccessChange};
 use crate::auth::{password, Admin};
 use crate::error::Result;
 use crate::state::AppState;
@@ -142,6 +143,7 @@ pub async fn update(state: &AppState, admin: &Admin, id: i64, patch: UserPatch) 
         .update_user(id, display_name.as_deref(), email.as_ref().map(|e| e.as_deref()), patch.role, time::now())
         .await?
         .ok_or_else(|| not_found(id))?;
+    announce(state, AccessChange::User(id));
     tracing::info!(user_id = id, by = admin.id(), "user updated");
     Ok(user)
 }
@@ -152,9 +154,10 @@ pub async fn reset_password(state: &AppState, admin: &Admin, id: i64, reset: Pas
     }
     state.store.user(id).await?.ok_or_else(|| not_found(id))?;
     let hash = password::hash(reset.new_password).await?;
-    if !state.store.set_password(id, &hash, time::now()).await? {
+    if !state.store.set_password(id, &hash, reset.keep_tokens, time::now()).await? {
         return Err(not_found(id).into());
     }
+    announce(state, AccessChange::User(id));
     tracing::info!(user_id = id, by = admin.id(), "password reset by admin");
     Ok(())
 }
@@ -170,6 +173,7 @@ pub async fn delete(state: &AppState, admin: &Admin, id: i64) -> Result<()> {
     if !state.store.delete_user(id).await? {
         return Err(not_found(id).into());
     }
+    announce(state, AccessChange::User(id));
     tracing::info!(user_id = id, by = admin.id(), "user deleted");
     Ok(())
 }

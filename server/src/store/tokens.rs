@@ -21,6 +21,13 @@ impl TokenKind {
     }
 }
 
+/// How a token is looked up.
+#[derive(Clone, Copy)]
+enum TokenKey<'a> {
+    Hash(&'a str),
+    Id(i64),
+}
+
 pub struct NewTokenRow<'a> {
     pub user_id: i64,
     pub kind: TokenKind,
@@ -82,6 +89,16 @@ impl Store {
 
     /// The owner of the live (unexpired) token with this hash, in one query.
     pub async fn token_owner(&self, token_hash: &str, now: i64) -> Result<Option<TokenOwner>, sqlx::Error> {
+        self.owner_where(TokenKey::Hash(token_hash), now).await
+    }
+
+    /// The owner of token `token_id` while it is valid (for re-checks of
+    /// connections opened with it).
+    pub async fn token_owner_by_id(&self, token_id: i64, now: i64) -> Result<Option<TokenOwner>, sqlx::Error> {
+        self.owner_where(TokenKey::Id(token_id), now).await
+    }
+
+    async fn owner_where(&self, key: TokenKey<'_>, now: i64) -> Result<Option<TokenOwner>, sqlx::Error> {
         #[derive(sqlx::FromRow)]
         struct Row {
             token_id: i64,
@@ -89,16 +106,22 @@ impl Store {
             #[sqlx(flatten)]
             user: super::users::UserRow,
         }
-        let row: Option<Row> = sqlx::query_as(
+        let clause = match key {
+            TokenKey::Hash(_) => "t.token_hash = ?",
+            TokenKey::Id(_) => "t.id = ?",
+        };
+        let sql = format!(
             "SELECT t.id AS token_id, t.last_used_at, u.id, u.username, u.display_name, u.email, u.role, \
                     u.created_at, u.updated_at \
              FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.token_hash = ? AND (t.expires_at IS NULL OR t.expires_at > ?)",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await?;
+             WHERE {clause} AND (t.expires_at IS NULL OR t.expires_at > ?)"
+        );
+        let query = sqlx::query_as::<_, Row>(&sql);
+        let query = match key {
+            TokenKey::Hash(h) => query.bind(h),
+            TokenKey::Id(id) => query.bind(id),
+        };
+        let row = query.bind(now).fetch_optional(&self.pool).await?;
         Ok(row.map(|r| TokenOwner { token_id: r.token_id, last_used_at: r.last_used_at, user: r.user.into_view() }))
     }
 
@@ -130,6 +153,12 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(r.rows_affected() == 1)
+    }
+
+    /// Whether browser session `id` is still stored (not logged out or expired and swept).
+    pub async fn session_exists(&self, id: &str) -> Result<bool, sqlx::Error> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM sessions WHERE id = ?").bind(id).fetch_optional(&self.pool).await?;
+        Ok(row.is_some())
     }
 
     pub async fn delete_token(&self, token_id: i64) -> Result<(), sqlx::Error> {

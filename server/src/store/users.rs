@@ -240,8 +240,9 @@ impl Store {
     }
 
     /// Sets a new hash, bumps the epoch (old sessions end) and drops the
-    /// user's login tokens, in one transaction. False if no such user.
-    pub async fn set_password(&self, id: i64, password_hash: &str, now: i64) -> Result<bool, sqlx::Error> {
+    /// user's login tokens, and their personal tokens too unless
+    /// `keep_personal_tokens`, in one transaction. False if no such user.
+    pub async fn set_password(&self, id: i64, password_hash: &str, keep_personal_tokens: bool, now: i64) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE users SET password_hash = ?, auth_epoch = auth_epoch + 1, updated_at = ? WHERE id = ?",
@@ -253,7 +254,11 @@ impl Store {
         .await?
         .rows_affected()
             == 1;
-        sqlx::query("DELETE FROM api_tokens WHERE user_id = ? AND kind = 'login'").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM api_tokens WHERE user_id = ? AND (kind = 'login' OR NOT ?)")
+            .bind(id)
+            .bind(keep_personal_tokens)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(done)
     }
