@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { ADMIN, login, waitForHydration } from './helpers';
 
 test('admin logs in through the form and sees the admin home', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { test, expect, APIRequestContext } from '@playwright/test';
+import { test, expect, APIRequestContext } from './fixtures';
 import { ADMIN, canvasColours, login, waitForHydration } from './helpers';
 
 async function token(request: APIRequestContext, username: string, password: string) {

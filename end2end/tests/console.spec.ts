@@ -1,4 +1,4 @@
-import { test, expect, Page, APIRequestContext } from '@playwright/test';
+import { test, expect, Page, APIRequestContext } from './fixtures';
 import { ADMIN, canvasColours, login, runToSerial, serialText, waitForHydration } from './helpers';
 
 /** Asks for a lifecycle action and waits for it to finish. */

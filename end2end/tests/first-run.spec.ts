@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { ADMIN, canvasColours, login, runToSerial, serialText, waitForHydration } from './helpers';
 
 // The server that ./start-server.sh fresh runs: a new data dir with the

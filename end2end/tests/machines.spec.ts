@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { ADMIN, login, waitForHydration } from './helpers';
 
 test('create a VM in the UI, start it, and the badge turns running without a reload', async ({ page, request }) => {
