@@ -479,6 +479,62 @@ mod revocation {
         assert!(!adm2_stream.is_finished(), "the demoted admin's stream goes on");
         assert!(!adm2_seen.lock().unwrap().contains(&vm), "the demoted admin still saw the student's VM");
     }
+
+    async fn ok(app: &TestApp, method: Method, path: &str, token: &str, body: Option<serde_json::Value>) -> serde_json::Value {
+        let (s, v) = app.json(method, path, Some(token), body).await;
+        assert!(s.is_success(), "{path}: {s} {v}");
+        v["data"].clone()
+    }
+
+    #[tokio::test]
+    async fn a_teacher_removed_from_the_course_loses_the_console() {
+        let app = TestApp::spawn_for_vms().await;
+        let admin = app.admin_token().await;
+        app.create_user(&admin, "lead", "teacher").await;
+        let co_id = app.create_user(&admin, "cot", "teacher").await;
+        app.create_user(&admin, "kid", "student").await;
+        let lead = app.login("lead", "lead-password").await;
+        let co = app.login("cot", "cot-password").await;
+        let kid = app.login("kid", "kid-password").await;
+        let course = ok(&app, Method::POST, "/api/v1/courses", &lead, Some(json!({"code": "SEC-1", "title": "Security", "term": "2026"}))).await["id"].as_i64().unwrap();
+        for (user, role) in [("cot", "teacher"), ("kid", "student")] {
+            ok(&app, Method::POST, &format!("/api/v1/courses/{course}/members"), &lead, Some(json!({"username": user, "role": role}))).await;
+        }
+        let prepared = app.create_vm(&lead, json!({"name": "prepared", "kernel": "test-guest", "memory_mib": 128, "network": "none"})).await;
+        let disk = ok(&app, Method::POST, "/api/v1/disks", &lead, Some(json!({"name": "base", "size_mib": 16}))).await;
+        ok(&app, Method::POST, &format!("/api/v1/disks/{}/attach", disk["id"]), &lead, Some(json!({"vm_id": prepared}))).await;
+        let tpl = ok(&app, Method::POST, &format!("/api/v1/courses/{course}/templates"), &lead, Some(json!({"name": "t", "vm_id": prepared}))).await;
+        let version = tpl["versions"][0]["id"].as_i64().unwrap();
+        let lab = ok(&app, Method::POST, &format!("/api/v1/courses/{course}/labs"), &lead, Some(json!({"name": "Lab", "template_version_id": version}))).await;
+        let lab_id = lab["lab"]["id"].as_i64().unwrap();
+        let op = lab["operation"]["id"].as_i64().unwrap();
+        ok(&app, Method::GET, &format!("/api/v1/operations/{op}/wait?timeout=60"), &lead, None).await;
+        let opened = ok(&app, Method::POST, &format!("/api/v1/labs/{lab_id}/open"), &kid, None).await;
+        let vm = opened["vm"]["id"].as_i64().unwrap();
+        wait_serial(&app.run_dir(vm), MARKER, 1, Duration::from_secs(40)).await;
+
+        // Both teachers watch the student's lab VM; one leaves the course.
+        let mut by_co = console(&app, vm, Some(&co), None).await;
+        let mut by_lead = console(&app, vm, Some(&lead), None).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let (s, v) = app.json(Method::DELETE, &format!("/api/v1/courses/{course}/members/{co_id}"), Some(&lead), None).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(closed_within(&mut by_co, 5, "removal from the course").await, 1008);
+        still_open(&mut by_lead, "the teacher who stays").await;
+
+        // The console speaks the protocol: text is refused with 1003, a
+        // 1-byte close payload is answered with 1002.
+        by_lead.send(Message::Text("typed as text".into())).await.unwrap();
+        assert_eq!(closed_within(&mut by_lead, 5, "a text frame").await, 1003);
+        let mut raw = console(&app, vm, Some(&lead), None).await;
+        {
+            use tokio::io::AsyncWriteExt;
+            let tokio_tungstenite::MaybeTlsStream::Plain(tcp) = raw.get_mut() else { panic!("plain TCP") };
+            // A masked close frame whose payload is a single byte.
+            tcp.write_all(&[0x88, 0x81, 1, 2, 3, 4, 7 ^ 1]).await.unwrap();
+        }
+        assert_eq!(closed_within(&mut raw, 5, "a 1-byte close payload").await, 1002);
+    }
 }
 
 #[tokio::test]
