@@ -165,6 +165,11 @@ pub async fn add_member(state: &AppState, caller: &Caller, id: i64, m: NewMember
     if role == "teacher" && user.user.role == Role::Student {
         return Err(AppError::invalid("role", format!("'{}' is a student account and cannot teach", user.user.username)).into());
     }
+    // A student of a course is watched by its teachers: an admin or a
+    // teacher enrolled as one would be too.
+    if role == "student" && user.user.role != Role::Student {
+        return Err(AppError::invalid("role", format!("'{}' is a {} account and cannot be enrolled as a student", user.user.username, user.user.role.as_str())).into());
+    }
     state.store.add_member(id, user.user.id, role).await?;
     // A teacher made a student of the course loses what teaching gave.
     announce(state, AccessChange::User(user.user.id));

@@ -193,15 +193,20 @@ pub async fn create(state: &AppState, caller: &Caller, input: NewVm) -> Result<V
     let owner_id = match input.owner_id {
         None => caller.id(),
         Some(o) if o == caller.id() => o,
-        Some(o) => {
-            if caller.user.role == Role::Student {
-                return Err(AppError::forbidden().into());
+        // Admins give a VM to anyone; a teacher only to a student of a
+        // course they teach; a student to nobody else.
+        Some(o) => match caller.user.role {
+            Role::Student => return Err(AppError::forbidden().into()),
+            Role::Teacher if !state.store.teaches(caller.id(), o).await? => {
+                return Err(AppError::Forbidden { message: format!("user {o} is not a student of a course you teach") }.into());
             }
-            if state.store.user(o).await?.is_none() {
-                fields.insert("owner_id".into(), format!("no user with id {o}"));
+            _ => {
+                if state.store.user(o).await?.is_none() {
+                    fields.insert("owner_id".into(), format!("no user with id {o}"));
+                }
+                o
             }
-            o
-        }
+        },
     };
     if let Some(iso_id) = input.iso_id {
         match state.store.iso(iso_id).await? {

@@ -166,6 +166,19 @@ impl Store {
             .await
     }
 
+    /// Whether `student` is a student of a course `teacher` teaches.
+    pub async fn teaches(&self, teacher: i64, student: i64) -> Result<bool, sqlx::Error> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT 1 FROM course_members t JOIN course_members s ON s.course_id = t.course_id \
+             WHERE t.user_id = ? AND t.role = 'teacher' AND s.user_id = ? AND s.role = 'student' LIMIT 1",
+        )
+        .bind(teacher)
+        .bind(student)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.is_some())
+    }
+
     pub async fn members(&self, course_id: i64) -> Result<Vec<MemberView>, sqlx::Error> {
         let rows: Vec<(i64, String, String, Option<String>, String, i64)> = sqlx::query_as(
             "SELECT u.id, u.username, u.display_name, u.email, m.role, m.added_at FROM course_members m \
