@@ -53,8 +53,11 @@ pub async fn front_door(State(state): State<AppState>, req: Request, next: Next)
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    // Pages set their own policy with the nonce of their scripts.
-    h.entry(header::CONTENT_SECURITY_POLICY).or_insert_with(|| HeaderValue::from_str(&content_policy(None)).expect("ASCII policy"));
+    // Pages set their own policy with the nonce of their scripts; the rest
+    // share one, made once.
+    static PLAIN_POLICY: std::sync::OnceLock<HeaderValue> = std::sync::OnceLock::new();
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert_with(|| PLAIN_POLICY.get_or_init(|| HeaderValue::from_str(&content_policy(None)).expect("ASCII policy")).clone());
     resp
 }
 

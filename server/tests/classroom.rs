@@ -3,18 +3,12 @@
 
 mod common;
 
-use common::{assert_error, collect_events, serial_command, wait_serial, TestApp, MARKER};
+use common::{assert_error, collect_events, ok, serial_command, wait_serial, TestApp, MARKER};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::time::Duration;
 
 const BOOT: Duration = Duration::from_secs(90);
-
-async fn ok(app: &TestApp, method: Method, path: &str, token: &str, body: Option<Value>) -> Value {
-    let (s, v) = app.json(method, path, Some(token), body).await;
-    assert!(s.is_success(), "{path}: {s} {v}");
-    v["data"].clone()
-}
 
 /// A teacher, a course they teach, and a template made from a prepared VM
 /// (test-guest kernel + an empty qcow2 disk). Returns (teacher token, course id, version id).

@@ -118,7 +118,7 @@ async fn pages_run_only_their_own_scripts() {
         // Every inline script on the page carries it; nothing else would run.
         let inline = html.matches("<script").count();
         assert!(inline > 0, "{path}: the hydration scripts are on the page");
-        assert_eq!(html.matches(&format!("nonce=\"{nonce}\"")).count() >= inline, true, "{path}: a script without the nonce");
+        assert!(html.matches(&format!("nonce=\"{nonce}\"")).count() >= inline, "{path}: a script without the nonce");
         assert!(csp.contains("object-src 'none'") && csp.contains("base-uri 'none'") && csp.contains("connect-src 'self'"), "{csp}");
         nonces.push(nonce);
     }
@@ -478,12 +478,6 @@ mod revocation {
         assert!(admin_seen.lock().unwrap().contains(&vm), "the admin saw the VM stop");
         assert!(!adm2_stream.is_finished(), "the demoted admin's stream goes on");
         assert!(!adm2_seen.lock().unwrap().contains(&vm), "the demoted admin still saw the student's VM");
-    }
-
-    async fn ok(app: &TestApp, method: Method, path: &str, token: &str, body: Option<serde_json::Value>) -> serde_json::Value {
-        let (s, v) = app.json(method, path, Some(token), body).await;
-        assert!(s.is_success(), "{path}: {s} {v}");
-        v["data"].clone()
     }
 
     #[tokio::test]

@@ -5,10 +5,10 @@
 
 use super::proxy::{next_step, Keepalive, Liveness, Step, VM_CLOSED};
 use super::ws::{self, Ending};
-use std::future::Future;
 use axum::body::Bytes;
 use bytes::BytesMut;
 use std::collections::HashMap;
+use std::future::Future;
 use std::path::Path;
 use std::sync::{Arc, Mutex, Weak};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};

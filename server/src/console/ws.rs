@@ -631,20 +631,6 @@ mod tests {
         assert_eq!(other, ["Close(None)"]);
     }
 
-    /// A small deterministic generator (xorshift), so failures reproduce.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-    }
-
     /// Random conversations: messages cut into fragments at random places,
     /// with random masks, pings between fragments, lengths at the header
     /// size boundaries, fed to the reader in random pieces. Whatever the
@@ -652,33 +638,35 @@ mod tests {
     #[tokio::test]
     async fn any_framing_of_a_byte_stream_reads_back_the_same() {
         const EDGES: [usize; 8] = [0, 1, 125, 126, 127, 65535, 65536, 65537];
-        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        use rand::{Rng, RngCore, SeedableRng};
+        // Seeded, so a failing round reproduces.
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0x9E37_79B9_7F4A_7C15);
         for round in 0..60 {
             let (mut input, mut want, mut pings) = (vec![], vec![], vec![]);
-            for _ in 0..1 + rng.below(6) {
-                let len = if rng.below(3) == 0 { EDGES[rng.below(8) as usize] } else { rng.below(3000) as usize };
-                let msg: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+            for _ in 0..rng.gen_range(1..=6) {
+                let len = if rng.gen_range(0..3) == 0 { EDGES[rng.gen_range(0..EDGES.len())] } else { rng.gen_range(0..3000usize) };
+                let msg: Vec<u8> = (0..len).map(|_| rng.gen::<u8>()).collect();
                 want.extend_from_slice(&msg);
                 // Cut the message into 1..=4 fragments.
-                let mut cuts: Vec<usize> = (0..rng.below(4)).map(|_| rng.below(len as u64 + 1) as usize).collect();
+                let mut cuts: Vec<usize> = (0..rng.gen_range(0..4)).map(|_| rng.gen_range(0..=len)).collect();
                 cuts.push(0);
                 cuts.push(len);
                 cuts.sort();
                 let parts: Vec<&[u8]> = cuts.windows(2).map(|w| &msg[w[0]..w[1]]).collect();
                 for (i, part) in parts.iter().enumerate() {
                     let (first, last) = (i == 0, i + 1 == parts.len());
-                    let mask = (rng.next() as u32).to_be_bytes();
+                    let mask = rng.next_u32().to_be_bytes();
                     input.extend(masked(last, if first { OP_BINARY } else { OP_CONT }, part, mask));
-                    if !last && rng.below(2) == 0 {
-                        let p: Vec<u8> = (0..rng.below(126)).map(|_| rng.next() as u8).collect();
-                        input.extend(masked(true, OP_PING, &p, (rng.next() as u32).to_be_bytes()));
+                    if !last && rng.gen_bool(0.5) {
+                        let p: Vec<u8> = (0..rng.gen_range(0..126usize)).map(|_| rng.gen::<u8>()).collect();
+                        input.extend(masked(true, OP_PING, &p, rng.next_u32().to_be_bytes()));
                         pings.push(format!("{:?}", Incoming::Ping(p)));
                     }
                 }
             }
             input.extend(masked(true, OP_CLOSE, &1000u16.to_be_bytes(), [9, 9, 9, 9]));
             pings.push("Close(Some(1000))".into());
-            let step = [1, 2, 3, 5, 64, 1000, 4096, 70_000][rng.below(8) as usize];
+            let step = [1, 2, 3, 5, 64, 1000, 4096, 70_000][rng.gen_range(0..8usize)];
             let (data, other, end) = read_all(input, step).await;
             assert!(end.is_ok(), "round {round}, step {step}: {end:?}");
             assert!(data == want, "round {round}, step {step}: payload differs ({} vs {} bytes)", data.len(), want.len());

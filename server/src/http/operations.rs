@@ -1,13 +1,13 @@
 //! `/operations` and `/events`.
 
 use super::{ok, page, ApiPath, ApiQuery};
+use crate::auth::revoke::Watch;
 use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::service::operations as svc;
 use crate::state::AppState;
 use app::types::{ListQuery, OperationView};
 use axum::extract::State;
-use crate::auth::revoke::Watch;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;

@@ -15,9 +15,6 @@ use tower_sessions::Session;
 
 /// An address may fail this many times the per-user budget.
 const IP_FAILURE_FACTOR: u32 = 6;
-fn client_ip(parts: &Parts) -> String {
-    crate::serve::ClientAddr::of(&parts.extensions)
-}
 
 /// Checks a username and password, with throttling per user+address and
 /// per address.
@@ -29,7 +26,7 @@ pub async fn check_password(state: &AppState, parts: &Parts, username: &str, pas
         )
         .into());
     }
-    let ip = client_ip(parts);
+    let ip = crate::serve::ClientAddr::of(&parts.extensions);
     let user_key = format!("u:{}|{ip}", username.trim().to_lowercase());
     let ip_key = format!("ip:{ip}");
     let now = Instant::now();

@@ -117,6 +117,13 @@ impl TestApp {
     }
 }
 
+/// A request that must succeed; its `data`.
+pub async fn ok(app: &TestApp, method: Method, path: &str, token: &str, body: Option<Value>) -> Value {
+    let (s, v) = app.json(method, path, Some(token), body).await;
+    assert!(s.is_success(), "{path}: {s} {v}");
+    v["data"].clone()
+}
+
 /// Asserts the error envelope: status, `success: false`, and the code.
 pub fn assert_error(status: StatusCode, body: &Value, want_status: u16, want_code: &str) {
     assert_eq!(status.as_u16(), want_status, "body: {body}");
