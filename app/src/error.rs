@@ -18,7 +18,7 @@ pub enum AppError {
     #[error("authentication required")]
     Unauthorized { code: String, message: String },
     #[error("{message}")]
-    Forbidden { message: String },
+    Forbidden { code: String, message: String },
     #[error("{message}")]
     NotFound { code: String, message: String },
     #[error("{message}")]
@@ -43,7 +43,11 @@ impl AppError {
         Self::Unauthorized { code: code.into(), message: message.into() }
     }
     pub fn forbidden() -> Self {
-        Self::Forbidden { message: "you are not allowed to do this".into() }
+        Self::denied("FORBIDDEN", "you are not allowed to do this")
+    }
+    /// A 403 with its own code, for refusals the caller should understand.
+    pub fn denied(code: &str, message: impl Into<String>) -> Self {
+        Self::Forbidden { code: code.into(), message: message.into() }
     }
     pub fn not_found(code: &str, message: impl Into<String>) -> Self {
         Self::NotFound { code: code.into(), message: message.into() }
@@ -73,8 +77,8 @@ impl AppError {
             Self::BadRequest { code, .. }
             | Self::Unauthorized { code, .. }
             | Self::NotFound { code, .. }
-            | Self::Conflict { code, .. } => code,
-            Self::Forbidden { .. } => "FORBIDDEN",
+            | Self::Conflict { code, .. }
+            | Self::Forbidden { code, .. } => code,
             Self::Validation { .. } => "VALIDATION_FAILED",
             Self::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
             Self::RateLimited { .. } => "RATE_LIMITED",

@@ -148,6 +148,8 @@ pub struct FileConfig {
     pub header_read_timeout_secs: Option<u64>,
     pub max_connections: Option<usize>,
     pub trusted_proxies: Option<Vec<String>>,
+    /// The quota every new student account starts with (`[student_quota]`).
+    pub student_quota: Option<app::types::QuotaLimits>,
 }
 
 /// Resolved settings.
@@ -193,6 +195,23 @@ pub struct Config {
     pub max_connections: usize,
     /// Peers whose `X-Forwarded-For` names the client (reverse proxies).
     pub trusted_proxies: Vec<crate::serve::IpNet>,
+    /// The quota every new student account starts with; an admin changes
+    /// it per user afterwards.
+    pub student_quota: app::types::QuotaLimits,
+}
+
+/// What a new student may use unless the settings say otherwise: room for
+/// a few machines of their own beside their labs, two running at once.
+pub fn default_student_quota() -> app::types::QuotaLimits {
+    app::types::QuotaLimits {
+        max_vms: Some(10),
+        max_vcpus: Some(16),
+        max_memory_mib: Some(16384),
+        max_disk_mib: Some(100 * 1024),
+        max_running_vms: Some(2),
+        max_running_vcpus: Some(4),
+        max_running_memory_mib: Some(4096),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -280,6 +299,7 @@ impl Config {
             header_read_timeout_secs: file.header_read_timeout_secs.unwrap_or(10).clamp(1, 3600),
             max_connections: file.max_connections.unwrap_or(4096).max(1),
             trusted_proxies,
+            student_quota: file.student_quota.unwrap_or_else(default_student_quota),
             listen: cli.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000))),
             database_url,
             qemu_binary: cli.qemu_binary.or(file.qemu_binary).unwrap_or_else(|| "qemu-system-x86_64".into()),

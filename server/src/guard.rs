@@ -41,7 +41,7 @@ pub async fn front_door(State(state): State<AppState>, req: Request, next: Next)
     let (method, path, headers) = (req.method(), req.uri().path(), req.headers());
     if let Err(why) = check_origin(&state.config.public_origins, state.config.secure_cookies, method, path, headers) {
         tracing::info!(path, why, "cross-site request refused");
-        return error_response(AppError::Forbidden { message: why });
+        return error_response(AppError::denied("FORBIDDEN", why));
     }
     if let Err(why) = check_server_fn_body(method, path, headers) {
         let mut r = error_response(AppError::bad_request("UNSUPPORTED_MEDIA_TYPE", why));

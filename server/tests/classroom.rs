@@ -3,38 +3,15 @@
 
 mod common;
 
-use common::{assert_error, collect_events, ok, serial_command, wait_serial, TestApp, MARKER};
+use common::{
+    assert_error, collect_events, course_with_template, enrol_new_student, ok, serial_command,
+    wait_serial, TestApp, MARKER,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::time::Duration;
 
 const BOOT: Duration = Duration::from_secs(90);
-
-/// A teacher, a course they teach, and a template made from a prepared VM
-/// (test-guest kernel + an empty qcow2 disk). Returns (teacher token, course id, version id).
-async fn course_with_template(app: &TestApp, admin: &str, teacher: &str, code: &str) -> (String, i64, i64) {
-    app.create_user(admin, teacher, "teacher").await;
-    let t = app.login(teacher, &format!("{teacher}-password")).await;
-    let course = ok(app, Method::POST, "/api/v1/courses", &t, Some(json!({"code": code, "title": "Networks", "term": "2026 autumn"}))).await;
-    assert_eq!(course["my_role"], "teacher");
-    let course_id = course["id"].as_i64().unwrap();
-    let vm = app.create_vm(&t, json!({"name": "prepared", "kernel": "test-guest", "memory_mib": 256})).await;
-    let disk = ok(app, Method::POST, "/api/v1/disks", &t, Some(json!({"name": "base", "size_mib": 64}))).await;
-    ok(app, Method::POST, &format!("/api/v1/disks/{}/attach", disk["id"]), &t, Some(json!({"vm_id": vm}))).await;
-    let tpl = ok(
-        app,
-        Method::POST,
-        &format!("/api/v1/courses/{course_id}/templates"),
-        &t,
-        Some(json!({"name": "busybox", "description": "the test guest", "vm_id": vm})),
-    )
-    .await;
-    assert_eq!(tpl["kernel"], "test-guest");
-    assert_eq!(tpl["memory_mib"], 256);
-    let version = &tpl["versions"][0];
-    assert_eq!((version["version"].as_u64(), version["status"].as_str()), (Some(1), Some("ready")));
-    (t, course_id, version["id"].as_i64().unwrap())
-}
 
 /// An app for VMs whose lab scheduler looks every second.
 async fn spawn_with_fast_scheduler() -> TestApp {
@@ -45,13 +22,6 @@ async fn spawn_with_fast_scheduler() -> TestApp {
     .await;
     common::install_guest_kernel(app.data_dir.path(), "test-guest", "");
     app
-}
-
-/// Makes a student account and adds it to the course; returns its token.
-async fn enrol_new_student(app: &TestApp, admin: &str, teacher: &str, course: i64, username: &str) -> String {
-    app.create_user(admin, username, "student").await;
-    ok(app, Method::POST, &format!("/api/v1/courses/{course}/members"), teacher, Some(json!({"username": username, "role": "student"}))).await;
-    app.login(username, &format!("{username}-password")).await
 }
 
 fn qemu_img_info(path: &std::path::Path) -> Value {

@@ -44,3 +44,577 @@ async fn teachers_reach_only_the_students_of_their_courses() {
     let owners: Vec<i64> = v["data"].as_array().unwrap().iter().map(|vm| vm["owner_id"].as_i64().unwrap()).collect();
     assert_eq!(owners, [mine], "{v}");
 }
+
+/// A student's lab VM and the overlay on the teacher's template: published
+/// before the lab opens, so the student must not reach the template early.
+async fn unopened_lab_with_student(app: &TestApp, admin: &str) -> (String, String, i64, i64) {
+    let (teacher, course, version) = course_with_template(app, admin, "examiner", "EXAM-1").await;
+    let eve = enrol_new_student(app, admin, &teacher, course, "eve").await;
+    let opens = time::OffsetDateTime::now_utc() + time::Duration::days(1);
+    let opens = opens
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let publication = ok(
+        app,
+        Method::POST,
+        &format!("/api/v1/courses/{course}/labs"),
+        &teacher,
+        Some(json!({"name": "Exam", "template_version_id": version, "opens_at": opens})),
+    )
+    .await;
+    let op = publication["operation"]["id"].as_i64().unwrap();
+    let done = ok(
+        app,
+        Method::GET,
+        &format!("/api/v1/operations/{op}/wait?timeout=60"),
+        &teacher,
+        None,
+    )
+    .await;
+    assert_eq!(done["status"], "succeeded", "{done}");
+    let mine = ok(app, Method::GET, "/api/v1/vms", &eve, None).await;
+    let lab_vm = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["lab_id"].is_i64())
+        .expect("eve's lab VM")
+        .clone();
+    let overlay = lab_vm["disk_ids"][0].as_i64().unwrap();
+    (teacher, eve, lab_vm["id"].as_i64().unwrap(), overlay)
+}
+
+fn assert_locked(s: StatusCode, v: &serde_json::Value, what: &str) {
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("LAB_VM_LOCKED")),
+        "{what}: {v}"
+    );
+}
+
+#[tokio::test]
+async fn lab_disks_stay_in_their_lab() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    let (teacher, eve, lab_vm, overlay) = unopened_lab_with_student(&app, &admin).await;
+
+    // The exam-reading sequence: detach the overlay, attach it to a VM of
+    // her own, start that. Every step is refused.
+    let (s, v) = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/disks/{overlay}/detach"),
+            Some(&eve),
+            None,
+        )
+        .await;
+    assert_locked(s, &v, "detaching the lab overlay");
+    let own = app
+        .create_vm(
+            &eve,
+            json!({"name": "own", "kernel": "test-guest", "memory_mib": 128, "network": "none"}),
+        )
+        .await;
+    let (s, v) = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/disks/{overlay}/attach"),
+            Some(&eve),
+            Some(json!({"vm_id": own})),
+        )
+        .await;
+    assert!(
+        s == StatusCode::FORBIDDEN || s == StatusCode::CONFLICT,
+        "attaching the overlay elsewhere: {v}"
+    );
+    let (s, v) = app
+        .json(
+            Method::PUT,
+            &format!("/api/v1/vms/{lab_vm}/state"),
+            Some(&eve),
+            Some(json!({"action": "start"})),
+        )
+        .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("LAB_NOT_OPEN")),
+        "{v}"
+    );
+    // Deleting the lab VM would free the overlay: refused too.
+    let (s, v) = app
+        .json(
+            Method::DELETE,
+            &format!("/api/v1/vms/{lab_vm}"),
+            Some(&eve),
+            None,
+        )
+        .await;
+    assert_locked(s, &v, "deleting the lab VM");
+    // Bringing a disk of her own into the lab VM, or more of the host.
+    let mine = ok(
+        &app,
+        Method::POST,
+        "/api/v1/disks",
+        &eve,
+        Some(json!({"name": "stash", "size_mib": 8})),
+    )
+    .await;
+    let (s, v) = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/disks/{}/attach", mine["id"]),
+            Some(&eve),
+            Some(json!({"vm_id": lab_vm})),
+        )
+        .await;
+    assert_locked(s, &v, "attaching a disk to the lab VM");
+    for (field, value, limit) in [
+        ("cpus", 4, "at most 1 vCPUs"),
+        ("memory_mib", 4096, "at most 256 MiB"),
+    ] {
+        let (s, v) = app
+            .json(
+                Method::PATCH,
+                &format!("/api/v1/vms/{lab_vm}"),
+                Some(&eve),
+                Some(json!({ field: value })),
+            )
+            .await;
+        assert_locked(s, &v, field);
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains(limit),
+            "names the lab's limit: {v}"
+        );
+    }
+    let vm = ok(
+        &app,
+        Method::GET,
+        &format!("/api/v1/vms/{lab_vm}"),
+        &eve,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (
+            vm["cpus"].as_u64(),
+            vm["memory_mib"].as_u64(),
+            vm["disk_ids"].clone()
+        ),
+        (Some(1), Some(256), json!([overlay]))
+    );
+
+    // Even when an admin frees the overlay, it is no disk for the student.
+    ok(
+        &app,
+        Method::POST,
+        &format!("/api/v1/disks/{overlay}/detach"),
+        &admin,
+        None,
+    )
+    .await;
+    let (s, v) = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/disks/{overlay}/attach"),
+            Some(&eve),
+            Some(json!({"vm_id": own})),
+        )
+        .await;
+    assert_locked(s, &v, "attaching a freed lab overlay to her own VM");
+    // Admins and the lab's teacher change the lab VM.
+    ok(
+        &app,
+        Method::POST,
+        &format!("/api/v1/disks/{overlay}/attach"),
+        &admin,
+        Some(json!({"vm_id": lab_vm})),
+    )
+    .await;
+    let vm = ok(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/vms/{lab_vm}"),
+        &teacher,
+        Some(json!({"cpus": 2})),
+    )
+    .await;
+    assert_eq!(vm["cpus"], 2);
+}
+
+#[tokio::test]
+async fn quotas_hold_on_every_path_that_grows_usage() {
+    let app = TestApp::spawn_with(|c| c.max_vm_cpus = 32).await;
+    let admin = app.admin_token().await;
+    let pupil = app.create_user(&admin, "pupil", "student").await;
+    let teacher = app.create_user(&admin, "uploader", "teacher").await;
+    // New students start with the configured default quota.
+    let q = ok(
+        &app,
+        Method::GET,
+        &format!("/api/v1/users/{pupil}/quota"),
+        &admin,
+        None,
+    )
+    .await;
+    let defaults = server::config::default_student_quota();
+    assert_eq!(
+        q["limits"]["max_running_vms"].as_u64(),
+        defaults.max_running_vms,
+        "{q}"
+    );
+    assert_eq!(
+        q["limits"]["max_disk_mib"].as_u64(),
+        defaults.max_disk_mib,
+        "{q}"
+    );
+
+    let tight = json!({"max_vcpus": 1, "max_memory_mib": 512, "max_disk_mib": 100});
+    ok(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/users/{pupil}/quota"),
+        &admin,
+        Some(tight.clone()),
+    )
+    .await;
+    ok(
+        &app,
+        Method::PUT,
+        &format!("/api/v1/users/{teacher}/quota"),
+        &admin,
+        Some(json!({"max_disk_mib": 10})),
+    )
+    .await;
+    let s = app.login("pupil", "pupil-password").await;
+    let vm = app
+        .create_vm(
+            &s,
+            json!({"name": "small", "cpus": 1, "memory_mib": 512, "network": "none"}),
+        )
+        .await;
+    let disk = ok(
+        &app,
+        Method::POST,
+        "/api/v1/disks",
+        &s,
+        Some(json!({"name": "d", "size_mib": 100})),
+    )
+    .await;
+    let disk = disk["id"].as_i64().unwrap();
+
+    let refusals = [
+        (
+            Method::PATCH,
+            format!("/api/v1/vms/{vm}"),
+            json!({"cpus": 16}),
+            "max_vcpus",
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/vms/{vm}"),
+            json!({"memory_mib": 1024}),
+            "max_memory_mib",
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/disks/{disk}/resize"),
+            json!({"size_mib": 1024 * 1024}),
+            "max_disk_mib",
+        ),
+        (
+            Method::POST,
+            "/api/v1/disks".to_string(),
+            json!({"name": "more", "size_mib": 1}),
+            "max_disk_mib",
+        ),
+    ];
+    for (method, path, body, limit) in refusals {
+        let (st, v) = app.json(method, &path, Some(&s), Some(body.clone())).await;
+        assert_error(st, &v, 409, "QUOTA_EXCEEDED");
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains(limit),
+            "{path} {body} names {limit}: {v}"
+        );
+    }
+    // Uploads count against the uploader: an ISO and a template image.
+    let t = app.login("uploader", "uploader-password").await;
+    let sha = "0".repeat(64);
+    let (st, v) = app
+        .json(
+            Method::POST,
+            "/api/v1/isos",
+            Some(&t),
+            Some(json!({"name": "big", "size_bytes": 11 << 20, "sha256": sha})),
+        )
+        .await;
+    assert_error(st, &v, 409, "QUOTA_EXCEEDED");
+    let course = ok(
+        &app,
+        Method::POST,
+        "/api/v1/courses",
+        &t,
+        Some(json!({"code": "Q-1", "title": "Quotas", "term": "2026"})),
+    )
+    .await;
+    let (st, v) = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/courses/{}/templates", course["id"]),
+            Some(&t),
+            Some(json!({"name": "img", "upload": {"size_bytes": 11 << 20, "sha256": sha}})),
+        )
+        .await;
+    assert_error(st, &v, 409, "QUOTA_EXCEEDED");
+    // An unfinished upload counts by its declared size.
+    ok(
+        &app,
+        Method::POST,
+        "/api/v1/isos",
+        &t,
+        Some(json!({"name": "part", "size_bytes": 6 << 20, "sha256": sha})),
+    )
+    .await;
+    let (st, v) = app
+        .json(
+            Method::POST,
+            "/api/v1/isos",
+            Some(&t),
+            Some(json!({"name": "part2", "size_bytes": 6 << 20, "sha256": sha})),
+        )
+        .await;
+    assert_error(st, &v, 409, "QUOTA_EXCEEDED");
+
+    // What was refused left nothing behind, and usage never passes a limit.
+    for (user, token) in [(pupil, &s), (teacher, &t)] {
+        let q = ok(
+            &app,
+            Method::GET,
+            &format!("/api/v1/users/{user}/quota"),
+            token,
+            None,
+        )
+        .await;
+        for (limit, used) in [
+            ("max_vcpus", "vcpus"),
+            ("max_memory_mib", "memory_mib"),
+            ("max_disk_mib", "disk_mib"),
+        ] {
+            if let Some(max) = q["limits"][limit].as_u64() {
+                assert!(
+                    q["usage"][used].as_u64().unwrap() <= max,
+                    "{used} over {limit}: {q}"
+                );
+            }
+        }
+    }
+    let vm = ok(&app, Method::GET, &format!("/api/v1/vms/{vm}"), &s, None).await;
+    assert_eq!(
+        (vm["cpus"].as_u64(), vm["memory_mib"].as_u64()),
+        (Some(1), Some(512))
+    );
+    let d = ok(
+        &app,
+        Method::GET,
+        &format!("/api/v1/disks/{disk}"),
+        &s,
+        None,
+    )
+    .await;
+    assert_eq!(d["virtual_size"].as_u64(), Some(100 << 20));
+}
+
+/// Shell commands that write `bytes` onto the guest's `device` at the
+/// offsets where they are not zero (busybox printf with octal escapes).
+fn guest_writes(bytes: &[u8], device: &str) -> Vec<String> {
+    let mut cmds = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == 0 {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i;
+        // Runs of data with short zero gaps travel together, up to 96 bytes.
+        while end < bytes.len()
+            && end - start < 96
+            && bytes[end..(end + 8).min(bytes.len())]
+                .iter()
+                .any(|b| *b != 0)
+        {
+            end += 1;
+        }
+        let escaped: String = bytes[start..end]
+            .iter()
+            .map(|b| format!("\\{b:03o}"))
+            .collect();
+        cmds.push(format!(
+            "printf '{escaped}' | dd of={device} bs=1 seek={start} conv=notrunc 2>/dev/null"
+        ));
+        i = end;
+    }
+    cmds
+}
+
+fn open_files(pid: u32) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_raw_disk_stays_raw_whatever_its_guest_writes() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    app.create_user(&admin, "mallory", "student").await;
+    let m = app.login("mallory", "mallory-password").await;
+    let vm = app
+        .create_vm(
+            &m,
+            json!({"name": "writer", "kernel": "test-guest", "memory_mib": 128, "network": "none"}),
+        )
+        .await;
+    let disk = ok(
+        &app,
+        Method::POST,
+        "/api/v1/disks",
+        &m,
+        Some(json!({"name": "plain", "size_mib": 64, "format": "raw"})),
+    )
+    .await;
+    let disk = disk["id"].as_i64().unwrap();
+    ok(
+        &app,
+        Method::POST,
+        &format!("/api/v1/disks/{disk}/attach"),
+        &m,
+        Some(json!({"vm_id": vm})),
+    )
+    .await;
+    let op = app.vm_action(&m, vm, json!({"action": "start"})).await;
+    assert_eq!(op["status"], "succeeded", "{op}");
+    wait_serial(
+        &app.run_dir(vm),
+        MARKER,
+        1,
+        std::time::Duration::from_secs(90),
+    )
+    .await;
+
+    // The guest writes a qcow2 header whose backing file is vlab's database.
+    let evil = app.data_dir.path().join("evil.qcow2");
+    let made = std::process::Command::new("qemu-img")
+        .args(["create", "-q", "-f", "qcow2", "-u", "-F", "raw", "-b"])
+        .arg(app.db_path())
+        .arg(&evil)
+        .arg("1G")
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let bytes = std::fs::read(&evil).unwrap();
+    std::fs::remove_file(&evil).unwrap();
+    for (n, cmd) in guest_writes(&bytes, "/dev/vda").iter().enumerate() {
+        serial_command(
+            &app.run_dir(vm),
+            &format!("{cmd}; echo wrote-$((1000+{n}))"),
+            &format!("wrote-{}", 1000 + n),
+        )
+        .await;
+    }
+    serial_command(&app.run_dir(vm), "sync; echo synced-$((2+2))", "synced-4").await;
+    let op = app.vm_action(&m, vm, json!({"action": "stop"})).await;
+    assert_eq!(op["status"], "succeeded", "{op}");
+
+    // The attack is in place: anything that probed the file would take it
+    // for a qcow2 image backed by vlab.db.
+    let file = app.data_dir.path().join(format!("pools/disks/{disk}.raw"));
+    let probed = std::process::Command::new("qemu-img")
+        .args(["info", "-U", "--output=json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let probed: serde_json::Value = serde_json::from_slice(&probed.stdout).unwrap();
+    assert_eq!(
+        probed["format"], "qcow2",
+        "the guest's write did not land: {probed}"
+    );
+    assert!(
+        probed["backing-filename"]
+            .as_str()
+            .unwrap()
+            .ends_with("vlab.db"),
+        "{probed}"
+    );
+
+    // vlab reads it as the raw disk it made.
+    let d = ok(
+        &app,
+        Method::GET,
+        &format!("/api/v1/disks/{disk}"),
+        &m,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (d["format"].as_str(), d["virtual_size"].as_u64()),
+        (Some("raw"), Some(64 << 20)),
+        "{d}"
+    );
+    assert!(!d.to_string().contains("vlab.db"), "{d}");
+    // It cannot become a template (templates are qcow2 disks vlab made).
+    let (s, v) = app
+        .json(
+            Method::POST,
+            "/api/v1/courses",
+            Some(&admin),
+            Some(json!({"code": "RAW-1", "title": "Raw", "term": "2026"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let course = v["data"]["id"].as_i64().unwrap();
+    let (s, v) = app
+        .json(
+            Method::POST,
+            &format!("/api/v1/courses/{course}/templates"),
+            Some(&admin),
+            Some(json!({"name": "from-raw", "vm_id": vm})),
+        )
+        .await;
+    assert_error(s, &v, 422, "VALIDATION_FAILED");
+
+    // Booted again, QEMU opens the disk and nothing of vlab's.
+    let op = app.vm_action(&m, vm, json!({"action": "start"})).await;
+    assert_eq!(op["status"], "succeeded", "{op}");
+    wait_serial(
+        &app.run_dir(vm),
+        MARKER,
+        1,
+        std::time::Duration::from_secs(90),
+    )
+    .await;
+    let uuid = ok(&app, Method::GET, &format!("/api/v1/vms/{vm}"), &m, None).await["uuid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let pid = qemu_pids(&uuid)[0];
+    let files = open_files(pid);
+    assert!(
+        files.iter().any(|f| f.ends_with(format!("{disk}.raw"))),
+        "QEMU has its disk open: {files:?}"
+    );
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.to_string_lossy().contains("vlab.db")),
+        "QEMU opened vlab's database: {files:?}"
+    );
+    let after = std::process::Command::new("qemu-img")
+        .args(["info", "-U", "-f", "raw", "--output=json"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let after: serde_json::Value = serde_json::from_slice(&after.stdout).unwrap();
+    assert!(after.get("backing-filename").is_none(), "{after}");
+    app.vm_action(&m, vm, json!({"action": "stop"})).await;
+}

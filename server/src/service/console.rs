@@ -147,7 +147,7 @@ enum Link {
 pub async fn attach(state: &AppState, vm_id: i64, ticket: &str, kind: Option<ConsoleKind>, user: Option<i64>) -> Result<Attached> {
     let grant = state.tickets.redeem(ticket, vm_id, kind, user, Instant::now()).map_err(|e| {
         tracing::info!(vm_id, error = %e, "console ticket refused");
-        AppError::Forbidden { message: e.to_string() }
+        AppError::denied("FORBIDDEN", e.to_string())
     })?;
     let paths = state.engine.run_paths(VmId(vm_id));
     let unavailable = |_| AppError::conflict("VM_NOT_RUNNING", "the VM's console is not available");

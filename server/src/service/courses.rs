@@ -313,7 +313,7 @@ pub async fn enrol_csv(state: &AppState, caller: &Caller, id: i64, text: &str) -
     if let Some(e) = AppError::from_fields(problems) {
         return Err(e.into());
     }
-    state.store.enrol(id, &existing, &new).await.map_err(crate::error::unique_as(|| AppError::conflict("USERNAME_TAKEN", "an account in the CSV was created meanwhile; send the CSV again")))?;
+    state.store.enrol(id, &existing, &new, &state.config.student_quota).await.map_err(crate::error::unique_as(|| AppError::conflict("USERNAME_TAKEN", "an account in the CSV was created meanwhile; send the CSV again")))?;
     tracing::info!(course_id = id, user_id = caller.id(), enrolled = report.enrolled.len(), created = report.created.len(), "CSV enrolment");
     Ok(report)
 }

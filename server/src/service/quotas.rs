@@ -19,7 +19,7 @@ pub struct Demand {
 
 fn scope_name(scope: QuotaScope) -> String {
     match scope {
-        QuotaScope::User(_) => "your quota".into(),
+        QuotaScope::User(id) => format!("user {id}'s quota"),
         QuotaScope::Course(id) => format!("course {id}'s quota"),
     }
 }

@@ -110,7 +110,9 @@ pub async fn list_disks(state: &AppState, caller: &Caller, q: ListQuery) -> Resu
 /// One disk, with its real sizes from `qemu-img info`.
 pub async fn get_disk(state: &AppState, caller: &Caller, id: i64) -> Result<DiskView> {
     let mut d = load_disk(state, caller, id).await?;
-    let info = img::info(qemu_img(state), &disk_path(state, &d)).await.map_err(|e| ServerError::internal(format!("qemu-img info: {e}")))?;
+    let info = img::info(qemu_img(state), &disk_path(state, &d), &d.format)
+        .await
+        .map_err(|e| ServerError::internal(format!("qemu-img info: {e}")))?;
     d.virtual_size = info.virtual_size;
     d.actual_size = Some(info.actual_size);
     Ok(d)
@@ -137,9 +139,20 @@ pub async fn resize_disk(state: &AppState, caller: &Caller, id: i64, r: DiskResi
     if new_size <= d.virtual_size {
         return Err(AppError::invalid("size_mib", format!("must be larger than the current {} MiB (disks only grow)", d.virtual_size >> 20)).into());
     }
-    if let Some(vm) = d.vm_id {
-        require_vm_stopped(state, vm).await?;
-    }
+    let course = match d.vm_id {
+        Some(vm) => {
+            require_vm_stopped(state, vm).await?;
+            state.store.vm_course(vm).await?
+        }
+        None => None,
+    };
+    // Growing counts against the owner's quota (and the course's, for a lab disk).
+    let _admission = state.admission.lock().await;
+    let demand = super::quotas::Demand {
+        disk_mib: (new_size - d.virtual_size).div_ceil(1 << 20),
+        ..Default::default()
+    };
+    super::quotas::check_create(state, d.owner_id, course, demand).await?;
     img::resize(qemu_img(state), &disk_path(state, &d), &d.format, new_size)
         .await
         .map_err(|e| ServerError::internal(format!("qemu-img resize: {e}")))?;
@@ -150,6 +163,16 @@ pub async fn resize_disk(state: &AppState, caller: &Caller, id: i64, r: DiskResi
 pub async fn attach_disk(state: &AppState, caller: &Caller, id: i64, a: DiskAttach) -> Result<DiskView> {
     let d = load_disk(state, caller, id).await?;
     let vm = super::vms::load(state, caller, a.vm_id).await?;
+    if !super::vms::manages_lab_vm(state, caller, &vm).await? {
+        return Err(
+            super::vms::lab_locked(format!("attaching a disk to VM {}", vm.view.id)).into(),
+        );
+    }
+    if state.store.disk_backing(id).await?.is_some()
+        && !is_admin_or_teacher_of_disk(state, caller, &d).await?
+    {
+        return Err(super::vms::lab_locked(format!("disk {id} is a lab VM's disk")).into());
+    }
     if d.vm_id.is_some() {
         return Err(AppError::conflict("DISK_ATTACHED", "the disk is attached to a VM already; detach it first").into());
     }
@@ -161,11 +184,34 @@ pub async fn attach_disk(state: &AppState, caller: &Caller, id: i64, a: DiskAtta
     Ok(state.store.disk(id).await?.ok_or_else(|| disk_not_found(id))?)
 }
 
+/// Whether the caller may move a lab disk (an overlay on a template) that is
+/// not attached to a lab VM any more: admins, and teachers for a disk of their own.
+async fn is_admin_or_teacher_of_disk(
+    state: &AppState,
+    caller: &Caller,
+    d: &DiskView,
+) -> Result<bool> {
+    if caller.user.role == Role::Admin {
+        return Ok(true);
+    }
+    if let Some(vm) = d.vm_id {
+        if let Some(record) = state.store.vm(vm).await? {
+            return super::vms::manages_lab_vm(state, caller, &record).await;
+        }
+    }
+    Ok(caller.user.role == Role::Teacher && d.owner_id == caller.id())
+}
+
 pub async fn detach_disk(state: &AppState, caller: &Caller, id: i64) -> Result<DiskView> {
     let d = load_disk(state, caller, id).await?;
     let Some(vm) = d.vm_id else {
         return Err(AppError::conflict("DISK_NOT_ATTACHED", "the disk is not attached").into());
     };
+    if let Some(record) = state.store.vm(vm).await? {
+        if !super::vms::manages_lab_vm(state, caller, &record).await? {
+            return Err(super::vms::lab_locked(format!("detaching a disk from VM {vm}")).into());
+        }
+    }
     require_vm_stopped(state, vm).await?;
     state.store.set_disk_vm(id, Some(vm), None).await?;
     Ok(state.store.disk(id).await?.ok_or_else(|| disk_not_found(id))?)
@@ -203,8 +249,18 @@ pub async fn begin_iso(state: &AppState, caller: &Caller, input: NewIso) -> Resu
         return Err(e.into());
     }
     ensure_pool(state, "isos")?;
-    let iso = state.store.insert_iso(input.name.trim(), caller.id(), input.size_bytes, &sha).await?;
-    std::fs::File::create(iso_part_path(state, iso.id)).map_err(|e| ServerError::internal(format!("upload file: {e}")))?;
+    let _admission = state.admission.lock().await;
+    let demand = super::quotas::Demand {
+        disk_mib: input.size_bytes.div_ceil(1 << 20),
+        ..Default::default()
+    };
+    super::quotas::check_create(state, caller.id(), None, demand).await?;
+    let iso = state
+        .store
+        .insert_iso(input.name.trim(), caller.id(), input.size_bytes, &sha)
+        .await?;
+    std::fs::File::create(iso_part_path(state, iso.id))
+        .map_err(|e| ServerError::internal(format!("upload file: {e}")))?;
     Ok(iso)
 }
 

@@ -83,6 +83,9 @@ pub async fn create(state: &AppState, admin: &Admin, input: NewUser) -> Result<U
         .insert_user(&username, &display_name, email.as_deref(), input.role, &hash, time::now())
         .await
         .map_err(crate::error::unique_as(|| username_taken(&username)))?;
+    if user.role == Role::Student {
+        state.store.set_quota(crate::store::QuotaScope::User(user.id), &state.config.student_quota).await?;
+    }
     tracing::info!(user_id = user.id, by = admin.id(), role = user.role.as_str(), "user created");
     Ok(user)
 }

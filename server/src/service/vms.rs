@@ -42,6 +42,24 @@ pub async fn authorize(state: &AppState, caller: &Caller, vm: &VmRecord) -> Resu
     Err(not_found(vm.view.id).into())
 }
 
+/// Whether the caller manages the lab a lab VM belongs to (its course's
+/// teachers and admins). A lab VM's machine and disks are the lab's: its
+/// student uses it, but only the lab's managers change what it is made of.
+pub async fn manages_lab_vm(state: &AppState, caller: &Caller, vm: &VmRecord) -> Result<bool> {
+    if vm.view.lab_id.is_none() || caller.user.role == Role::Admin {
+        return Ok(true);
+    }
+    Ok(match state.store.vm_course(vm.view.id).await? {
+        Some(course) => super::courses::manages(state, caller, course).await?,
+        None => false,
+    })
+}
+
+/// The refusal of a change only the lab's managers may make.
+pub(crate) fn lab_locked(what: impl std::fmt::Display) -> AppError {
+    AppError::denied("LAB_VM_LOCKED", format!("{what}: a lab VM is the lab's; only the lab's teachers change it"))
+}
+
 /// Loads a VM the caller may reach.
 pub async fn load(state: &AppState, caller: &Caller, id: i64) -> Result<VmRecord> {
     let vm = state.store.vm(id).await?.ok_or_else(|| not_found(id))?;
@@ -198,7 +216,7 @@ pub async fn create(state: &AppState, caller: &Caller, input: NewVm) -> Result<V
         Some(o) => match caller.user.role {
             Role::Student => return Err(AppError::forbidden().into()),
             Role::Teacher if !state.store.teaches(caller.id(), o).await? => {
-                return Err(AppError::Forbidden { message: format!("user {o} is not a student of a course you teach") }.into());
+                return Err(AppError::denied("FORBIDDEN", format!("user {o} is not a student of a course you teach")).into());
             }
             _ => {
                 if state.store.user(o).await?.is_none() {
@@ -298,6 +316,34 @@ pub async fn update(state: &AppState, caller: &Caller, id: i64, patch: VmPatch) 
     if let Some(e) = AppError::from_fields(fields) {
         return Err(e.into());
     }
+    let raise_cpus = patch.cpus.filter(|c| *c > vm.view.cpus);
+    let raise_memory = patch.memory_mib.filter(|m| *m > vm.view.memory_mib);
+    let course = match vm.view.lab_id {
+        Some(lab_id) if raise_cpus.is_some() || raise_memory.is_some() => {
+            if !manages_lab_vm(state, caller, &vm).await? {
+                let lab = state.store.lab(lab_id, caller.id()).await?;
+                let (cpus, memory) = lab.map(|l| (l.view.cpus, l.view.memory_mib)).unwrap_or((vm.view.cpus, vm.view.memory_mib));
+                if raise_cpus.is_some_and(|c| c > cpus) {
+                    return Err(lab_locked(format!("the lab gives this VM at most {cpus} vCPUs")).into());
+                }
+                if raise_memory.is_some_and(|m| m > memory) {
+                    return Err(lab_locked(format!("the lab gives this VM at most {memory} MiB of memory")).into());
+                }
+            }
+            state.store.vm_course(id).await?
+        }
+        _ => None,
+    };
+    // More vCPUs or memory count against the owner's (and the course's) quota.
+    let _admission = state.admission.lock().await;
+    if raise_cpus.is_some() || raise_memory.is_some() {
+        let demand = super::quotas::Demand {
+            vcpus: raise_cpus.map_or(0, |c| (c - vm.view.cpus) as u64),
+            memory_mib: raise_memory.map_or(0, |m| (m - vm.view.memory_mib) as u64),
+            ..Default::default()
+        };
+        super::quotas::check_create(state, vm.view.owner_id, course, demand).await?;
+    }
     let changes_machine = patch.cpus.is_some_and(|c| c != vm.view.cpus)
         || patch.memory_mib.is_some_and(|m| m != vm.view.memory_mib)
         || patch.boot_order.as_ref().is_some_and(|b| *b != vm.view.boot_order);
@@ -311,6 +357,9 @@ pub async fn update(state: &AppState, caller: &Caller, id: i64, patch: VmPatch) 
 
 pub async fn delete(state: &AppState, caller: &Caller, id: i64, force: bool, delete_disks: bool) -> Result<()> {
     let vm = load(state, caller, id).await?;
+    if !manages_lab_vm(state, caller, &vm).await? {
+        return Err(lab_locked("deleting it").into());
+    }
     let current = current_state(state, &vm).await;
     if current.has_process() {
         if !force {
@@ -342,20 +391,27 @@ pub(crate) async fn current_state(state: &AppState, vm: &VmRecord) -> VmState {
 
 /// What QEMU is told about this VM.
 async fn machine(state: &AppState, vm: &VmRecord) -> Result<Machine> {
-    let disks = state
-        .store
-        .vm_disks(vm.view.id)
-        .await?
-        .iter()
-        .map(|d| Disk {
-            path: super::storage::disk_path(state, d),
-            format: match d.format.as_str() {
-                "raw" => DiskFormat::Raw,
-                "vmdk" => DiskFormat::Vmdk,
-                _ => DiskFormat::Qcow2,
-            },
-        })
-        .collect();
+    let mut disks = Vec::new();
+    for d in state.store.vm_disks(vm.view.id).await? {
+        let format = match d.format.as_str() {
+            "raw" => DiskFormat::Raw,
+            "vmdk" => DiskFormat::Vmdk,
+            _ => DiskFormat::Qcow2,
+        };
+        let backing = match format {
+            DiskFormat::Qcow2 => state
+                .store
+                .disk_backing(d.id)
+                .await?
+                .map(|v| super::templates::version_path(state, v)),
+            _ => None,
+        };
+        disks.push(Disk {
+            path: super::storage::disk_path(state, &d),
+            format,
+            backing,
+        });
+    }
     let cdrom = vm.view.iso_id.map(|i| super::storage::iso_path(state, i));
     let v = &vm.view;
     let kernel = v.kernel.as_ref().map(|name| {

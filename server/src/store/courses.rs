@@ -217,7 +217,14 @@ impl Store {
     }
 
     /// Enrols existing users and creates new ones, all or nothing.
-    pub async fn enrol(&self, course_id: i64, existing: &[i64], new: &[NewStudentRow]) -> Result<(), sqlx::Error> {
+    /// New accounts start with `quota`.
+    pub async fn enrol(
+        &self,
+        course_id: i64,
+        existing: &[i64],
+        new: &[NewStudentRow],
+        quota: &app::types::QuotaLimits,
+    ) -> Result<(), sqlx::Error> {
         let t = now();
         let mut tx = self.pool.begin().await?;
         for u in new {
@@ -233,6 +240,7 @@ impl Store {
             .bind(t)
             .fetch_one(&mut *tx)
             .await?;
+            super::quotas::set_quota_on(&mut *tx, super::QuotaScope::User(id), quota).await?;
             add_member_tx(&mut tx, course_id, id, "student", t).await?;
         }
         for id in existing {

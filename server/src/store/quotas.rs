@@ -46,28 +46,7 @@ impl Store {
     }
 
     pub async fn set_quota(&self, scope: QuotaScope, l: &QuotaLimits) -> Result<(), sqlx::Error> {
-        let (s, id) = scope.key();
-        let i = |v: Option<u64>| v.map(|x| x.min(i64::MAX as u64) as i64);
-        sqlx::query(
-            "INSERT INTO quotas (scope, scope_id, max_vms, max_vcpus, max_memory_mib, max_disk_mib, max_running_vms, \
-             max_running_vcpus, max_running_memory_mib) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (scope, scope_id) DO UPDATE SET max_vms = excluded.max_vms, max_vcpus = excluded.max_vcpus, \
-             max_memory_mib = excluded.max_memory_mib, max_disk_mib = excluded.max_disk_mib, \
-             max_running_vms = excluded.max_running_vms, max_running_vcpus = excluded.max_running_vcpus, \
-             max_running_memory_mib = excluded.max_running_memory_mib",
-        )
-        .bind(s)
-        .bind(id)
-        .bind(i(l.max_vms))
-        .bind(i(l.max_vcpus))
-        .bind(i(l.max_memory_mib))
-        .bind(i(l.max_disk_mib))
-        .bind(i(l.max_running_vms))
-        .bind(i(l.max_running_vcpus))
-        .bind(i(l.max_running_memory_mib))
-        .execute(&self.pool)
-        .await
-        .map(|_| ())
+        set_quota_on(&self.pool, scope, l).await
     }
 
     /// What the scope's VMs and disks use now. Running = a QEMU process exists.
@@ -90,10 +69,22 @@ impl Store {
         .bind(id)
         .fetch_one(&self.pool)
         .await?;
-        let disk: i64 = sqlx::query_scalar(&format!("SELECT COALESCE(SUM(size_bytes), 0) FROM disks d WHERE {disk_filter}"))
-            .bind(id)
-            .fetch_one(&self.pool)
-            .await?;
+        // A user's disk space: their disks, and the ISOs and template images
+        // they uploaded (an unfinished upload by its declared size).
+        let uploads = match scope {
+            QuotaScope::User(_) => {
+                " + (SELECT COALESCE(SUM(size_bytes), 0) FROM isos WHERE owner_id = ?1) \
+                 + (SELECT COALESCE(SUM(size_bytes), 0) FROM template_versions WHERE uploaded_by = ?1)"
+            }
+            QuotaScope::Course(_) => "",
+        };
+        let disk: i64 = sqlx::query_scalar(&format!(
+            "SELECT (SELECT COALESCE(SUM(size_bytes), 0) FROM disks d WHERE {}){uploads}",
+            disk_filter.replace('?', "?1")
+        ))
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
         let u = |x: i64| x.max(0) as u64;
         Ok(QuotaUsage {
             vms: u(vms),
@@ -115,4 +106,34 @@ impl Store {
         .await?;
         Ok(m.max(0) as u64)
     }
+}
+
+/// Sets a scope's limits on a pool or inside a transaction.
+pub(super) async fn set_quota_on<'e, E: sqlx::SqliteExecutor<'e>>(
+    e: E,
+    scope: QuotaScope,
+    l: &QuotaLimits,
+) -> Result<(), sqlx::Error> {
+    let (s, id) = scope.key();
+    let i = |v: Option<u64>| v.map(|x| x.min(i64::MAX as u64) as i64);
+    sqlx::query(
+        "INSERT INTO quotas (scope, scope_id, max_vms, max_vcpus, max_memory_mib, max_disk_mib, max_running_vms, \
+         max_running_vcpus, max_running_memory_mib) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (scope, scope_id) DO UPDATE SET max_vms = excluded.max_vms, max_vcpus = excluded.max_vcpus, \
+         max_memory_mib = excluded.max_memory_mib, max_disk_mib = excluded.max_disk_mib, \
+         max_running_vms = excluded.max_running_vms, max_running_vcpus = excluded.max_running_vcpus, \
+         max_running_memory_mib = excluded.max_running_memory_mib",
+    )
+    .bind(s)
+    .bind(id)
+    .bind(i(l.max_vms))
+    .bind(i(l.max_vcpus))
+    .bind(i(l.max_memory_mib))
+    .bind(i(l.max_disk_mib))
+    .bind(i(l.max_running_vms))
+    .bind(i(l.max_running_vcpus))
+    .bind(i(l.max_running_memory_mib))
+    .execute(e)
+    .await
+    .map(|_| ())
 }

@@ -82,11 +82,12 @@ impl Store {
         note: &str,
         size_bytes: u64,
         upload_sha256: Option<&str>,
+        uploaded_by: Option<i64>,
     ) -> Result<VersionRecord, sqlx::Error> {
         let status = if upload_sha256.is_some() { "uploading" } else { "ready" };
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO template_versions (template_id, version, note, size_bytes, sha256, received_bytes, status, created_at) \
-             VALUES (?, (SELECT COALESCE(MAX(version), 0) + 1 FROM template_versions WHERE template_id = ?), ?, ?, ?, 0, ?, ?) RETURNING id",
+            "INSERT INTO template_versions (template_id, version, note, size_bytes, sha256, received_bytes, status, created_at, uploaded_by) \
+             VALUES (?, (SELECT COALESCE(MAX(version), 0) + 1 FROM template_versions WHERE template_id = ?), ?, ?, ?, 0, ?, ?, ?) RETURNING id",
         )
         .bind(template_id)
         .bind(template_id)
@@ -95,6 +96,7 @@ impl Store {
         .bind(upload_sha256)
         .bind(status)
         .bind(now())
+        .bind(uploaded_by)
         .fetch_one(&self.pool)
         .await?;
         Ok(self.template_version(id).await?.expect("just inserted"))

@@ -281,3 +281,83 @@ pub fn collect_events(app: &TestApp, token: &str) -> std::sync::Arc<std::sync::M
     });
     seen
 }
+
+/// A teacher, a course they teach, and a template made from a prepared VM
+/// (test-guest kernel + an empty qcow2 disk). Returns (teacher token, course id, version id).
+pub async fn course_with_template(
+    app: &TestApp,
+    admin: &str,
+    teacher: &str,
+    code: &str,
+) -> (String, i64, i64) {
+    app.create_user(admin, teacher, "teacher").await;
+    let t = app.login(teacher, &format!("{teacher}-password")).await;
+    let course = ok(
+        app,
+        Method::POST,
+        "/api/v1/courses",
+        &t,
+        Some(json!({"code": code, "title": "Networks", "term": "2026 autumn"})),
+    )
+    .await;
+    assert_eq!(course["my_role"], "teacher");
+    let course_id = course["id"].as_i64().unwrap();
+    let vm = app
+        .create_vm(
+            &t,
+            json!({"name": "prepared", "kernel": "test-guest", "memory_mib": 256}),
+        )
+        .await;
+    let disk = ok(
+        app,
+        Method::POST,
+        "/api/v1/disks",
+        &t,
+        Some(json!({"name": "base", "size_mib": 64})),
+    )
+    .await;
+    ok(
+        app,
+        Method::POST,
+        &format!("/api/v1/disks/{}/attach", disk["id"]),
+        &t,
+        Some(json!({"vm_id": vm})),
+    )
+    .await;
+    let tpl = ok(
+        app,
+        Method::POST,
+        &format!("/api/v1/courses/{course_id}/templates"),
+        &t,
+        Some(json!({"name": "busybox", "description": "the test guest", "vm_id": vm})),
+    )
+    .await;
+    assert_eq!(tpl["kernel"], "test-guest");
+    assert_eq!(tpl["memory_mib"], 256);
+    let version = &tpl["versions"][0];
+    assert_eq!(
+        (version["version"].as_u64(), version["status"].as_str()),
+        (Some(1), Some("ready"))
+    );
+    (t, course_id, version["id"].as_i64().unwrap())
+}
+
+/// Makes a student account and adds it to the course; returns its token.
+pub async fn enrol_new_student(
+    app: &TestApp,
+    admin: &str,
+    teacher: &str,
+    course: i64,
+    username: &str,
+) -> String {
+    app.create_user(admin, username, "student").await;
+    ok(
+        app,
+        Method::POST,
+        &format!("/api/v1/courses/{course}/members"),
+        teacher,
+        Some(json!({"username": username, "role": "student"})),
+    )
+    .await;
+    app.login(username, &format!("{username}-password")).await
+}

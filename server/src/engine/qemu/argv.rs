@@ -47,6 +47,29 @@ impl DiskFormat {
 pub struct Disk {
     pub path: PathBuf,
     pub format: DiskFormat,
+    /// The qcow2 template a lab overlay reads from. QEMU is told this
+    /// explicitly (read-only, itself with no backing); any backing file
+    /// named inside an image is never opened.
+    pub backing: Option<PathBuf>,
+}
+
+/// The `-blockdev` value of a disk, in QEMU's JSON form so that "no backing
+/// file" can be said (`"backing": null`) and paths need no escaping.
+fn blockdev(d: &Disk, node: &str) -> String {
+    let file =
+        |path: &Path| serde_json::json!({"driver": "file", "filename": path.to_string_lossy()});
+    let mut v =
+        serde_json::json!({"driver": d.format.as_str(), "node-name": node, "file": file(&d.path)});
+    if d.format == DiskFormat::Qcow2 {
+        v["backing"] = match &d.backing {
+            Some(base) => serde_json::json!({
+                "driver": "qcow2", "node-name": format!("{node}-base"), "read-only": true,
+                "file": file(base), "backing": null,
+            }),
+            None => serde_json::Value::Null,
+        };
+    }
+    v.to_string()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,11 +223,7 @@ pub fn build(m: &Machine, run: &RunPaths) -> Vec<OsString> {
     for (i, d) in m.disks.iter().enumerate() {
         let node = disk_node(i);
         a.push("-blockdev".into());
-        a.push(path_arg(
-            &format!("driver={},node-name={node},file.driver=file,file.filename=", d.format.as_str()),
-            &d.path,
-            "",
-        ));
+        a.push(blockdev(d, &node).into());
         a.push("-device".into());
         a.push(
             match m.disk_bus {
@@ -282,7 +301,11 @@ mod tests {
             accel: Accel::Tcg,
             cpus: 2,
             memory_mib: 256,
-            disks: vec![Disk { path: "/data/pools/disks/7.qcow2".into(), format: DiskFormat::Qcow2 }],
+            disks: vec![Disk {
+                path: "/data/pools/disks/7.qcow2".into(),
+                format: DiskFormat::Qcow2,
+                backing: None,
+            }],
             disk_bus: DiskBus::Virtio,
             cdrom: Some("/data/pools/isos/3.iso".into()),
             boot_order: "dc".into(),
@@ -326,7 +349,13 @@ mod tests {
     #[test]
     fn disks_cdrom_boot_order_and_network() {
         let a = args(&machine());
-        assert_eq!(value_of(&a, "-blockdev"), ["driver=qcow2,node-name=disk0,file.driver=file,file.filename=/data/pools/disks/7.qcow2"]);
+        let blockdev: serde_json::Value =
+            serde_json::from_str(value_of(&a, "-blockdev")[0]).unwrap();
+        assert_eq!(
+            blockdev,
+            serde_json::json!({"driver": "qcow2", "node-name": "disk0", "file": {"driver": "file", "filename": "/data/pools/disks/7.qcow2"}, "backing": null}),
+            "the format vlab recorded, and no backing file from the image header"
+        );
         let devices = value_of(&a, "-device");
         let disk = devices.iter().find(|d| d.starts_with("virtio-blk-pci")).unwrap();
         let cd = devices.iter().find(|d| d.starts_with("ide-cd")).unwrap();
@@ -360,6 +389,39 @@ mod tests {
         assert_eq!(value_of(&a, "-drive"), ["if=none,id=cd0,media=cdrom,readonly=on"], "an empty drive for hot-insert");
         assert!(value_of(&a, "-netdev").is_empty());
         assert_eq!(value_of(&a, "-cpu"), ["host"]);
+    }
+
+    #[test]
+    fn images_are_opened_as_recorded_and_nothing_else() {
+        let mut m = machine();
+        m.disks = vec![
+            Disk {
+                path: "/d/1.qcow2".into(),
+                format: DiskFormat::Qcow2,
+                backing: Some("/d/templates/4.qcow2".into()),
+            },
+            Disk {
+                path: "/d/2.raw".into(),
+                format: DiskFormat::Raw,
+                backing: None,
+            },
+        ];
+        let a = args(&m);
+        let devs: Vec<serde_json::Value> = value_of(&a, "-blockdev")
+            .iter()
+            .map(|b| serde_json::from_str(b).unwrap())
+            .collect();
+        assert_eq!(
+            devs[0]["backing"]["file"]["filename"],
+            "/d/templates/4.qcow2"
+        );
+        assert_eq!(devs[0]["backing"]["driver"], "qcow2");
+        assert_eq!(devs[0]["backing"]["read-only"], true);
+        assert_eq!(devs[0]["backing"]["backing"], serde_json::Value::Null);
+        assert_eq!(
+            devs[1],
+            serde_json::json!({"driver": "raw", "node-name": "disk1", "file": {"driver": "file", "filename": "/d/2.raw"}})
+        );
     }
 
     #[test]
