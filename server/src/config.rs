@@ -150,6 +150,9 @@ pub struct FileConfig {
     pub trusted_proxies: Option<Vec<String>>,
     /// The quota every new student account starts with (`[student_quota]`).
     pub student_quota: Option<app::types::QuotaLimits>,
+    /// Whether user-mode guests may open connections to other hosts (NAT;
+    /// default true). Never to this host: see the network guard.
+    pub guest_outbound: Option<bool>,
 }
 
 /// Resolved settings.
@@ -198,6 +201,7 @@ pub struct Config {
     /// The quota every new student account starts with; an admin changes
     /// it per user afterwards.
     pub student_quota: app::types::QuotaLimits,
+    pub guest_outbound: bool,
 }
 
 /// What a new student may use unless the settings say otherwise: room for
@@ -300,6 +304,7 @@ impl Config {
             max_connections: file.max_connections.unwrap_or(4096).max(1),
             trusted_proxies,
             student_quota: file.student_quota.unwrap_or_else(default_student_quota),
+            guest_outbound: file.guest_outbound.unwrap_or(true),
             listen: cli.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000))),
             database_url,
             qemu_binary: cli.qemu_binary.or(file.qemu_binary).unwrap_or_else(|| "qemu-system-x86_64".into()),

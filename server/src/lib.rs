@@ -71,8 +71,15 @@ impl Application {
         )
         .await;
         tracing::info!("guests run with {}: {}", accel.name(), accel.reason);
-        let engine = engine::Engine::new(config.qemu_binary.clone(), config.data_dir.join("run"), store.clone());
+        let guard = engine::netguard::setup().await;
+        if guard.active {
+            tracing::info!("guest network guard: {}", guard.reason);
+        } else {
+            tracing::warn!("guest network guard: {}", guard.reason);
+        }
+        let engine = engine::Engine::new(config.qemu_binary.clone(), config.data_dir.join("run"), store.clone(), guard.procs.clone());
         let state = AppState {
+            guard: Arc::new(guard),
             engine,
             tickets: Arc::new(console::tickets::Tickets::new(Duration::from_secs(config.console_ticket_ttl_secs))),
             screenshots: Arc::new(console::screenshots::ScreenshotCache::new(Duration::from_secs(2))),

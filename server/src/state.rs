@@ -12,6 +12,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// Whether guests are kept off this host's own addresses, and why (not).
+    pub guard: Arc<crate::engine::netguard::NetGuard>,
     pub config: Arc<Config>,
     pub api_limiter: Arc<RateLimiter>,
     pub login_throttle: Arc<LoginThrottle>,

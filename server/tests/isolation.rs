@@ -618,3 +618,45 @@ async fn a_raw_disk_stays_raw_whatever_its_guest_writes() {
     assert!(after.get("backing-filename").is_none(), "{after}");
     app.vm_action(&m, vm, json!({"action": "stop"})).await;
 }
+
+#[tokio::test]
+async fn a_guest_reaches_neither_vlab_nor_another_vms_forwards() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    let (s, health) = app.json(Method::GET, "/api/v1/health", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(health["data"]["guest_network_guard"]["active"], true, "the guard is in place here: {health}");
+    app.create_user(&admin, "alice", "student").await;
+    app.create_user(&admin, "bob", "student").await;
+    let a = app.login("alice", "alice-password").await;
+    let b = app.login("bob", "bob-password").await;
+    let vm_a = app.create_vm(&a, json!({"name": "a", "kernel": "test-guest", "memory_mib": 128})).await;
+    let vm_b = app
+        .create_vm(&b, json!({"name": "b", "kernel": "test-guest", "memory_mib": 128, "port_forwards": [{"protocol": "tcp", "guest_port": 8080}]}))
+        .await;
+    for (t, vm) in [(&a, vm_a), (&b, vm_b)] {
+        let op = app.vm_action(t, vm, json!({"action": "start"})).await;
+        assert_eq!(op["status"], "succeeded", "{op}");
+    }
+    // Both shells answer (the markers may have passed before anyone listened).
+    for vm in [vm_a, vm_b] {
+        serial_command(&app.run_dir(vm), "echo up-$((6*7))", "up-42").await;
+    }
+    let b_port = ok(&app, Method::GET, &format!("/api/v1/vms/{vm_b}"), &b, None).await["port_forwards"][0]["host_port"].as_u64().unwrap();
+    // B's web server answers through its forward from the host.
+    let page = loop {
+        match reqwest::get(format!("http://127.0.0.1:{b_port}/")).await {
+            Ok(r) => break r.text().await.unwrap(),
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(300)).await,
+        }
+    };
+    assert!(page.contains("vlab test guest"), "{page}");
+
+    // From A's guest: the host's loopback through 10.0.2.2, to B's forward and to vlab.
+    let vlab_port: u16 = app.base.rsplit(':').next().unwrap().parse().unwrap();
+    for (what, port, path, answer) in [("B's forward", b_port as u16, "/", "vlab test guest"), ("vlab's API", vlab_port, "/api/v1/health", "\"status\"")] {
+        let cmd = format!("printf 'GET {path} HTTP/1.0\\r\\n\\r\\n' | nc -w 4 10.0.2.2 {port}; echo tried-$((1000+{port}))");
+        let out = serial_command(&app.run_dir(vm_a), &cmd, &format!("tried-{}", 1000 + port as u32)).await;
+        assert!(!out.contains(answer), "A's guest reached {what}: {out}");
+    }
+}

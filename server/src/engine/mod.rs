@@ -62,6 +62,8 @@ struct Inner {
     qemu_binary: String,
     run_root: PathBuf,
     store: Store,
+    /// `cgroup.procs` of the guests' cgroup, when the network guard is on.
+    guests_cgroup: Option<PathBuf>,
     slots: std::sync::Mutex<HashMap<VmId, Arc<Mutex<Slot>>>>,
     changes: broadcast::Sender<StateChange>,
 }
@@ -71,9 +73,9 @@ struct Inner {
 pub struct Engine(Arc<Inner>);
 
 impl Engine {
-    pub fn new(qemu_binary: String, run_root: PathBuf, store: Store) -> Engine {
+    pub fn new(qemu_binary: String, run_root: PathBuf, store: Store, guests_cgroup: Option<PathBuf>) -> Engine {
         let (changes, _) = broadcast::channel(1024);
-        Engine(Arc::new(Inner { qemu_binary, run_root, store, slots: Default::default(), changes }))
+        Engine(Arc::new(Inner { qemu_binary, run_root, store, guests_cgroup, slots: Default::default(), changes }))
     }
 
     /// State changes from now on.
@@ -288,6 +290,12 @@ impl Engine {
             // service manager's stop) do not reach the guests.
             .process_group(0)
             .kill_on_drop(false);
+        if let Some(procs) = self.0.guests_cgroup.as_deref().and_then(netguard::c_path) {
+            // SAFETY: `join` makes only async-signal-safe calls.
+            unsafe {
+                cmd.pre_exec(move || netguard::join(&procs));
+            }
+        }
         let mut child = cmd.spawn().map_err(|e| format!("cannot run {}: {e}", self.0.qemu_binary))?;
         if let Some(slot) = self.existing(vm) {
             slot.lock().await.pid = child.id();
@@ -467,6 +475,7 @@ fn cmdline_has(pid: u32, needle: &str) -> bool {
 }
 
 pub mod accel;
+pub mod netguard;
 mod probe;
 pub use probe::{ProbeGuest, MARKER};
 

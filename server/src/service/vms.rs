@@ -435,6 +435,8 @@ async fn machine(state: &AppState, vm: &VmRecord) -> Result<Machine> {
                 })
                 .collect(),
             host_addr: super::forwards::FORWARD_ADDR.into(),
+            // Out to the world only while the guard keeps guests off this host.
+            restrict: !(state.guard.active && state.config.guest_outbound),
         },
         NetworkMode::Bridge => Network::Bridge { bridge: vm.bridge.clone().unwrap_or_default() },
         NetworkMode::None => Network::None,

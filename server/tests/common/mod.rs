@@ -236,7 +236,7 @@ pub fn qemu_pids(uuid: &str) -> Vec<u32> {
 /// Types a command on the serial console and waits for `expect` in the
 /// output. The shell may not be reading yet just after boot, so the command
 /// is typed again every few seconds until it answers.
-pub async fn serial_command(run_dir: &std::path::Path, command: &str, expect: &str) {
+pub async fn serial_command(run_dir: &std::path::Path, command: &str, expect: &str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::UnixStream::connect(run_dir.join("serial.sock")).await.expect("serial socket");
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
@@ -247,7 +247,7 @@ pub async fn serial_command(run_dir: &std::path::Path, command: &str, expect: &s
         let retry_at = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
         loop {
             if String::from_utf8_lossy(&seen).contains(expect) {
-                return;
+                return String::from_utf8_lossy(&seen).into_owned();
             }
             match tokio::time::timeout_at(retry_at.min(deadline), stream.read(&mut buf)).await {
                 Ok(Ok(n)) if n > 0 => seen.extend_from_slice(&buf[..n]),

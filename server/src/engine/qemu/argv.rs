@@ -98,7 +98,8 @@ pub struct PortForward {
 pub enum Network {
     None,
     /// User-mode networking; forwards listen on 127.0.0.1 unless `host_addr` says otherwise.
-    User { forwards: Vec<PortForward>, host_addr: String },
+    /// `restrict`: no outbound network at all (forwards still work).
+    User { forwards: Vec<PortForward>, host_addr: String, restrict: bool },
     /// A tap device on an admin-configured bridge.
     Bridge { bridge: String },
 }
@@ -244,8 +245,11 @@ pub fn build(m: &Machine, run: &RunPaths) -> Vec<OsString> {
 
     match &m.network {
         Network::None => {}
-        Network::User { forwards, host_addr } => {
+        Network::User { forwards, host_addr, restrict } => {
             let mut net = format!("user,id={NET_ID}");
+            if *restrict {
+                net.push_str(",restrict=on");
+            }
             for f in forwards {
                 net.push_str(&format!(",hostfwd={}:{}:{}-:{}", f.protocol.as_str(), host_addr, f.host_port, f.guest_port));
             }
@@ -313,6 +317,7 @@ mod tests {
             network: Network::User {
                 forwards: vec![PortForward { protocol: Protocol::Tcp, host_port: 20022, guest_port: 22 }],
                 host_addr: "127.0.0.1".into(),
+                restrict: false,
             },
             mac: "52:54:00:00:00:07".into(),
         }
@@ -363,6 +368,11 @@ mod tests {
         assert!(idx(cd) < idx(disk), "boot order dc puts the CD first: {cd} / {disk}");
         assert_eq!(value_of(&a, "-drive"), ["if=none,id=cd0,media=cdrom,readonly=on,format=raw,file=/data/pools/isos/3.iso"]);
         assert_eq!(value_of(&a, "-netdev"), ["user,id=net0,hostfwd=tcp:127.0.0.1:20022-:22"]);
+        let mut closed = machine();
+        if let Network::User { restrict, .. } = &mut closed.network {
+            *restrict = true;
+        }
+        assert_eq!(value_of(&args(&closed), "-netdev"), ["user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:20022-:22"], "forwards stay");
 
         // Devices left out of the boot order still get distinct indexes.
         for order in ["c", "d", "n", "cd", "nc"] {
