@@ -31,6 +31,9 @@ pub enum AppError {
     RateLimited { retry_after_secs: u64 },
     #[error("{message}")]
     Unavailable { message: String },
+    /// A storage pool cannot hold what was asked (507).
+    #[error("{message}")]
+    InsufficientStorage { message: String },
     #[error("internal error (reference {reference})")]
     Internal { reference: String },
 }
@@ -83,6 +86,7 @@ impl AppError {
             Self::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
             Self::RateLimited { .. } => "RATE_LIMITED",
             Self::Unavailable { .. } => "UNAVAILABLE",
+            Self::InsufficientStorage { .. } => "INSUFFICIENT_STORAGE",
             Self::Internal { .. } => "INTERNAL_ERROR",
         }
     }
@@ -99,6 +103,7 @@ impl AppError {
             Self::Validation { .. } => 422,
             Self::RateLimited { .. } => 429,
             Self::Unavailable { .. } => 503,
+            Self::InsufficientStorage { .. } => 507,
             Self::Internal { .. } => 500,
         }
     }

@@ -153,6 +153,9 @@ pub struct FileConfig {
     /// Whether user-mode guests may open connections to other hosts (NAT;
     /// default true). Never to this host: see the network guard.
     pub guest_outbound: Option<bool>,
+    /// Space kept free in the data dir's filesystem for the database and
+    /// logs: uploads and new disks that would eat into it are refused (MiB).
+    pub storage_reserve_mib: Option<u64>,
 }
 
 /// Resolved settings.
@@ -202,6 +205,7 @@ pub struct Config {
     /// it per user afterwards.
     pub student_quota: app::types::QuotaLimits,
     pub guest_outbound: bool,
+    pub storage_reserve_mib: u64,
 }
 
 /// What a new student may use unless the settings say otherwise: room for
@@ -305,6 +309,7 @@ impl Config {
             trusted_proxies,
             student_quota: file.student_quota.unwrap_or_else(default_student_quota),
             guest_outbound: file.guest_outbound.unwrap_or(true),
+            storage_reserve_mib: file.storage_reserve_mib.unwrap_or(256),
             listen: cli.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000))),
             database_url,
             qemu_binary: cli.qemu_binary.or(file.qemu_binary).unwrap_or_else(|| "qemu-system-x86_64".into()),

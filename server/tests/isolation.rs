@@ -660,3 +660,101 @@ async fn a_guest_reaches_neither_vlab_nor_another_vms_forwards() {
         assert!(!out.contains(answer), "A's guest reached {what}: {out}");
     }
 }
+
+/// A small tmpfs mounted on a fresh directory, unmounted when dropped.
+struct SmallFs(tempfile::TempDir);
+
+impl SmallFs {
+    fn new(mib: u32) -> SmallFs {
+        let dir = tempfile::tempdir().unwrap();
+        let st = std::process::Command::new("mount").args(["-t", "tmpfs", "-o", &format!("size={mib}m"), "tmpfs"]).arg(dir.path()).status().unwrap();
+        assert!(st.success(), "mounting a {mib} MiB tmpfs (the test runs as root)");
+        SmallFs(dir)
+    }
+}
+
+impl Drop for SmallFs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg("-l").arg(self.0.path()).status();
+    }
+}
+
+async fn put_chunk(app: &TestApp, token: &str, id: i64, offset: usize, data: &[u8]) -> (StatusCode, serde_json::Value) {
+    let resp = app
+        .http
+        .put(app.url(&format!("/api/v1/isos/{id}/content?offset={offset}")))
+        .bearer_auth(token)
+        .header("content-type", "application/octet-stream")
+        .body(data.to_vec())
+        .send()
+        .await
+        .unwrap();
+    let s = resp.status();
+    (s, resp.json().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn a_full_pool_answers_507_and_vlab_keeps_working() {
+    let fs = SmallFs::new(48);
+    let data = tempfile::Builder::new().tempdir_in(fs.0.path()).unwrap();
+    let app = TestApp::spawn_in(data, |c| c.storage_reserve_mib = 4).await;
+    let admin = app.admin_token().await;
+    let payload: Vec<u8> = (0..24u32 << 20).map(|i| (i.wrapping_mul(2654435761) >> 24) as u8).collect();
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(&payload))
+    };
+
+    // More than the pool can hold: refused before a byte is sent, nothing made.
+    let (s, v) = app.json(Method::POST, "/api/v1/isos", Some(&admin), Some(json!({"name": "huge", "size_bytes": 64 << 20, "sha256": sha}))).await;
+    assert_error(s, &v, 507, "INSUFFICIENT_STORAGE");
+    assert!(v["error"]["message"].as_str().unwrap().contains("isos pool"), "names the pool: {v}");
+    assert_eq!(ok(&app, Method::GET, "/api/v1/isos", &admin, None).await, json!([]));
+
+    // One that fits starts; then something else fills the disk mid-upload.
+    let iso = ok(&app, Method::POST, "/api/v1/isos", &admin, Some(json!({"name": "fits", "size_bytes": payload.len(), "sha256": sha}))).await;
+    let id = iso["id"].as_i64().unwrap();
+    let chunk = 8 << 20;
+    let (s, v) = put_chunk(&app, &admin, id, 0, &payload[..chunk]).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let filler = fs.0.path().join("filler");
+    // Leave 3 MiB: less than a chunk, enough for the database's own writes.
+    let free_mib = {
+        let c = std::ffi::CString::new(fs.0.path().as_os_str().as_encoded_bytes()).unwrap();
+        let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+        assert_eq!(unsafe { libc::statvfs(c.as_ptr(), &mut st) }, 0);
+        (st.f_bavail as u64 * st.f_frsize as u64) >> 20
+    };
+    let count = format!("count={}", free_mib - 3);
+    let _ = std::process::Command::new("dd").args(["if=/dev/zero", "bs=1M", &count]).arg(format!("of={}", filler.display())).output().unwrap();
+    let (s, v) = put_chunk(&app, &admin, id, chunk, &payload[chunk..2 * chunk]).await;
+    assert_error(s, &v, 507, "INSUFFICIENT_STORAGE");
+    // The upload stays resumable at what arrived whole; no half chunk is kept.
+    let iso = ok(&app, Method::GET, &format!("/api/v1/isos/{id}"), &admin, None).await;
+    assert_eq!((iso["status"].as_str(), iso["received_bytes"].as_u64()), (Some("uploading"), Some(chunk as u64)), "{iso}");
+    let part = app.data_dir.path().join(format!("pools/isos/{id}.part"));
+    assert_eq!(std::fs::metadata(&part).unwrap().len(), chunk as u64);
+    // A new disk has no room either: 507, not a 500, and no row.
+    let (s, v) = app.json(Method::POST, "/api/v1/disks", Some(&admin), Some(json!({"name": "tiny", "size_mib": 1}))).await;
+    assert_error(s, &v, 507, "INSUFFICIENT_STORAGE");
+    // Reads, sign-ins and the database keep working.
+    let again = app.login("admin", ADMIN_PASSWORD).await;
+    for path in ["/api/v1/health", "/api/v1/disks", "/api/v1/isos", "/api/v1/users"] {
+        ok(&app, Method::GET, path, &again, None).await;
+    }
+    app.create_user(&admin, "still-writes", "student").await;
+
+    // With room again, the upload resumes and completes; the disk is made.
+    std::fs::remove_file(&filler).unwrap();
+    let mut offset = chunk;
+    while offset < payload.len() {
+        let end = (offset + chunk).min(payload.len());
+        let (s, v) = put_chunk(&app, &admin, id, offset, &payload[offset..end]).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        offset = end;
+    }
+    let iso = ok(&app, Method::GET, &format!("/api/v1/isos/{id}"), &admin, None).await;
+    assert_eq!(iso["status"], "ready", "{iso}");
+    ok(&app, Method::POST, "/api/v1/disks", &admin, Some(json!({"name": "tiny", "size_mib": 1}))).await;
+    drop(app);
+}

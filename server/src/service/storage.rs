@@ -64,6 +64,46 @@ pub(crate) fn name_problem(name: &str) -> Option<&'static str> {
     }
 }
 
+/// Bytes the filesystem holding `dir` has free for vlab (as an unprivileged writer would).
+fn free_bytes(dir: &std::path::Path) -> Option<u64> {
+    let c = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()).ok()?;
+    let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `c` is a valid C string and `s` a writable statvfs.
+    if unsafe { libc::statvfs(c.as_ptr(), &mut s) } != 0 {
+        return None;
+    }
+    Some((s.f_bavail as u64).saturating_mul(s.f_frsize as u64))
+}
+
+/// The refusal of a write the pool has no room for.
+pub(crate) fn pool_full(pool: &str, detail: impl std::fmt::Display) -> AppError {
+    AppError::InsufficientStorage { message: format!("the {pool} pool is out of space: {detail}") }
+}
+
+/// Refuses up front what the pool cannot hold while keeping
+/// `storage_reserve_mib` free for the database and logs.
+pub(crate) fn ensure_room(state: &AppState, pool: &str, bytes: u64) -> Result<()> {
+    let dir = ensure_pool(state, pool)?;
+    let Some(free) = free_bytes(&dir) else { return Ok(()) };
+    let reserve = state.config.storage_reserve_mib << 20;
+    if free < reserve.saturating_add(bytes) {
+        let mib = |b: u64| b.div_ceil(1 << 20);
+        return Err(pool_full(
+            pool,
+            format!("{} MiB are free, {} MiB are kept for the database, and this needs {} MiB", free >> 20, mib(reserve), mib(bytes)),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+fn is_no_space(e: &std::io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT))
+}
+
+/// Space a new thin disk takes before its guest writes (qcow2 metadata).
+const NEW_DISK_BYTES: u64 = 1 << 20;
+
 pub(crate) fn ensure_pool(state: &AppState, pool: &str) -> Result<PathBuf> {
     let dir = state.config.pool_dir(pool);
     std::fs::create_dir_all(&dir).map_err(|e| ServerError::internal(format!("pool {pool}: {e}")))?;
@@ -85,7 +125,7 @@ pub async fn create_disk(state: &AppState, caller: &Caller, input: NewDisk) -> R
     if let Some(e) = AppError::from_fields(fields) {
         return Err(e.into());
     }
-    ensure_pool(state, "disks")?;
+    ensure_room(state, "disks", NEW_DISK_BYTES)?;
     let _admission = state.admission.lock().await;
     super::quotas::check_create(state, caller.id(), None, super::quotas::Demand { disk_mib: input.size_mib, ..Default::default() }).await?;
     let disk = state.store.insert_disk(input.name.trim(), caller.id(), &format, input.size_mib << 20).await?;
@@ -94,6 +134,9 @@ pub async fn create_disk(state: &AppState, caller: &Caller, input: NewDisk) -> R
         // Nothing half-made: the row goes with the failed file.
         state.store.delete_disk(disk.id).await?;
         let _ = std::fs::remove_file(&path);
+        if e.contains("No space left") {
+            return Err(pool_full("disks", "qemu-img could not write the new image").into());
+        }
         return Err(ServerError::internal(format!("qemu-img create: {e}")));
     }
     tracing::info!(disk_id = disk.id, user_id = caller.id(), "disk created");
@@ -248,7 +291,7 @@ pub async fn begin_iso(state: &AppState, caller: &Caller, input: NewIso) -> Resu
     if let Some(e) = AppError::from_fields(fields) {
         return Err(e.into());
     }
-    ensure_pool(state, "isos")?;
+    ensure_room(state, "isos", input.size_bytes)?;
     let _admission = state.admission.lock().await;
     let demand = super::quotas::Demand {
         disk_mib: input.size_bytes.div_ceil(1 << 20),
@@ -278,7 +321,17 @@ pub(crate) enum Chunk {
 /// received already is accepted again (a resumed upload may resend it); a
 /// gap is refused with the offset to resume from. The last chunk checks the
 /// SHA-256; on a mismatch the caller discards the upload.
-pub(crate) async fn receive_chunk(part: &std::path::Path, size: u64, received: u64, sha256: &str, offset: u64, data: &[u8]) -> Result<Chunk> {
+/// A write that runs out of space is undone back to `received` (the upload
+/// stays resumable from there) and answered 507 naming `pool`.
+pub(crate) async fn receive_chunk(
+    pool: &str,
+    part: &std::path::Path,
+    size: u64,
+    received: u64,
+    sha256: &str,
+    offset: u64,
+    data: &[u8],
+) -> Result<Chunk> {
     let end = offset.checked_add(data.len() as u64).ok_or_else(|| AppError::invalid("offset", "is too large"))?;
     if end > size {
         return Err(AppError::invalid("offset", format!("the chunk ends at {end}, past the declared size {size}")).into());
@@ -291,8 +344,18 @@ pub(crate) async fn receive_chunk(part: &std::path::Path, size: u64, received: u
     }
     let mut f = tokio::fs::OpenOptions::new().write(true).open(part).await.map_err(|e| ServerError::internal(format!("upload file: {e}")))?;
     f.seek(std::io::SeekFrom::Start(offset)).await.map_err(|e| ServerError::internal(e.to_string()))?;
-    f.write_all(data).await.map_err(|e| ServerError::internal(e.to_string()))?;
-    f.flush().await.map_err(|e| ServerError::internal(e.to_string()))?;
+    let written = match f.write_all(data).await {
+        Ok(()) => f.sync_data().await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = written {
+        if is_no_space(&e) {
+            // Free what the failed chunk took; the upload resumes at `received`.
+            let _ = f.set_len(received).await;
+            return Err(pool_full(pool, format!("the chunk at offset {offset} did not fit; resume from {received} once there is room")).into());
+        }
+        return Err(ServerError::internal(e.to_string()));
+    }
     if end < size {
         return Ok(Chunk::Partial(end));
     }
@@ -327,7 +390,7 @@ pub async fn upload_chunk(state: &AppState, caller: &Caller, id: i64, offset: u6
         return Err(AppError::conflict("UPLOAD_FINISHED", "this ISO is complete already").into());
     }
     let part = iso_part_path(state, id);
-    match receive_chunk(&part, iso.size_bytes, iso.received_bytes, &iso.sha256, offset, data).await {
+    match receive_chunk("isos", &part, iso.size_bytes, iso.received_bytes, &iso.sha256, offset, data).await {
         Ok(Chunk::Known) => Ok(iso),
         Ok(Chunk::Partial(end)) => {
             state.store.set_iso_received(id, end, false).await?;

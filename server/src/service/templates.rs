@@ -203,6 +203,7 @@ async fn add_version(
             Ok(v)
         }
         (Source::Upload(u), _) => {
+            super::storage::ensure_room(state, "templates", u.size_bytes)?;
             let _admission = state.admission.lock().await;
             let demand = super::quotas::Demand {
                 disk_mib: u.size_bytes.div_ceil(1 << 20),
@@ -240,7 +241,7 @@ pub async fn upload_chunk(state: &AppState, caller: &Caller, version_id: i64, of
     }
     let part = part_path(state, version_id);
     let sha = v.sha256.clone().unwrap_or_default();
-    let outcome = receive_chunk(&part, v.view.size_bytes, v.view.received_bytes, &sha, offset, data).await;
+    let outcome = receive_chunk("templates", &part, v.view.size_bytes, v.view.received_bytes, &sha, offset, data).await;
     let outcome = match outcome {
         Ok(Chunk::Complete) => validate_image(state, &part).await.map(|_| Chunk::Complete),
         other => other,

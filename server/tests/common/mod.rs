@@ -49,7 +49,11 @@ impl TestApp {
 
     /// Starts the application with settings adjusted by `tweak`.
     pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
-        let data_dir = tempfile::tempdir().expect("temp dir");
+        Self::spawn_in(tempfile::tempdir().expect("temp dir"), tweak).await
+    }
+
+    /// Like `spawn_with`, with a data dir the test prepared (e.g. a small filesystem).
+    pub async fn spawn_in(data_dir: tempfile::TempDir, tweak: impl FnOnce(&mut Config)) -> TestApp {
         let mut config = Config::for_data_dir(data_dir.path());
         config.admin_password = Some(Secret::new(ADMIN_PASSWORD));
         config.site_root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site");
