@@ -156,6 +156,8 @@ pub struct FileConfig {
     /// Space kept free in the data dir's filesystem for the database and
     /// logs: uploads and new disks that would eat into it are refused (MiB).
     pub storage_reserve_mib: Option<u64>,
+    /// A guest's serial log on disk stays within this many KiB (default 1024).
+    pub serial_log_max_kib: Option<u64>,
 }
 
 /// Resolved settings.
@@ -206,6 +208,7 @@ pub struct Config {
     pub student_quota: app::types::QuotaLimits,
     pub guest_outbound: bool,
     pub storage_reserve_mib: u64,
+    pub serial_log_max_kib: u64,
 }
 
 /// What a new student may use unless the settings say otherwise: room for
@@ -310,6 +313,7 @@ impl Config {
             student_quota: file.student_quota.unwrap_or_else(default_student_quota),
             guest_outbound: file.guest_outbound.unwrap_or(true),
             storage_reserve_mib: file.storage_reserve_mib.unwrap_or(256),
+            serial_log_max_kib: file.serial_log_max_kib.unwrap_or(1024).max(16),
             listen: cli.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000))),
             database_url,
             qemu_binary: cli.qemu_binary.or(file.qemu_binary).unwrap_or_else(|| "qemu-system-x86_64".into()),

@@ -77,13 +77,15 @@ impl Application {
         } else {
             tracing::warn!("guest network guard: {}", guard.reason);
         }
-        let engine = engine::Engine::new(config.qemu_binary.clone(), config.data_dir.join("run"), store.clone(), guard.procs.clone());
+        let engine = engine::Engine::new(config.qemu_binary.clone(), config.data_dir.join("run"), store.clone(), guard.procs.clone(), config.serial_log_max_kib << 10);
         let state = AppState {
             guard: Arc::new(guard),
             engine,
             tickets: Arc::new(console::tickets::Tickets::new(Duration::from_secs(config.console_ticket_ttl_secs))),
             screenshots: Arc::new(console::screenshots::ScreenshotCache::new(Duration::from_secs(2))),
             uploads: Default::default(),
+            streams: Default::default(),
+            waits: Default::default(),
             admission: Default::default(),
             serial_hubs: Default::default(),
             accel: Arc::new(accel),

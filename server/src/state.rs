@@ -25,8 +25,13 @@ pub struct AppState {
     pub screenshots: Arc<crate::console::screenshots::ScreenshotCache>,
     /// Serialises quota checks with the creates and starts they allow.
     pub admission: Arc<tokio::sync::Mutex<()>>,
-    /// Serialises ISO chunk writes.
-    pub uploads: Arc<tokio::sync::Mutex<()>>,
+    /// One lock per upload (ISO or template version) while a chunk is written
+    /// and checked: uploads of different files go on side by side.
+    pub uploads: Arc<crate::auth::ratelimit::Locks>,
+    /// Event streams open per user.
+    pub streams: Arc<crate::auth::ratelimit::PerUser>,
+    /// Operation waits open per user.
+    pub waits: Arc<crate::auth::ratelimit::PerUser>,
     /// VM state changes and operation progress, for event streams.
     pub events: tokio::sync::broadcast::Sender<crate::events::Event>,
     /// Whose access may have changed, for open streams and consoles to re-check.

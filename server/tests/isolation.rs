@@ -758,3 +758,76 @@ async fn a_full_pool_answers_507_and_vlab_keeps_working() {
     ok(&app, Method::POST, "/api/v1/disks", &admin, Some(json!({"name": "tiny", "size_mib": 1}))).await;
     drop(app);
 }
+
+#[tokio::test]
+async fn a_guest_flooding_its_serial_port_does_not_grow_its_log_past_the_cap() {
+    let cap_kib = 256;
+    let app = TestApp::spawn_with(|c| {
+        c.accel = server::config::Accel::Tcg;
+        c.serial_log_max_kib = cap_kib;
+    })
+    .await;
+    install_guest_kernel(app.data_dir.path(), "test-guest", "");
+    let admin = app.admin_token().await;
+    let vm = app.create_vm(&admin, json!({"name": "loud", "kernel": "test-guest", "memory_mib": 128, "network": "none"})).await;
+    let op = app.vm_action(&admin, vm, json!({"action": "start"})).await;
+    assert_eq!(op["status"], "succeeded", "{op}");
+    let dir = app.run_dir(vm);
+    serial_command(&dir, "(while true; do echo flood-0123456789-0123456789-0123456789-0123456789; done > /dev/ttyS0 &); echo flooding-$((3*3))", "flooding-9").await;
+    let (log, old) = (dir.join("serial.log"), dir.join("serial.log.1"));
+    let size = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let mut largest = 0;
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(6) {
+        largest = largest.max(size(&log) + size(&old));
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let cut = std::fs::read_to_string(&old).unwrap_or_default();
+    assert!(cut.contains("flood-0123456789"), "the guest did flood, and the log was cut ({} bytes kept)", cut.len());
+    eprintln!("largest serial.log + serial.log.1 seen: {largest} bytes (cap {} bytes)", cap_kib << 10);
+    assert!(largest <= cap_kib << 10, "the serial log reached {largest} bytes, past the cap of {cap_kib} KiB");
+    app.vm_action(&admin, vm, json!({"action": "stop"})).await;
+}
+
+#[tokio::test]
+async fn forwards_per_vm_and_event_streams_per_user_are_bounded() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    app.create_user(&admin, "greedy", "student").await;
+    let g = app.login("greedy", "greedy-password").await;
+    let many: Vec<serde_json::Value> = (0..17).map(|i| json!({"protocol": "tcp", "guest_port": 1000 + i})).collect();
+    let (s, v) = app.json(Method::POST, "/api/v1/vms", Some(&g), Some(json!({"name": "ports", "memory_mib": 128, "port_forwards": many}))).await;
+    assert_error(s, &v, 422, "VALIDATION_FAILED");
+    let vm = app.create_vm(&g, json!({"name": "ports", "memory_mib": 128})).await;
+    for i in 0..16 {
+        ok(&app, Method::POST, &format!("/api/v1/vms/{vm}/port-forwards"), &g, Some(json!({"protocol": "tcp", "guest_port": 2000 + i}))).await;
+    }
+    let (s, v) = app.json(Method::POST, &format!("/api/v1/vms/{vm}/port-forwards"), Some(&g), Some(json!({"protocol": "tcp", "guest_port": 3000}))).await;
+    assert_error(s, &v, 409, "TOO_MANY_FORWARDS");
+
+    // Event streams: a few per user, whoever else is listening.
+    let open = |token: String| {
+        let req = app.http.get(app.url("/api/v1/events")).bearer_auth(token);
+        async move { req.send().await.unwrap() }
+    };
+    let mut streams = Vec::new();
+    for _ in 0..8 {
+        let r = open(g.clone()).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        streams.push(r);
+    }
+    let r = open(g.clone()).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.headers().contains_key("retry-after"));
+    assert_eq!(open(admin.clone()).await.status(), StatusCode::OK, "another user's stream is not affected");
+    drop(streams.pop());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let r = open(g.clone()).await;
+        if r.status() == StatusCode::OK {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "a closed stream gives its place back");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

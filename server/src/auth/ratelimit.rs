@@ -143,3 +143,92 @@ mod tests {
         assert!(th.check("k", 2, t0 + Duration::from_secs(11)).is_ok());
     }
 }
+
+/// How many long-lived requests (event streams, operation waits) each user
+/// has open at once; one user cannot hold the server's connections.
+#[derive(Debug, Default)]
+pub struct PerUser {
+    open: Mutex<HashMap<i64, usize>>,
+}
+
+/// One open request; gives its place back when dropped.
+pub struct Held {
+    owner: std::sync::Arc<PerUser>,
+    user: i64,
+}
+
+impl PerUser {
+    /// A place for `user`, unless `limit` are open already.
+    pub fn take(self: &std::sync::Arc<Self>, user: i64, limit: usize) -> Option<Held> {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let n = open.entry(user).or_insert(0);
+        if *n >= limit {
+            return None;
+        }
+        *n += 1;
+        Some(Held { owner: self.clone(), user })
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let mut open = self.owner.open.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&self.user) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.user);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod per_user_tests {
+    use super::PerUser;
+    use std::sync::Arc;
+
+    #[test]
+    fn places_are_per_user_and_come_back() {
+        let p = Arc::new(PerUser::default());
+        let a: Vec<_> = (0..3).map(|_| p.take(1, 3).expect("a place")).collect();
+        assert!(p.take(1, 3).is_none(), "a fourth for user 1");
+        assert!(p.take(2, 3).is_some(), "user 2 has their own");
+        drop(a);
+        assert!(p.take(1, 3).is_some(), "places came back");
+    }
+}
+
+/// Named async locks, made on first use and dropped when nobody holds them.
+#[derive(Debug, Default)]
+pub struct Locks {
+    held: Mutex<HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// A held lock of `Locks`.
+pub struct LockGuard<'a> {
+    owner: &'a Locks,
+    name: String,
+    guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Locks {
+    pub async fn lock(&self, name: &str) -> LockGuard<'_> {
+        let m = {
+            let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+            held.entry(name.to_owned()).or_default().clone()
+        };
+        let guard = m.lock_owned().await;
+        LockGuard { owner: self, name: name.to_owned(), guard: Some(guard) }
+    }
+}
+
+impl Drop for LockGuard<'_> {
+    fn drop(&mut self) {
+        self.guard.take();
+        let mut held = self.owner.held.lock().unwrap_or_else(|p| p.into_inner());
+        // Nobody else holds or waits for it: forget it.
+        if held.get(&self.name).is_some_and(|m| std::sync::Arc::strong_count(m) == 1) {
+            held.remove(&self.name);
+        }
+    }
+}

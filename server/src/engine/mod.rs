@@ -64,6 +64,8 @@ struct Inner {
     store: Store,
     /// `cgroup.procs` of the guests' cgroup, when the network guard is on.
     guests_cgroup: Option<PathBuf>,
+    /// A running VM's serial log (with its previous part) stays within this.
+    serial_log_max_bytes: u64,
     slots: std::sync::Mutex<HashMap<VmId, Arc<Mutex<Slot>>>>,
     changes: broadcast::Sender<StateChange>,
 }
@@ -73,9 +75,9 @@ struct Inner {
 pub struct Engine(Arc<Inner>);
 
 impl Engine {
-    pub fn new(qemu_binary: String, run_root: PathBuf, store: Store, guests_cgroup: Option<PathBuf>) -> Engine {
+    pub fn new(qemu_binary: String, run_root: PathBuf, store: Store, guests_cgroup: Option<PathBuf>, serial_log_max_bytes: u64) -> Engine {
         let (changes, _) = broadcast::channel(1024);
-        Engine(Arc::new(Inner { qemu_binary, run_root, store, guests_cgroup, slots: Default::default(), changes }))
+        Engine(Arc::new(Inner { qemu_binary, run_root, store, guests_cgroup, serial_log_max_bytes, slots: Default::default(), changes }))
     }
 
     /// State changes from now on.

@@ -13,6 +13,28 @@ use tokio::time::Instant;
 
 /// After `quit`, how long QEMU gets before SIGKILL.
 const QUIT_GRACE: Duration = Duration::from_secs(3);
+/// How often a running VM's serial log is measured.
+const LOG_CHECK: Duration = Duration::from_millis(100);
+
+/// Keeps a guest's serial log within `cap` bytes on disk: once `serial.log`
+/// passes a quarter of it, its last quarter becomes `serial.log.1` and
+/// `serial.log` starts again (QEMU appends, so it goes on at the new end).
+/// The other half of the cap is room for what a guest writes between checks.
+pub(crate) fn keep_serial_log(paths: &super::qemu::argv::RunPaths, cap: u64) {
+    use std::io::{Read, Seek, SeekFrom};
+    let log = paths.serial_log();
+    let part = (cap / 4).max(1);
+    let Ok(len) = std::fs::metadata(&log).map(|m| m.len()) else { return };
+    if len <= part {
+        return;
+    }
+    let Ok(mut f) = std::fs::OpenOptions::new().read(true).write(true).open(&log) else { return };
+    let mut tail = Vec::new();
+    if f.seek(SeekFrom::Start(len - part)).is_ok() && f.by_ref().take(part).read_to_end(&mut tail).is_ok() {
+        let _ = std::fs::write(paths.serial_log_old(), &tail);
+    }
+    let _ = f.set_len(0);
+}
 
 /// What the supervisor is asked to do. State checks happened already.
 #[derive(Debug)]
@@ -90,6 +112,10 @@ pub async fn supervise(engine: Engine, vm: VmId, qmp: Qmp, mut process: Process,
     let mut quit_sent = false;
     let mut waiting: Vec<Reply> = Vec::new();
     let pid = process.pid();
+    let serial_log = engine.run_paths(vm);
+    let log_cap = engine.0.serial_log_max_bytes;
+    let mut log_check = tokio::time::interval(LOG_CHECK);
+    log_check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
     let how = {
         let exit = exited(&mut process, &qmp);
@@ -103,6 +129,7 @@ pub async fn supervise(engine: Engine, vm: VmId, qmp: Qmp, mut process: Process,
             };
             tokio::select! {
                 how = &mut exit => break how,
+                _ = log_check.tick() => keep_serial_log(&serial_log, log_cap),
                 Some(req) = requests.recv() => {
                     match req.command {
                         Command::Pause => {

@@ -6,6 +6,7 @@ use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::service::operations as svc;
 use crate::state::AppState;
+use app::error::AppError;
 use app::types::{ListQuery, OperationView};
 use axum::extract::State;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
@@ -62,6 +63,7 @@ pub async fn wait_operation(
     ApiQuery(q): ApiQuery<WaitQuery>,
 ) -> Result<Response> {
     let timeout = svc::wait_timeout(q.timeout)?;
+    let _held = state.waits.take(me.id(), MAX_WAITS_PER_USER).ok_or(AppError::RateLimited { retry_after_secs: 5 })?;
     Ok(ok(svc::wait(&state, &me, id, timeout).await?))
 }
 
@@ -74,15 +76,23 @@ pub async fn cancel_operation(State(state): State<AppState>, CurrentUser(me): Cu
     Ok(ok(svc::cancel(&state, &me, id).await?))
 }
 
+/// Event streams one user may have open at once (a browser tab holds one).
+const MAX_STREAMS_PER_USER: usize = 8;
+/// Operation waits one user may have open at once.
+const MAX_WAITS_PER_USER: usize = 16;
+
 /// Server-sent events: `vm_state` and `operation`, only those the caller may see.
 #[utoipa::path(get, path = "/api/v1/events", tag = "operations", security(("bearer" = [])),
     responses((status = 200, description = "text/event-stream of JSON events")))]
 pub async fn stream_events(State(state): State<AppState>, CurrentUser(me): CurrentUser) -> Response {
+    let Some(held) = state.streams.take(me.id(), MAX_STREAMS_PER_USER) else {
+        return crate::error::error_response(AppError::RateLimited { retry_after_secs: 5 });
+    };
     let rx = state.events.subscribe();
     // The stream follows the caller's access: a role change re-filters it,
     // a logout or revocation ends it.
     let watch = Watch::new(&state, me.id(), me.via);
-    let events = stream::unfold((rx, me, watch), |(mut rx, mut me, mut watch)| async move {
+    let events = stream::unfold((rx, me, watch, held), |(mut rx, mut me, mut watch, held)| async move {
         loop {
             let got = tokio::select! {
                 got = rx.recv() => got,
@@ -98,12 +108,12 @@ pub async fn stream_events(State(state): State<AppState>, CurrentUser(me): Curre
                 Ok(ev) if ev.visible_to(&me) => {
                     let name = ev.name();
                     let data = serde_json::to_string(&ev).unwrap_or_default();
-                    return Some((Ok::<_, Infallible>(SseEvent::default().event(name).data(data)), (rx, me, watch)));
+                    return Some((Ok::<_, Infallible>(SseEvent::default().event(name).data(data)), (rx, me, watch, held)));
                 }
                 Ok(_) => continue,
                 Err(broadcast::error::RecvError::Lagged(n)) => {
                     let ev = SseEvent::default().event("lagged").data(format!("{{\"missed\":{n}}}"));
-                    return Some((Ok(ev), (rx, me, watch)));
+                    return Some((Ok(ev), (rx, me, watch, held)));
                 }
                 Err(broadcast::error::RecvError::Closed) => return None,
             }

@@ -21,6 +21,9 @@ pub async fn add_port_forward(state: &AppState, caller: &Caller, vm_id: i64, f: 
     if vm.view.network != app::types::NetworkMode::User {
         return Err(AppError::conflict("NO_USER_NETWORK", "port forwards need user-mode networking").into());
     }
+    if vm.view.port_forwards.len() >= super::vms::MAX_FORWARDS_PER_VM {
+        return Err(AppError::conflict("TOO_MANY_FORWARDS", format!("a VM has at most {} port forwards", super::vms::MAX_FORWARDS_PER_VM)).into());
+    }
     if vm.view.port_forwards.iter().any(|p| p.protocol == f.protocol && p.guest_port == f.guest_port) {
         return Err(AppError::conflict("FORWARD_EXISTS", format!("guest port {}/{} is forwarded already", f.protocol, f.guest_port)).into());
     }

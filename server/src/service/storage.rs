@@ -384,7 +384,7 @@ pub(crate) fn upload_problems(size: u64, max: u64, sha256: &str, fields: &mut Fi
 
 /// Writes one chunk of an ISO upload (see [`receive_chunk`]).
 pub async fn upload_chunk(state: &AppState, caller: &Caller, id: i64, offset: u64, data: &[u8]) -> Result<IsoView> {
-    let _guard = state.uploads.lock().await;
+    let _guard = state.uploads.lock(&format!("iso-{id}")).await;
     let iso = state.store.iso(id).await?.filter(|i| owns(caller, i.owner_id)).ok_or_else(|| iso_not_found(id))?;
     if iso.status != "uploading" {
         return Err(AppError::conflict("UPLOAD_FINISHED", "this ISO is complete already").into());

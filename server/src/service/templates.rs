@@ -234,7 +234,7 @@ async fn add_version(
 /// SHA-256 and then the image itself: it must be a consistent qcow2 that
 /// refers to no other file. A bad image is discarded with a 422.
 pub async fn upload_chunk(state: &AppState, caller: &Caller, version_id: i64, offset: u64, data: &[u8]) -> Result<TemplateVersionView> {
-    let _guard = state.uploads.lock().await;
+    let _guard = state.uploads.lock(&format!("version-{version_id}")).await;
     let v = load_version(state, caller, version_id).await?;
     if v.view.status != "uploading" {
         return Err(AppError::conflict("UPLOAD_FINISHED", "this version is complete already").into());

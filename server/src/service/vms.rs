@@ -125,9 +125,18 @@ pub(crate) fn check_resources(state: &AppState, cpus: Option<u32>, memory: Optio
     }
 }
 
+/// Port forwards one VM may have.
+pub const MAX_FORWARDS_PER_VM: usize = 16;
+/// Host ports tried (bound to see whether they are free) per new forward.
+const MAX_PORT_PROBES: usize = 32;
+
 /// Checks and allocates host ports for new forwards.
 pub(crate) async fn plan_forwards(state: &AppState, wanted: &[NewPortForward], fields: &mut FieldErrors) -> Result<Vec<(String, u16, u16)>> {
     let (lo, hi) = state.config.port_range;
+    if wanted.len() > MAX_FORWARDS_PER_VM {
+        fields.insert("port_forwards".into(), format!("at most {MAX_FORWARDS_PER_VM} per VM"));
+        return Ok(Vec::new());
+    }
     let mut planned: Vec<(String, u16, u16)> = Vec::new();
     for (i, f) in wanted.iter().enumerate() {
         let key = format!("port_forwards[{i}]");
@@ -155,7 +164,9 @@ pub(crate) async fn plan_forwards(state: &AppState, wanted: &[NewPortForward], f
                 return Err(AppError::conflict("PORT_IN_USE", format!("host port {}/{p} is already in use", f.protocol)).into());
             }
             Some(p) => planned.push((f.protocol.clone(), p, f.guest_port)),
-            None => match (lo..=hi).find(|p| !taken(*p)) {
+            // Ports vlab handed out are skipped without a probe; of the
+            // rest, only a few are bound to see whether something else holds them.
+            None => match (lo..=hi).filter(|p| !used.contains(p)).take(MAX_PORT_PROBES).find(|p| !taken(*p)) {
                 Some(p) => planned.push((f.protocol.clone(), p, f.guest_port)),
                 None => return Err(AppError::conflict("NO_FREE_PORT", "no free host port is left in the range").into()),
             },

@@ -159,6 +159,10 @@ impl RunPaths {
     pub fn serial_log(&self) -> PathBuf {
         self.dir.join("serial.log")
     }
+    /// The serial log's previous part, once it was cut.
+    pub fn serial_log_old(&self) -> PathBuf {
+        self.dir.join("serial.log.1")
+    }
 }
 
 /// The CD-ROM drive's device id (media changes name it).
@@ -213,7 +217,9 @@ pub fn build(m: &Machine, run: &RunPaths) -> Vec<OsString> {
     a.push("-vnc".into());
     a.push(path_arg("unix:", &run.vnc(), ",share=force-shared"));
     a.push("-chardev".into());
-    let mut serial = path_arg("socket,id=serial0,path=", &run.serial(), ",server=on,wait=off,logfile=");
+    // logappend: QEMU writes at the end of the log wherever that is, so vlab
+    // can cut the log short (see supervisor::keep_serial_log) while it runs.
+    let mut serial = path_arg("socket,id=serial0,path=", &run.serial(), ",server=on,wait=off,logappend=on,logfile=");
     serial.push(run.serial_log().as_os_str());
     a.push(serial);
     a.push("-serial".into());
@@ -346,7 +352,7 @@ mod tests {
         assert_eq!(value_of(&a, "-qmp"), ["unix:/run/vlab/vm-7/qmp.sock,server=on,wait=off"]);
         assert_eq!(value_of(&a, "-vnc"), ["unix:/run/vlab/vm-7/vnc.sock,share=force-shared"]);
         assert!(value_of(&a, "-chardev")[0].contains("path=/run/vlab/vm-7/serial.sock"));
-        assert!(value_of(&a, "-chardev")[0].ends_with("logfile=/run/vlab/vm-7/serial.log"));
+        assert!(value_of(&a, "-chardev")[0].ends_with("logappend=on,logfile=/run/vlab/vm-7/serial.log"));
         assert!(!a.iter().any(|x| x.contains("0.0.0.0")), "nothing listens on all addresses");
         assert!(!a.iter().any(|x| x == "-no-reboot"), "-no-reboot turns a reset into an exit");
     }
