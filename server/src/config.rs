@@ -158,6 +158,8 @@ pub struct FileConfig {
     pub storage_reserve_mib: Option<u64>,
     /// A guest's serial log on disk stays within this many KiB (default 1024).
     pub serial_log_max_kib: Option<u64>,
+    /// Memory a QEMU may use beyond its guest's RAM before its cgroup stops it (MiB, default 512).
+    pub qemu_memory_overhead_mib: Option<u64>,
 }
 
 /// Resolved settings.
@@ -209,6 +211,7 @@ pub struct Config {
     pub guest_outbound: bool,
     pub storage_reserve_mib: u64,
     pub serial_log_max_kib: u64,
+    pub qemu_memory_overhead_mib: u64,
 }
 
 /// What a new student may use unless the settings say otherwise: room for
@@ -314,6 +317,7 @@ impl Config {
             guest_outbound: file.guest_outbound.unwrap_or(true),
             storage_reserve_mib: file.storage_reserve_mib.unwrap_or(256),
             serial_log_max_kib: file.serial_log_max_kib.unwrap_or(1024).max(16),
+            qemu_memory_overhead_mib: file.qemu_memory_overhead_mib.unwrap_or(512).max(64),
             listen: cli.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000))),
             database_url,
             qemu_binary: cli.qemu_binary.or(file.qemu_binary).unwrap_or_else(|| "qemu-system-x86_64".into()),

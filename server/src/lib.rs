@@ -71,13 +71,18 @@ impl Application {
         )
         .await;
         tracing::info!("guests run with {}: {}", accel.name(), accel.reason);
-        let guard = engine::netguard::setup().await;
+        let confinement = engine::confine::Confinement::setup(config.qemu_memory_overhead_mib);
+        let mut guard = engine::netguard::setup().await;
+        if guard.active && !confinement.joins_v2_group() {
+            guard = engine::netguard::NetGuard::inactive("QEMU processes cannot be put in the cgroup the firewall matches: guests get no outbound network");
+        }
+        tracing::info!(confinement = %confinement.describe(), "QEMU confinement");
         if guard.active {
             tracing::info!("guest network guard: {}", guard.reason);
         } else {
             tracing::warn!("guest network guard: {}", guard.reason);
         }
-        let engine = engine::Engine::new(config.qemu_binary.clone(), config.data_dir.join("run"), store.clone(), guard.procs.clone(), config.serial_log_max_kib << 10);
+        let engine = engine::Engine::new(config.qemu_binary.clone(), config.data_dir.join("run"), store.clone(), confinement, config.serial_log_max_kib << 10);
         let state = AppState {
             guard: Arc::new(guard),
             engine,

@@ -831,3 +831,75 @@ async fn forwards_per_vm_and_event_streams_per_user_are_bounded() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+#[tokio::test]
+async fn qemu_runs_sandboxed_in_a_cgroup_that_caps_its_memory_and_cpu() {
+    let app = TestApp::spawn_with(|c| {
+        c.accel = server::config::Accel::Tcg;
+        c.qemu_memory_overhead_mib = 384;
+    })
+    .await;
+    install_guest_kernel(app.data_dir.path(), "test-guest", "");
+    let admin = app.admin_token().await;
+    let (_, health) = app.json(Method::GET, "/api/v1/health", None, None).await;
+    let conf = &health["data"]["confinement"];
+    assert_ne!(conf["memory_limit"], "off", "{health}");
+    assert_ne!(conf["cpu_limit"], "off", "{health}");
+    let vm = app.create_vm(&admin, json!({"name": "boxed", "kernel": "test-guest", "memory_mib": 192, "cpus": 1, "network": "none"})).await;
+    let op = app.vm_action(&admin, vm, json!({"action": "start"})).await;
+    assert_eq!(op["status"], "succeeded", "{op}");
+    let uuid = ok(&app, Method::GET, &format!("/api/v1/vms/{vm}"), &admin, None).await["uuid"].as_str().unwrap().to_owned();
+    let pid = qemu_pids(&uuid)[0];
+    let cmdline = String::from_utf8(std::fs::read(format!("/proc/{pid}/cmdline")).unwrap()).unwrap().replace('\0', " ");
+    assert!(cmdline.contains("-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"), "{cmdline}");
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    assert!(status.lines().any(|l| l.starts_with("Seccomp:") && !l.ends_with("\t0")), "QEMU runs under a seccomp filter: {status}");
+
+    // The process sits in its own cgroup, whose limits are the VM's.
+    let cgroups = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).unwrap();
+    let mine = format!("/vlab-guests/vm-{vm}");
+    let path_of = |controller: &str| -> Option<std::path::PathBuf> {
+        let line = cgroups.lines().find(|l| {
+            let f: Vec<&str> = l.splitn(3, ':').collect();
+            f.len() == 3 && f[2] == mine && (f[1].split(',').any(|c| c == controller) || (f[0] == "0" && f[1].is_empty()))
+        })?;
+        let v2 = line.starts_with("0::");
+        let base = if v2 {
+            std::fs::read_to_string("/proc/self/mounts").unwrap().lines().find(|l| l.split(' ').nth(2) == Some("cgroup2")).map(|l| l.split(' ').nth(1).unwrap().to_owned())?
+        } else {
+            std::fs::read_to_string("/proc/self/mounts")
+                .unwrap()
+                .lines()
+                .find(|l| l.split(' ').nth(2) == Some("cgroup") && l.split(' ').nth(3).unwrap_or("").split(',').any(|o| o == controller))
+                .map(|l| l.split(' ').nth(1).unwrap().to_owned())?
+        };
+        Some(std::path::PathBuf::from(base).join(mine.trim_start_matches('/')))
+    };
+    let limit = (192u64 + 384) << 20;
+    let memory = ["memory.max", "memory.limit_in_bytes"]
+        .iter()
+        .find_map(|f| {
+            let dir = path_of("memory")?;
+            std::fs::read_to_string(dir.join(f)).ok()
+        })
+        .unwrap_or_else(|| panic!("no memory limit for QEMU's cgroup: {cgroups}"));
+    assert_eq!(memory.trim().parse::<u64>().unwrap(), limit, "VM memory plus overhead");
+    let cpu = ["cpu.max", "cpu.cfs_quota_us"]
+        .iter()
+        .find_map(|f| std::fs::read_to_string(path_of("cpu")?.join(f)).ok())
+        .unwrap_or_else(|| panic!("no CPU limit for QEMU's cgroup: {cgroups}"));
+    assert!(cpu.starts_with("100000"), "one vCPU is one CPU's time: {cpu}");
+
+    // The guest touches all of its memory; QEMU's charge never passes the limit.
+    let dir = app.run_dir(vm);
+    serial_command(&dir, "dd if=/dev/zero of=/dev/null bs=150M count=1 2>/dev/null; echo touched-$((5*5))", "touched-25").await;
+    let peak = ["memory.peak", "memory.max_usage_in_bytes"].iter().find_map(|f| std::fs::read_to_string(path_of("memory")?.join(f)).ok());
+    if let Some(peak) = peak {
+        let peak: u64 = peak.trim().parse().unwrap();
+        assert!(peak <= limit && peak > 100 << 20, "peak {peak} within {limit}");
+    }
+    app.vm_action(&admin, vm, json!({"action": "stop"})).await;
+    // Its cgroup goes with the process.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(path_of("memory").is_none_or(|d| !d.exists()), "the VM's cgroup was removed");
+}

@@ -62,8 +62,8 @@ struct Inner {
     qemu_binary: String,
     run_root: PathBuf,
     store: Store,
-    /// `cgroup.procs` of the guests' cgroup, when the network guard is on.
-    guests_cgroup: Option<PathBuf>,
+    /// The cgroups and limits each QEMU gets.
+    confinement: confine::Confinement,
     /// A running VM's serial log (with its previous part) stays within this.
     serial_log_max_bytes: u64,
     slots: std::sync::Mutex<HashMap<VmId, Arc<Mutex<Slot>>>>,
@@ -75,9 +75,14 @@ struct Inner {
 pub struct Engine(Arc<Inner>);
 
 impl Engine {
-    pub fn new(qemu_binary: String, run_root: PathBuf, store: Store, guests_cgroup: Option<PathBuf>, serial_log_max_bytes: u64) -> Engine {
+    pub fn new(qemu_binary: String, run_root: PathBuf, store: Store, confinement: confine::Confinement, serial_log_max_bytes: u64) -> Engine {
         let (changes, _) = broadcast::channel(1024);
-        Engine(Arc::new(Inner { qemu_binary, run_root, store, guests_cgroup, serial_log_max_bytes, slots: Default::default(), changes }))
+        Engine(Arc::new(Inner { qemu_binary, run_root, store, confinement, serial_log_max_bytes, slots: Default::default(), changes }))
+    }
+
+    /// Which limits hold each QEMU here.
+    pub fn confinement(&self) -> &confine::Confinement {
+        &self.0.confinement
     }
 
     /// State changes from now on.
@@ -219,6 +224,7 @@ impl Engine {
     /// The supervisor's last word: the process is gone.
     pub(crate) async fn process_gone(&self, vm: VmId, expected: bool, reason: Option<String>) {
         let Some(slot) = self.existing(vm) else { return };
+        self.0.confinement.release(vm.0);
         let restart = {
             let mut s = slot.lock().await;
             s.requests = None;
@@ -268,6 +274,7 @@ impl Engine {
             }
             Err(e) => {
                 tracing::warn!(vm_id = vm.0, error = %e, "VM failed to start");
+                self.0.confinement.release(vm.0);
                 if let Some(slot) = self.existing(vm) {
                     let mut s = slot.lock().await;
                     s.requests = None;
@@ -292,11 +299,12 @@ impl Engine {
             // service manager's stop) do not reach the guests.
             .process_group(0)
             .kill_on_drop(false);
-        if let Some(procs) = self.0.guests_cgroup.as_deref().and_then(netguard::c_path) {
-            // SAFETY: `join` makes only async-signal-safe calls.
-            unsafe {
-                cmd.pre_exec(move || netguard::join(&procs));
-            }
+        // Its cgroups (the network guard matches one; the limits live there)
+        // are joined between fork and exec, before QEMU opens anything.
+        let procs = self.0.confinement.prepare(vm.0, machine.memory_mib, machine.cpus)?;
+        // SAFETY: `join` makes only async-signal-safe calls.
+        unsafe {
+            cmd.pre_exec(move || procs.iter().try_for_each(|p| netguard::join(p)));
         }
         let mut child = cmd.spawn().map_err(|e| format!("cannot run {}: {e}", self.0.qemu_binary))?;
         if let Some(slot) = self.existing(vm) {
@@ -477,6 +485,7 @@ fn cmdline_has(pid: u32, needle: &str) -> bool {
 }
 
 pub mod accel;
+pub mod confine;
 pub mod netguard;
 mod probe;
 pub use probe::{ProbeGuest, MARKER};

@@ -1,7 +1,7 @@
 //! Keeps guests off the host. User-mode networking turns a guest's
 //! connection to 10.0.2.2 into one from QEMU to the host's own loopback,
 //! where vlab and every VM's port forwards listen. vlab puts every QEMU in
-//! one cgroup (v2) and has the host's firewall (nftables) refuse new
+//! a cgroup under one group (v2, see `confine`) and has the host's firewall (nftables) refuse new
 //! connections from that cgroup's sockets to any address of the host
 //! itself. Connections into QEMU (port forwards) and out to other hosts
 //! (NAT to the world) are untouched; DNS to a local resolver stays open.
@@ -19,15 +19,13 @@ const TABLE: &str = "vlab_guard";
 /// Whether the guard is in place, and why (not).
 #[derive(Debug, Clone)]
 pub struct NetGuard {
-    /// `cgroup.procs` of the guests' cgroup: a QEMU writes itself there before it runs.
-    pub procs: Option<PathBuf>,
     pub active: bool,
     pub reason: String,
 }
 
 impl NetGuard {
     pub fn inactive(reason: impl Into<String>) -> NetGuard {
-        NetGuard { procs: None, active: false, reason: reason.into() }
+        NetGuard { active: false, reason: reason.into() }
     }
 }
 
@@ -76,7 +74,6 @@ pub async fn setup() -> NetGuard {
     };
     match nft(&ruleset(&rel.to_string_lossy())).await {
         Ok(()) => NetGuard {
-            procs: Some(dir.join("cgroup.procs")),
             active: true,
             reason: "guests cannot open connections to this host (nftables, cgroup vlab-guests); outbound NAT to other hosts works".into(),
         },
@@ -103,8 +100,9 @@ async fn nft(rules: &str) -> Result<(), String> {
     }
 }
 
-/// Called in the child between fork and exec: moves the process into the
-/// guests' cgroup, so every socket QEMU opens is subject to the guard.
+/// Called in the child between fork and exec: moves the process into a
+/// cgroup (its VM's, under the guests' group the guard matches), so every
+/// socket QEMU opens is subject to the guard.
 /// Only async-signal-safe calls (open, write, close).
 pub fn join(procs: &std::ffi::CStr) -> std::io::Result<()> {
     unsafe {

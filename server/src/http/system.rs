@@ -17,7 +17,7 @@ pub fn router() -> Router<AppState> {
 
 /// Service health: the database answers; which accelerator guests get and why.
 #[utoipa::path(get, path = "/api/v1/health", tag = "system",
-    responses((status = 200, description = "Healthy: `{status, version, database, accelerator: {in_use, reason}, guest_network_guard: {active, reason}}`")))]
+    responses((status = 200, description = "Healthy: `{status, version, database, accelerator: {in_use, reason}, guest_network_guard: {active, reason}, confinement: {memory_limit, cpu_limit, sandbox, qemu_user}}`")))]
 pub async fn get_health(State(state): State<AppState>) -> Result<Response> {
     state.store.ping().await?;
     Ok(ok(serde_json::json!({
@@ -26,6 +26,7 @@ pub async fn get_health(State(state): State<AppState>) -> Result<Response> {
         "database": "ok",
         "accelerator": { "in_use": state.accel.name(), "reason": state.accel.reason },
         "guest_network_guard": { "active": state.guard.active, "reason": state.guard.reason },
+        "confinement": state.engine.confinement().describe(),
     })))
 }
 

@@ -212,6 +212,14 @@ pub fn build(m: &Machine, run: &RunPaths) -> Vec<OsString> {
     push("none");
     push("-device");
     push("virtio-balloon-pci,id=balloon0");
+    // QEMU's seccomp filter: no obsolete calls, no new privileges, no new
+    // processes, no scheduler or affinity changes. A bridge needs QEMU's
+    // setuid helper, which must be spawned and raise its privileges.
+    push("-sandbox");
+    push(match m.network {
+        Network::Bridge { .. } => "on,obsolete=deny,resourcecontrol=deny",
+        _ => "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny",
+    });
     a.push("-qmp".into());
     a.push(path_arg("unix:", &run.qmp(), ",server=on,wait=off"));
     a.push("-vnc".into());
@@ -355,6 +363,7 @@ mod tests {
         assert!(value_of(&a, "-chardev")[0].ends_with("logappend=on,logfile=/run/vlab/vm-7/serial.log"));
         assert!(!a.iter().any(|x| x.contains("0.0.0.0")), "nothing listens on all addresses");
         assert!(!a.iter().any(|x| x == "-no-reboot"), "-no-reboot turns a reset into an exit");
+        assert_eq!(value_of(&a, "-sandbox"), ["on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"]);
     }
 
     #[test]
