@@ -160,6 +160,8 @@ pub struct FileConfig {
     pub serial_log_max_kib: Option<u64>,
     /// Memory a QEMU may use beyond its guest's RAM before its cgroup stops it (MiB, default 512).
     pub qemu_memory_overhead_mib: Option<u64>,
+    /// An upload that receives nothing for this long is removed (seconds, default a day).
+    pub upload_abandon_secs: Option<u64>,
 }
 
 /// Resolved settings.
@@ -212,6 +214,7 @@ pub struct Config {
     pub storage_reserve_mib: u64,
     pub serial_log_max_kib: u64,
     pub qemu_memory_overhead_mib: u64,
+    pub upload_abandon_secs: u64,
 }
 
 /// What a new student may use unless the settings say otherwise: room for
@@ -318,6 +321,7 @@ impl Config {
             storage_reserve_mib: file.storage_reserve_mib.unwrap_or(256),
             serial_log_max_kib: file.serial_log_max_kib.unwrap_or(1024).max(16),
             qemu_memory_overhead_mib: file.qemu_memory_overhead_mib.unwrap_or(512).max(64),
+            upload_abandon_secs: file.upload_abandon_secs.unwrap_or(86_400).max(1),
             listen: cli.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000))),
             database_url,
             qemu_binary: cli.qemu_binary.or(file.qemu_binary).unwrap_or_else(|| "qemu-system-x86_64".into()),

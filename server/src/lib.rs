@@ -277,6 +277,17 @@ fn announce_first_admin(username: &str, generated: Option<&str>) {
 }
 
 fn spawn_cleanup(state: AppState, sessions: SqliteStore) {
+    let uploads = state.clone();
+    tokio::spawn(async move {
+        let every = Duration::from_secs(uploads.config.scheduler_interval_secs.min(600));
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            if let Err(e) = service::storage::sweep_abandoned_uploads(&uploads).await {
+                tracing::warn!(error = %e, "abandoned upload clean-up failed");
+            }
+        }
+    });
     tokio::spawn(async move {
         use tower_sessions::ExpiredDeletion;
         let mut tick = tokio::time::interval(Duration::from_secs(3600));

@@ -903,3 +903,41 @@ async fn qemu_runs_sandboxed_in_a_cgroup_that_caps_its_memory_and_cpu() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert!(path_of("memory").is_none_or(|d| !d.exists()), "the VM's cgroup was removed");
 }
+
+#[tokio::test]
+async fn abandoned_uploads_count_until_they_are_removed() {
+    let app = TestApp::spawn_with(|c| {
+        c.scheduler_interval_secs = 1;
+        c.upload_abandon_secs = 3;
+    })
+    .await;
+    let admin = app.admin_token().await;
+    let teacher = app.create_user(&admin, "slow", "teacher").await;
+    let t = app.login("slow", "slow-password").await;
+    let sha = "0".repeat(64);
+    let iso = ok(&app, Method::POST, "/api/v1/isos", &t, Some(json!({"name": "half", "size_bytes": 4 << 20, "sha256": sha}))).await;
+    let iso = iso["id"].as_i64().unwrap();
+    let (s, v) = put_chunk(&app, &t, iso, 0, &[7u8; 1 << 20]).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let course = ok(&app, Method::POST, "/api/v1/courses", &t, Some(json!({"code": "UP-1", "title": "Uploads", "term": "2026"}))).await;
+    let tpl = ok(&app, Method::POST, &format!("/api/v1/courses/{}/templates", course["id"]), &t, Some(json!({"name": "never", "upload": {"size_bytes": 2 << 20, "sha256": sha}})))
+        .await;
+    let version = tpl["versions"][0]["id"].as_i64().unwrap();
+    let q = ok(&app, Method::GET, &format!("/api/v1/users/{teacher}/quota"), &t, None).await;
+    assert_eq!(q["usage"]["disk_mib"], 6, "unfinished uploads count by their declared size: {q}");
+    let iso_part = app.data_dir.path().join(format!("pools/isos/{iso}.part"));
+    let tpl_part = app.data_dir.path().join(format!("pools/templates/{version}.part"));
+    assert!(iso_part.exists() && tpl_part.exists());
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while iso_part.exists() || tpl_part.exists() {
+        assert!(std::time::Instant::now() < deadline, "abandoned uploads were not removed");
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    let (s, _) = app.json(Method::GET, &format!("/api/v1/isos/{iso}"), Some(&t), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = app.json(Method::GET, &format!("/api/v1/templates/{}", tpl["id"]), Some(&t), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let q = ok(&app, Method::GET, &format!("/api/v1/users/{teacher}/quota"), &t, None).await;
+    assert_eq!(q["usage"]["disk_mib"], 0, "{q}");
+}

@@ -412,6 +412,36 @@ pub async fn upload_chunk(state: &AppState, caller: &Caller, id: i64, offset: u6
     }
 }
 
+/// Removes uploads (ISOs and template images) that received nothing for
+/// `upload_abandon_secs`: their rows and `.part` files. Until then they
+/// count against their uploader's disk quota. Returns how many went.
+pub async fn sweep_abandoned_uploads(state: &AppState) -> Result<usize> {
+    let before = crate::time::now() - state.config.upload_abandon_secs as i64;
+    let mut gone = 0;
+    for id in state.store.stale_iso_uploads(before).await? {
+        let _guard = state.uploads.lock(&format!("iso-{id}")).await;
+        if state.store.delete_iso(id).await? {
+            let _ = std::fs::remove_file(iso_part_path(state, id));
+            tracing::info!(iso_id = id, "abandoned ISO upload removed");
+            gone += 1;
+        }
+    }
+    let cutoff = std::time::SystemTime::now() - std::time::Duration::from_secs(state.config.upload_abandon_secs);
+    for (version, template) in state.store.unfinished_template_uploads().await? {
+        let _guard = state.uploads.lock(&format!("version-{version}")).await;
+        let part = super::templates::part_path(state, version);
+        // A template version has no time of its last chunk; its file has.
+        let last = std::fs::metadata(&part).and_then(|m| m.modified()).unwrap_or(std::time::UNIX_EPOCH);
+        if last < cutoff && state.store.delete_template_version(version).await? {
+            let _ = std::fs::remove_file(&part);
+            state.store.delete_template(template).await?;
+            tracing::info!(version_id = version, "abandoned template upload removed");
+            gone += 1;
+        }
+    }
+    Ok(gone)
+}
+
 pub(crate) async fn sha256_file(path: &std::path::Path) -> std::io::Result<String> {
     let mut f = tokio::fs::File::open(path).await?;
     let mut h = Sha256::new();

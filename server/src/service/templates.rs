@@ -21,7 +21,7 @@ pub fn version_path(state: &AppState, version_id: i64) -> PathBuf {
     state.config.pool_dir("templates").join(format!("{version_id}.qcow2"))
 }
 
-fn part_path(state: &AppState, version_id: i64) -> PathBuf {
+pub(crate) fn part_path(state: &AppState, version_id: i64) -> PathBuf {
     state.config.pool_dir("templates").join(format!("{version_id}.part"))
 }
 

@@ -176,6 +176,11 @@ impl Store {
         Ok((rows.into_iter().map(IsoRow::into_view).collect(), total as u64))
     }
 
+    /// ISO uploads that received nothing since `before` (unix seconds).
+    pub async fn stale_iso_uploads(&self, before: i64) -> Result<Vec<i64>, sqlx::Error> {
+        sqlx::query_scalar("SELECT id FROM isos WHERE status = 'uploading' AND updated_at < ?").bind(before).fetch_all(&self.pool).await
+    }
+
     pub async fn set_iso_received(&self, id: i64, received: u64, ready: bool) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE isos SET received_bytes = ?, status = ?, updated_at = ? WHERE id = ?")
             .bind(received as i64)

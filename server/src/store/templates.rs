@@ -119,6 +119,11 @@ impl Store {
     }
 
     /// Deletes a version nothing uses (no lab, no disk).
+    /// (version id, template id) of every unfinished template image upload.
+    pub async fn unfinished_template_uploads(&self) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+        sqlx::query_as("SELECT id, template_id FROM template_versions WHERE status = 'uploading'").fetch_all(&self.pool).await
+    }
+
     pub async fn delete_template_version(&self, id: i64) -> Result<bool, sqlx::Error> {
         self.delete_unreferenced("template_versions", id, &[("labs", "template_version_id"), ("disks", "backing_version_id")]).await
     }
