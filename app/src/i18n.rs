@@ -130,6 +130,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("profile.keep_tokens", "Keep my personal API tokens working (otherwise they are revoked)", "保留我的个人 API 令牌（否则将被吊销）"),
     ("profile.save", "Save", "保存"),
     ("profile.password_changed", "Password changed.", "密码已修改。"),
+    ("profile.must_change", "Your account still has the one-time password it was given. Choose your own password to go on.", "您的账户仍在使用发放的一次性密码。请先设置您自己的密码再继续。"),
     ("tokens.title", "API tokens", "API 令牌"),
     ("tokens.name", "Token name", "令牌名称"),
     ("tokens.days", "Expires in days (empty: never)", "有效天数(留空表示永久)"),

@@ -62,7 +62,13 @@ async fn a_scripted_class_of_ten_gets_linked_clones_that_boot_reset_and_are_coun
     assert_eq!(created.len(), 8);
     // The one-time passwords work.
     let s03_password = created.iter().find(|c| c["username"] == "s03").unwrap()["password"].as_str().unwrap().to_owned();
-    let s03 = app.login("s03", &s03_password).await;
+    let first = app.login("s03", &s03_password).await;
+    // A one-time password must be replaced before anything else.
+    let (s, v) = app
+        .json(Method::PUT, "/api/v1/auth/password", Some(&first), Some(json!({"current_password": s03_password, "new_password": "s03-own-password"})))
+        .await;
+    assert!(s.is_success(), "{v}");
+    let s03 = app.login("s03", "s03-own-password").await;
 
     // Publish: one operation makes ten linked clones.
     let publication = ok(

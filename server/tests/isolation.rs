@@ -941,3 +941,62 @@ async fn abandoned_uploads_count_until_they_are_removed() {
     let q = ok(&app, Method::GET, &format!("/api/v1/users/{teacher}/quota"), &t, None).await;
     assert_eq!(q["usage"]["disk_mib"], 0, "{q}");
 }
+
+#[tokio::test]
+async fn csv_accounts_choose_their_own_password_before_anything_else() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    app.create_user(&admin, "csvteacher", "teacher").await;
+    let t = app.login("csvteacher", "csvteacher-password").await;
+    let course = ok(&app, Method::POST, "/api/v1/courses", &t, Some(json!({"code": "CSV-1", "title": "CSV", "term": "2026"}))).await;
+    let resp = app
+        .http
+        .post(app.url(&format!("/api/v1/courses/{}/members/csv", course["id"])))
+        .bearer_auth(&t)
+        .header("content-type", "text/csv")
+        .body("newbie,New Student\n")
+        .send()
+        .await
+        .unwrap();
+    let report: serde_json::Value = resp.json().await.unwrap();
+    let one_time = report["data"]["created"][0]["password"].as_str().unwrap().to_owned();
+
+    let s = app.login("newbie", &one_time).await;
+    let me = ok(&app, Method::GET, "/api/v1/auth/me", &s, None).await;
+    assert_eq!(me["must_change_password"], true, "{me}");
+    for (method, path, body) in [
+        (Method::GET, "/api/v1/vms", None),
+        (Method::GET, "/api/v1/me/labs", None),
+        (Method::POST, "/api/v1/vms", Some(json!({"name": "early", "memory_mib": 128}))),
+        (Method::POST, "/api/v1/auth/tokens", Some(json!({"name": "keep"}))),
+    ] {
+        let (st, v) = app.json(method, path, Some(&s), body).await;
+        assert_error(st, &v, 403, "PASSWORD_CHANGE_REQUIRED");
+    }
+    // The same for the UI's server functions, and a page sends the account to its profile.
+    let browser = client();
+    let form = [("username", "newbie"), ("password", one_time.as_str())];
+    browser.post(app.url("/login")).header("origin", &app.base).form(&form).send().await.unwrap();
+    // Server functions' URLs carry a suffix; the built UI names them.
+    let wasm = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site/pkg/vlab_bg.wasm")).expect("the UI is built");
+    let at = wasm.windows(13).position(|w| w == b"/api/list_vms").expect("list_vms in the UI");
+    let url: String = wasm[at..].iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'/' || **b == b'_').map(|b| *b as char).collect();
+    let listed = browser.post(app.url(&url)).header("origin", &app.base).json(&json!({"query": {}})).send().await.unwrap();
+    let status = listed.status();
+    let body: serde_json::Value = listed.json().await.unwrap();
+    // (Server functions answer every error with their own status; the code is what the UI reads.)
+    assert!(!status.is_success() && body["code"] == "PASSWORD_CHANGE_REQUIRED", "{url}: {status} {body}");
+
+    let (st, v) = app
+        .json(Method::PUT, "/api/v1/auth/password", Some(&s), Some(json!({"current_password": one_time, "new_password": "my-own-password-1"})))
+        .await;
+    assert!(st.is_success(), "{v}");
+    let s = app.login("newbie", "my-own-password-1").await;
+    let me = ok(&app, Method::GET, "/api/v1/auth/me", &s, None).await;
+    assert_eq!(me["must_change_password"], false, "{me}");
+    ok(&app, Method::GET, "/api/v1/vms", &s, None).await;
+    // Accounts an admin made are not asked.
+    app.create_user(&admin, "plain", "student").await;
+    let p = app.login("plain", "plain-password").await;
+    ok(&app, Method::GET, "/api/v1/vms", &p, None).await;
+}

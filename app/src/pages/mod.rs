@@ -116,9 +116,10 @@ pub fn Pager(page: RwSignal<u32>, of: crate::types::Pagination) -> impl IntoView
 }
 
 /// Renders `signed_in` for a logged-in user (optionally of a minimum role),
-/// else sends the visitor to the login page.
+/// else sends the visitor to the login page. An account that still has its
+/// one-time password is sent to the Profile page (`one_time_ok` there).
 #[component]
-pub fn RequireUser<F, V>(#[prop(optional)] min_role: Option<Role>, signed_in: F) -> impl IntoView
+pub fn RequireUser<F, V>(#[prop(optional)] min_role: Option<Role>, #[prop(optional)] one_time_ok: bool, signed_in: F) -> impl IntoView
 where
     F: Fn(UserView) -> V + Send + Sync + Clone + 'static,
     V: IntoView + 'static,
@@ -132,6 +133,7 @@ where
                     let signed_in = signed_in.clone();
                     Suspend::new(async move {
                         match auth.user.await {
+                            Ok(Some(u)) if u.must_change_password && !one_time_ok => view! { <Redirect path="/profile"/> }.into_any(),
                             Ok(Some(u)) if min_role.is_none_or(|r| u.role >= r) => signed_in(u).into_any(),
                             Ok(Some(_)) => view! { <ErrorBox error=AppError::forbidden()/> }.into_any(),
                             Ok(None) => view! { <Redirect path="/login"/> }.into_any(),

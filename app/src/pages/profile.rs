@@ -8,14 +8,15 @@ use leptos::prelude::*;
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     view! {
-        <RequireUser signed_in=move |me: UserView| view! {
+        <RequireUser one_time_ok=true signed_in=move |me: UserView| view! {
             <h1>{tr("profile.title")}</h1>
             <section class="card">
                 <p><strong>{me.username.clone()}</strong>" · "{me.display_name.clone()}" · "{tr(role_key(me.role))}</p>
             </section>
-            <Quota user_id=me.id/>
+            {me.must_change_password.then(|| view! { <p class="notice" data-testid="must-change">{tr("profile.must_change")}</p> })}
+            {(!me.must_change_password).then(|| view! { <Quota user_id=me.id/> })}
             <PasswordForm/>
-            <Tokens/>
+            {(!me.must_change_password).then(|| view! { <Tokens/> })}
         }/>
     }
 }
@@ -57,6 +58,7 @@ fn PasswordForm() -> impl IntoView {
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let keep_tokens = RwSignal::new(false);
+    let auth = expect_context::<crate::Auth>();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         change.dispatch(ChangePassword {
@@ -71,6 +73,8 @@ fn PasswordForm() -> impl IntoView {
         if let Some(Ok(())) = change.value().get() {
             current.set(String::new());
             new.set(String::new());
+            // A one-time password is gone now: the whole app opens up.
+            auth.user.refetch();
         }
     });
     view! {

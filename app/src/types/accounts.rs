@@ -42,6 +42,10 @@ pub struct UserView {
     /// RFC 3339.
     pub created_at: String,
     pub updated_at: String,
+    /// The account still has the one-time password it was made with: until
+    /// it sets its own (`PUT /auth/password`) nothing else is allowed.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 /// Input for creating a user (admin).

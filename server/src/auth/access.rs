@@ -104,6 +104,7 @@ mod tests {
                 role,
                 created_at: String::new(),
                 updated_at: String::new(),
+                must_change_password: false,
             },
             via: AuthVia::Internal,
         }

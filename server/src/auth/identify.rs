@@ -78,10 +78,25 @@ pub async fn caller(state: &AppState, parts: &Parts) -> Result<Option<Caller>> {
 
 /// Like [`caller`], but nobody logged in is a 401.
 pub async fn authenticate(state: &AppState, parts: &Parts) -> Result<Caller> {
-    caller(state, parts)
+    let caller = caller(state, parts)
         .await?
-        .ok_or_else(|| AppError::unauthorized("UNAUTHENTICATED", "log in or send a bearer token").into())
+        .ok_or_else(|| AppError::unauthorized("UNAUTHENTICATED", "log in or send a bearer token"))?;
+    // Inside a nested router the URI has lost its prefix; the original has it.
+    let path = parts.extensions.get::<axum::extract::OriginalUri>().map(|o| o.0.path()).unwrap_or(parts.uri.path());
+    if caller.user.must_change_password && !ONE_TIME_PASSWORD_ALLOWS.iter().any(|p| path.starts_with(p)) {
+        return Err(AppError::denied(
+            "PASSWORD_CHANGE_REQUIRED",
+            "this account still has its one-time password: choose your own first (PUT /api/v1/auth/password, or the Profile page)",
+        )
+        .into());
+    }
+    Ok(caller)
 }
+
+/// What an account with a one-time password may do: see itself, choose its
+/// own password, log out (REST and the UI's server functions).
+const ONE_TIME_PASSWORD_ALLOWS: &[&str] =
+    &["/api/v1/auth/me", "/api/v1/auth/password", "/api/v1/auth/logout", "/api/current_user", "/api/change_password", "/api/logout"];
 
 pub(crate) fn session_err(e: tower_sessions::session::Error) -> ServerError {
     ServerError::internal(format!("session store: {e}"))

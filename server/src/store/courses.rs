@@ -229,8 +229,8 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         for u in new {
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO users (username, display_name, email, role, password_hash, created_at, updated_at) \
-                 VALUES (?, ?, ?, 'student', ?, ?, ?) RETURNING id",
+                "INSERT INTO users (username, display_name, email, role, password_hash, created_at, updated_at, must_change_password) \
+                 VALUES (?, ?, ?, 'student', ?, ?, ?, 1) RETURNING id",
             )
             .bind(&u.username)
             .bind(&u.display_name)

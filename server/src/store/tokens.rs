@@ -112,7 +112,7 @@ impl Store {
         };
         let sql = format!(
             "SELECT t.id AS token_id, t.last_used_at, u.id, u.username, u.display_name, u.email, u.role, \
-                    u.created_at, u.updated_at \
+                    u.created_at, u.updated_at, u.must_change_password \
              FROM api_tokens t JOIN users u ON u.id = t.user_id \
              WHERE {clause} AND (t.expires_at IS NULL OR t.expires_at > ?)"
         );

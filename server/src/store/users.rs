@@ -14,6 +14,7 @@ pub(super) struct UserRow {
     role: String,
     created_at: i64,
     updated_at: i64,
+    must_change_password: bool,
 }
 
 impl UserRow {
@@ -27,11 +28,12 @@ impl UserRow {
             role: Role::parse(&self.role).unwrap_or(Role::Student),
             created_at: rfc3339(self.created_at),
             updated_at: rfc3339(self.updated_at),
+            must_change_password: self.must_change_password,
         }
     }
 }
 
-const USER_COLUMNS: &str = "id, username, display_name, email, role, created_at, updated_at";
+const USER_COLUMNS: &str = "id, username, display_name, email, role, created_at, updated_at, must_change_password";
 
 /// What a password login needs: never serialised, never logged.
 pub struct Credentials {
@@ -245,7 +247,7 @@ impl Store {
     pub async fn set_password(&self, id: i64, password_hash: &str, keep_personal_tokens: bool, now: i64) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
-            "UPDATE users SET password_hash = ?, auth_epoch = auth_epoch + 1, updated_at = ? WHERE id = ?",
+            "UPDATE users SET password_hash = ?, auth_epoch = auth_epoch + 1, must_change_password = 0, updated_at = ? WHERE id = ?",
         )
         .bind(password_hash)
         .bind(now)
