@@ -155,6 +155,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("vm.iso", "CD-ROM", "光驱"),
     ("vm.no_iso", "(empty)", "(空)"),
     ("vm.boot_order", "Boot order", "启动顺序"),
+    ("vm.outbound", "Reaches other hosts (NAT)", "可访问其他主机（NAT）"),
     ("vm.network", "Network", "网络"),
     ("vm.forward", "Forward guest port", "转发客户机端口"),
     ("vm.create", "Create", "创建"),

@@ -1000,3 +1000,29 @@ async fn csv_accounts_choose_their_own_password_before_anything_else() {
     let p = app.login("plain", "plain-password").await;
     ok(&app, Method::GET, "/api/v1/vms", &p, None).await;
 }
+
+#[tokio::test]
+async fn outbound_network_is_a_setting_of_each_vm_and_the_labs_to_decide() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    let vm = app.create_vm(&admin, json!({"name": "closed", "kernel": "test-guest", "memory_mib": 128, "outbound": false})).await;
+    let view = ok(&app, Method::GET, &format!("/api/v1/vms/{vm}"), &admin, None).await;
+    assert_eq!(view["outbound"], false);
+    let op = app.vm_action(&admin, vm, json!({"action": "start"})).await;
+    assert_eq!(op["status"], "succeeded", "{op}");
+    let pid = qemu_pids(view["uuid"].as_str().unwrap())[0];
+    let cmdline = String::from_utf8(std::fs::read(format!("/proc/{pid}/cmdline")).unwrap()).unwrap().replace('\0', " ");
+    assert!(cmdline.contains("user,id=net0,restrict=on"), "{cmdline}");
+    let view = ok(&app, Method::PATCH, &format!("/api/v1/vms/{vm}"), &admin, Some(json!({"outbound": true}))).await;
+    assert_eq!((view["outbound"].as_bool(), view["needs_restart"].as_bool()), (Some(true), Some(true)), "{view}");
+    app.vm_action(&admin, vm, json!({"action": "stop"})).await;
+
+    // A lab VM's network is the lab's: the student cannot open it up or close it.
+    let (teacher, eve, lab_vm, _) = unopened_lab_with_student(&app, &admin).await;
+    let (s, v) = app.json(Method::PATCH, &format!("/api/v1/vms/{lab_vm}"), Some(&eve), Some(json!({"outbound": false}))).await;
+    assert_locked(s, &v, "changing a lab VM's outbound network");
+    let view = ok(&app, Method::PATCH, &format!("/api/v1/vms/{lab_vm}"), &teacher, Some(json!({"outbound": false}))).await;
+    assert_eq!(view["outbound"], false);
+    let (s, v) = app.json(Method::PATCH, &format!("/api/v1/vms/{lab_vm}"), Some(&eve), Some(json!({"outbound": true}))).await;
+    assert_locked(s, &v, "opening a lab VM's outbound network");
+}

@@ -118,6 +118,7 @@ fn NewMachine() -> impl IntoView {
             boot_order: Some(boot.get_untracked()),
             disk_bus: None,
             network: NetworkMode::parse(&network.get_untracked()),
+            outbound: None,
             kernel: Some(kernel.get_untracked().trim().to_owned()).filter(|k| !k.is_empty()),
             port_forwards: forward_port
                 .map(|g| vec![NewPortForward { protocol: "tcp".into(), host_port: None, guest_port: g }])
@@ -259,6 +260,7 @@ fn MachineDetail(id: i64) -> impl IntoView {
                 let cpus = RwSignal::new(vm.cpus.to_string());
                 let memory = RwSignal::new(vm.memory_mib.to_string());
                 let boot = RwSignal::new(vm.boot_order.clone());
+                let outbound = RwSignal::new(vm.outbound);
                 let save = move |ev: leptos::ev::SubmitEvent| {
                     ev.prevent_default();
                     update.dispatch(UpdateVm { id, patch: VmPatch {
@@ -267,6 +269,7 @@ fn MachineDetail(id: i64) -> impl IntoView {
                         cpus: cpus.get_untracked().trim().parse().ok(),
                         memory_mib: memory.get_untracked().trim().parse().ok(),
                         boot_order: Some(boot.get_untracked()),
+                        outbound: Some(outbound.get_untracked()),
                     }});
                 };
                 let fw_port = RwSignal::new(String::new());
@@ -351,6 +354,7 @@ fn MachineDetail(id: i64) -> impl IntoView {
                             <label class="inline-label">{tr("vm.cpus")}<input bind:value=cpus size="3"/></label>
                             <label class="inline-label">{tr("vm.memory")}<input bind:value=memory size="6"/></label>
                             <label class="inline-label">{tr("vm.boot_order")}<input bind:value=boot size="3"/></label>
+                            <label class="check"><input type="checkbox" bind:checked=outbound data-testid="outbound"/>{tr("vm.outbound")}</label>
                             <button type="submit" class="primary">{tr("vm.save")}</button>
                         </form>
                         {vm.needs_restart.then(|| view! { <p class="muted">{tr("vm.needs_restart")}</p> })}

@@ -48,6 +48,9 @@ pub struct VmView {
     pub boot_order: String,
     pub disk_bus: DiskBus,
     pub network: NetworkMode,
+    /// With user-mode networking: the guest may open connections to other
+    /// hosts (never to vlab's own host).
+    pub outbound: bool,
     pub kernel: Option<String>,
     pub port_forwards: Vec<PortForwardView>,
     /// The ISO in the CD-ROM drive.
@@ -83,6 +86,9 @@ pub struct NewVm {
     pub disk_bus: Option<DiskBus>,
     #[serde(default)]
     pub network: Option<NetworkMode>,
+    /// User-mode networking: may the guest reach other hosts (default true)?
+    #[serde(default)]
+    pub outbound: Option<bool>,
     /// A kernel bundle from the kernels pool (direct kernel boot).
     #[serde(default)]
     pub kernel: Option<String>,
@@ -114,6 +120,9 @@ pub struct VmPatch {
     pub memory_mib: Option<u32>,
     #[serde(default)]
     pub boot_order: Option<String>,
+    /// For a lab VM only the lab's teachers change this.
+    #[serde(default)]
+    pub outbound: Option<bool>,
 }
 
 /// A lifecycle request.

@@ -269,6 +269,7 @@ pub async fn create(state: &AppState, caller: &Caller, input: NewVm) -> Result<V
                 boot_order: &boot_order,
                 disk_bus: disk_bus.as_str(),
                 network: network.as_str(),
+                outbound: input.outbound.unwrap_or(true),
                 kernel: input.kernel.as_deref(),
                 iso_id: input.iso_id,
                 bridge: input.bridge.as_deref().filter(|_| network == NetworkMode::Bridge),
@@ -327,6 +328,9 @@ pub async fn update(state: &AppState, caller: &Caller, id: i64, patch: VmPatch) 
     if let Some(e) = AppError::from_fields(fields) {
         return Err(e.into());
     }
+    if patch.outbound.is_some_and(|o| o != vm.view.outbound) && !manages_lab_vm(state, caller, &vm).await? {
+        return Err(lab_locked("the lab decides whether its VMs reach other hosts").into());
+    }
     let raise_cpus = patch.cpus.filter(|c| *c > vm.view.cpus);
     let raise_memory = patch.memory_mib.filter(|m| *m > vm.view.memory_mib);
     let course = match vm.view.lab_id {
@@ -357,11 +361,12 @@ pub async fn update(state: &AppState, caller: &Caller, id: i64, patch: VmPatch) 
     }
     let changes_machine = patch.cpus.is_some_and(|c| c != vm.view.cpus)
         || patch.memory_mib.is_some_and(|m| m != vm.view.memory_mib)
-        || patch.boot_order.as_ref().is_some_and(|b| *b != vm.view.boot_order);
+        || patch.boot_order.as_ref().is_some_and(|b| *b != vm.view.boot_order)
+        || patch.outbound.is_some_and(|o| o != vm.view.outbound);
     let needs_restart = changes_machine && vm.state.has_process();
     state
         .store
-        .update_vm(id, name.as_deref(), patch.description.as_deref(), patch.cpus, patch.memory_mib, patch.boot_order.as_deref(), needs_restart)
+        .update_vm(id, name.as_deref(), patch.description.as_deref(), patch.cpus, patch.memory_mib, patch.boot_order.as_deref(), patch.outbound, needs_restart)
         .await?;
     Ok(state.store.vm(id).await?.ok_or_else(|| not_found(id))?.view)
 }
@@ -447,7 +452,7 @@ async fn machine(state: &AppState, vm: &VmRecord) -> Result<Machine> {
                 .collect(),
             host_addr: super::forwards::FORWARD_ADDR.into(),
             // Out to the world only while the guard keeps guests off this host.
-            restrict: !(state.guard.active && state.config.guest_outbound),
+            restrict: !(state.guard.active && state.config.guest_outbound && v.outbound),
         },
         NetworkMode::Bridge => Network::Bridge { bridge: vm.bridge.clone().unwrap_or_default() },
         NetworkMode::None => Network::None,

@@ -19,6 +19,7 @@ struct VmRow {
     boot_order: String,
     disk_bus: String,
     network: String,
+    outbound: bool,
     bridge: Option<String>,
     kernel: Option<String>,
     state: String,
@@ -31,7 +32,7 @@ struct VmRow {
 }
 
 const VM_SELECT: &str = "SELECT v.id, v.uuid, v.name, v.description, v.owner_id, u.username AS owner, v.cpus, \
-    v.memory_mib, v.boot_order, v.disk_bus, v.network, v.bridge, v.kernel, v.state, v.state_reason, \
+    v.memory_mib, v.boot_order, v.disk_bus, v.network, v.outbound, v.bridge, v.kernel, v.state, v.state_reason, \
     v.needs_restart, v.iso_id, v.lab_id, v.created_at, v.updated_at FROM vms v JOIN users u ON u.id = v.owner_id";
 
 /// A VM as the engine and services need it.
@@ -60,6 +61,7 @@ impl VmRow {
                 boot_order: self.boot_order,
                 disk_bus: DiskBus::parse(&self.disk_bus).unwrap_or_default(),
                 network: NetworkMode::parse(&self.network).unwrap_or(NetworkMode::None),
+                outbound: self.outbound,
                 kernel: self.kernel,
                 port_forwards: forwards,
                 iso_id: self.iso_id,
@@ -86,6 +88,7 @@ pub struct NewVmRow<'a> {
     pub boot_order: &'a str,
     pub disk_bus: &'a str,
     pub network: &'a str,
+    pub outbound: bool,
     pub kernel: Option<&'a str>,
     pub iso_id: Option<i64>,
     pub bridge: Option<&'a str>,
@@ -118,7 +121,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO vms (uuid, name, description, owner_id, cpus, memory_mib, boot_order, disk_bus, network, \
-             kernel, iso_id, bridge, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             kernel, iso_id, bridge, created_at, updated_at, outbound) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(v.uuid)
         .bind(v.name)
@@ -134,6 +137,7 @@ impl Store {
         .bind(v.bridge)
         .bind(now)
         .bind(now)
+        .bind(v.outbound)
         .fetch_one(&mut *tx)
         .await?;
         for (protocol, host, guest) in v.forwards {
@@ -237,11 +241,13 @@ impl Store {
         cpus: Option<u32>,
         memory_mib: Option<u32>,
         boot_order: Option<&str>,
+        outbound: Option<bool>,
         needs_restart: bool,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "UPDATE vms SET name = COALESCE(?, name), description = COALESCE(?, description), \
              cpus = COALESCE(?, cpus), memory_mib = COALESCE(?, memory_mib), boot_order = COALESCE(?, boot_order), \
+             outbound = COALESCE(?, outbound), \
              needs_restart = CASE WHEN ? THEN 1 ELSE needs_restart END, updated_at = ? WHERE id = ?",
         )
         .bind(name)
@@ -249,6 +255,7 @@ impl Store {
         .bind(cpus.map(|c| c as i64))
         .bind(memory_mib.map(|m| m as i64))
         .bind(boot_order)
+        .bind(outbound)
         .bind(needs_restart)
         .bind(crate::time::now())
         .bind(id)
