@@ -679,19 +679,6 @@ impl Drop for SmallFs {
     }
 }
 
-async fn put_chunk(app: &TestApp, token: &str, id: i64, offset: usize, data: &[u8]) -> (StatusCode, serde_json::Value) {
-    let resp = app
-        .http
-        .put(app.url(&format!("/api/v1/isos/{id}/content?offset={offset}")))
-        .bearer_auth(token)
-        .header("content-type", "application/octet-stream")
-        .body(data.to_vec())
-        .send()
-        .await
-        .unwrap();
-    let s = resp.status();
-    (s, resp.json().await.unwrap_or_default())
-}
 
 #[tokio::test]
 async fn a_full_pool_answers_507_and_vlab_keeps_working() {

@@ -71,18 +71,6 @@ async fn disk_create_inspect_resize_attach_detach_delete() {
     assert_error(s, &v, 404, "DISK_NOT_FOUND");
 }
 
-async fn put_chunk(app: &TestApp, token: &str, id: i64, offset: usize, data: &[u8]) -> (StatusCode, Value) {
-    let resp = app
-        .http
-        .put(app.url(&format!("/api/v1/isos/{id}/content?offset={offset}")))
-        .bearer_auth(token)
-        .header("content-type", "application/octet-stream")
-        .body(data.to_vec())
-        .send()
-        .await
-        .unwrap();
-    (resp.status(), resp.json().await.unwrap_or_default())
-}
 
 /// Uploads a file in chunks, resending one chunk on the way; returns the ISO id.
 async fn upload_iso(app: &TestApp, token: &str, name: &str, data: &[u8]) -> i64 {

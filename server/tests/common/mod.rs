@@ -365,3 +365,17 @@ pub async fn enrol_new_student(
     .await;
     app.login(username, &format!("{username}-password")).await
 }
+
+/// Sends one chunk of an ISO upload; the status and the envelope.
+pub async fn put_chunk(app: &TestApp, token: &str, id: i64, offset: usize, data: &[u8]) -> (StatusCode, Value) {
+    let resp = app
+        .http
+        .put(app.url(&format!("/api/v1/isos/{id}/content?offset={offset}")))
+        .bearer_auth(token)
+        .header("content-type", "application/octet-stream")
+        .body(data.to_vec())
+        .send()
+        .await
+        .unwrap();
+    (resp.status(), resp.json().await.unwrap_or_default())
+}
