@@ -71,11 +71,8 @@ impl Application {
         )
         .await;
         tracing::info!("guests run with {}: {}", accel.name(), accel.reason);
-        let confinement = engine::confine::Confinement::setup(config.qemu_memory_overhead_mib);
-        let mut guard = engine::netguard::setup().await;
-        if guard.active && !confinement.joins_v2_group() {
-            guard = engine::netguard::NetGuard::inactive("QEMU processes cannot be put in the cgroup the firewall matches: guests get no outbound network");
-        }
+        let confinement = engine::confine::Confinement::setup(config.qemu_memory_overhead_mib, &config.data_dir);
+        let guard = engine::netguard::setup(confinement.v2_group()).await;
         tracing::info!(confinement = %confinement.describe(), "QEMU confinement");
         if guard.active {
             tracing::info!("guest network guard: {}", guard.reason);

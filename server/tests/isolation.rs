@@ -844,7 +844,9 @@ async fn qemu_runs_sandboxed_in_a_cgroup_that_caps_its_memory_and_cpu() {
 
     // The process sits in its own cgroup, whose limits are the VM's.
     let cgroups = std::fs::read_to_string(format!("/proc/{pid}/cgroup")).unwrap();
-    let mine = format!("/vlab-guests/vm-{vm}");
+    // `/vlab-guests/<this vlab>-vm-<id>`: VM ids repeat across vlabs on one host.
+    let line = cgroups.lines().find(|l| l.contains("/vlab-guests/") && l.ends_with(&format!("-vm-{vm}"))).unwrap_or_else(|| panic!("QEMU is in no VM cgroup: {cgroups}"));
+    let mine = line.splitn(3, ':').nth(2).unwrap().to_owned();
     let path_of = |controller: &str| -> Option<std::path::PathBuf> {
         let line = cgroups.lines().find(|l| {
             let f: Vec<&str> = l.splitn(3, ':').collect();

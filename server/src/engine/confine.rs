@@ -19,6 +19,9 @@ pub struct Confinement {
     memory: Option<Limiter>,
     cpu: Option<Limiter>,
     overhead_bytes: u64,
+    /// Names this vlab's VMs apart from another vlab's on the same host
+    /// (VM ids repeat across data dirs): `<instance>-vm-<id>`.
+    instance: String,
 }
 
 #[derive(Debug, Clone)]
@@ -58,9 +61,12 @@ fn enable_v2(dir: &Path, want: &[&str]) -> Vec<String> {
 }
 
 impl Confinement {
-    /// Finds the hierarchies and makes vlab's group in each (as root; else nothing is confined).
-    pub fn setup(overhead_mib: u64) -> Confinement {
-        let mut c = Confinement { overhead_bytes: overhead_mib << 20, ..Default::default() };
+    /// Finds the hierarchies and makes vlab's group in each (as root; else
+    /// nothing is confined). `data_dir` tells this vlab's VMs from others'.
+    pub fn setup(overhead_mib: u64, data_dir: &Path) -> Confinement {
+        use sha2::Digest;
+        let instance = hex::encode(&sha2::Sha256::digest(data_dir.as_os_str().as_encoded_bytes())[..4]);
+        let mut c = Confinement { overhead_bytes: overhead_mib << 20, instance, ..Default::default() };
         if unsafe { libc::geteuid() } != 0 {
             return c;
         }
@@ -95,9 +101,10 @@ impl Confinement {
         c
     }
 
-    /// Whether each QEMU joins a cgroup under the v2 group (the network guard needs it).
-    pub fn joins_v2_group(&self) -> bool {
-        self.v2.is_some()
+    /// The cgroup v2 group whose children every QEMU joins (the network
+    /// guard matches it), if there is one.
+    pub fn v2_group(&self) -> Option<&Path> {
+        self.v2.as_deref()
     }
 
     /// One line for logs and `/health`.
@@ -110,8 +117,12 @@ impl Confinement {
         })
     }
 
+    fn vm_name(&self, vm: i64) -> String {
+        format!("{}-vm-{vm}", self.instance)
+    }
+
     fn vm_dirs(&self, vm: i64) -> Vec<PathBuf> {
-        let name = format!("vm-{vm}");
+        let name = self.vm_name(vm);
         let mut dirs: Vec<PathBuf> = self.v2.iter().map(|g| g.join(&name)).collect();
         for l in [&self.memory, &self.cpu].into_iter().flatten() {
             if let Limiter::V1(g) = l {
@@ -129,11 +140,11 @@ impl Confinement {
     pub fn prepare(&self, vm: i64, memory_mib: u32, cpus: u32) -> Result<Vec<CString>, String> {
         let memory = ((memory_mib as u64) << 20) + self.overhead_bytes;
         let quota = cpus as u64 * CPU_PERIOD_US;
-        let name = format!("vm-{vm}");
+        let name = self.vm_name(vm);
         let mut procs = Vec::new();
         for dir in self.vm_dirs(vm) {
             std::fs::create_dir_all(&dir).map_err(|e| format!("cgroup {}: {e}", dir.display()))?;
-            procs.push(super::netguard::c_path(&dir.join("cgroup.procs")).ok_or("cgroup path")?);
+            procs.push(CString::new(dir.join("cgroup.procs").into_os_string().into_encoded_bytes()).map_err(|_| "cgroup path")?);
         }
         let set = |file: PathBuf, value: String| std::fs::write(&file, value).map_err(|e| format!("cgroup {}: {e}", file.display()));
         match &self.memory {
@@ -159,4 +170,24 @@ impl Confinement {
             let _ = std::fs::remove_dir(dir);
         }
     }
+}
+
+/// Called in the child between fork and exec: moves the process into the
+/// cgroup whose `cgroup.procs` this is, so its memory, CPU time and every
+/// socket it opens are held by that cgroup. Only async-signal-safe calls
+/// (open, write, close).
+pub fn join(procs: &std::ffi::CStr) -> std::io::Result<()> {
+    unsafe {
+        let fd = libc::open(procs.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let n = libc::write(fd, b"0".as_ptr().cast(), 1);
+        let err = std::io::Error::last_os_error();
+        libc::close(fd);
+        if n != 1 {
+            return Err(err);
+        }
+    }
+    Ok(())
 }

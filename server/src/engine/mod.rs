@@ -304,7 +304,7 @@ impl Engine {
         let procs = self.0.confinement.prepare(vm.0, machine.memory_mib, machine.cpus)?;
         // SAFETY: `join` makes only async-signal-safe calls.
         unsafe {
-            cmd.pre_exec(move || procs.iter().try_for_each(|p| netguard::join(p)));
+            cmd.pre_exec(move || procs.iter().try_for_each(|p| confine::join(p)));
         }
         let mut child = cmd.spawn().map_err(|e| format!("cannot run {}: {e}", self.0.qemu_binary))?;
         if let Some(slot) = self.existing(vm) {

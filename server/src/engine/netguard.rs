@@ -8,11 +8,9 @@
 //! Where this cannot be set up, guests get no outbound network at all
 //! (slirp's `restrict=on`) and `/health` says why.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tokio::io::AsyncWriteExt;
 
-/// The cgroup (under the cgroup v2 mount) that holds every QEMU of vlab's.
-const GROUP: &str = "vlab-guests";
 /// The nftables table vlab owns.
 const TABLE: &str = "vlab_guard";
 
@@ -27,17 +25,6 @@ impl NetGuard {
     pub fn inactive(reason: impl Into<String>) -> NetGuard {
         NetGuard { active: false, reason: reason.into() }
     }
-}
-
-/// Where the cgroup v2 hierarchy is mounted (`/sys/fs/cgroup` on a pure v2
-/// host, `/sys/fs/cgroup/unified` on a hybrid one).
-fn cgroup2_mount() -> Option<PathBuf> {
-    let mounts = std::fs::read_to_string("/proc/self/mounts").ok()?;
-    mounts.lines().find_map(|l| {
-        let mut f = l.split_whitespace();
-        let (_, dir, kind) = (f.next()?, f.next()?, f.next()?);
-        (kind == "cgroup2").then(|| PathBuf::from(dir))
-    })
 }
 
 /// The ruleset, replacing any earlier one of vlab's in one transaction.
@@ -56,26 +43,21 @@ pub fn ruleset(group: &str) -> String {
     )
 }
 
-/// Sets the guard up (idempotent: every vlab on the host installs the same rules).
-pub async fn setup() -> NetGuard {
-    if unsafe { libc::geteuid() } != 0 {
-        return NetGuard::inactive("vlab does not run as root, so it cannot set the host firewall: guests get no outbound network");
-    }
-    let Some(mount) = cgroup2_mount() else {
-        return NetGuard::inactive("no cgroup v2 hierarchy is mounted: guests get no outbound network");
+/// Sets the guard up for the cgroup v2 `group` every QEMU joins (see
+/// `confine`; none when QEMU cannot be put there). Idempotent: every vlab
+/// on the host installs the same rules.
+pub async fn setup(group: Option<&Path>) -> NetGuard {
+    let Some(group) = group else {
+        return NetGuard::inactive("QEMU processes cannot be put in a cgroup v2 group (vlab is not root, or no cgroup v2 is mounted): guests get no outbound network");
     };
-    let dir = mount.join(GROUP);
-    if let Err(e) = std::fs::create_dir_all(&dir) {
-        return NetGuard::inactive(format!("cannot create the cgroup {}: {e}; guests get no outbound network", dir.display()));
-    }
     // nftables names a cgroup by its path below /sys/fs/cgroup.
-    let Ok(rel) = dir.strip_prefix("/sys/fs/cgroup") else {
-        return NetGuard::inactive(format!("the cgroup v2 mount {} is not under /sys/fs/cgroup", mount.display()));
+    let Ok(rel) = group.strip_prefix("/sys/fs/cgroup") else {
+        return NetGuard::inactive(format!("the guests' cgroup {} is not under /sys/fs/cgroup", group.display()));
     };
     match nft(&ruleset(&rel.to_string_lossy())).await {
         Ok(()) => NetGuard {
             active: true,
-            reason: "guests cannot open connections to this host (nftables, cgroup vlab-guests); outbound NAT to other hosts works".into(),
+            reason: format!("guests cannot open connections to this host (nftables, cgroup {}); outbound NAT to other hosts works", super::confine::GROUP),
         },
         Err(e) => NetGuard::inactive(format!("the host firewall could not be set ({e}): guests get no outbound network")),
     }
@@ -98,31 +80,6 @@ async fn nft(rules: &str) -> Result<(), String> {
     } else {
         Err(String::from_utf8_lossy(&out.stderr).lines().next().unwrap_or("nft failed").to_owned())
     }
-}
-
-/// Called in the child between fork and exec: moves the process into a
-/// cgroup (its VM's, under the guests' group the guard matches), so every
-/// socket QEMU opens is subject to the guard.
-/// Only async-signal-safe calls (open, write, close).
-pub fn join(procs: &std::ffi::CStr) -> std::io::Result<()> {
-    unsafe {
-        let fd = libc::open(procs.as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
-        if fd < 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        let n = libc::write(fd, b"0".as_ptr().cast(), 1);
-        let err = std::io::Error::last_os_error();
-        libc::close(fd);
-        if n != 1 {
-            return Err(err);
-        }
-    }
-    Ok(())
-}
-
-/// The path as a C string, made before forking.
-pub fn c_path(p: &Path) -> Option<std::ffi::CString> {
-    std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).ok()
 }
 
 #[cfg(test)]
