@@ -349,16 +349,8 @@ pub async fn reset(state: &AppState, caller: &Caller, vm_id: i64, req: ResetRequ
     let Some(lab_id) = vm.view.lab_id else {
         return Err(AppError::conflict("NOT_A_LAB_VM", "only a lab VM has a baseline to reset to").into());
     };
-    let lab = state
-        .store
-        .lab(lab_id, caller.id())
-        .await?
-        .ok_or_else(|| not_found(lab_id))?;
-    let course = state
-        .store
-        .course(lab.view.course_id, caller.id())
-        .await?
-        .ok_or_else(|| ServerError::internal("the lab's course is gone"))?;
+    let lab = state.store.lab(lab_id, caller.id()).await?.ok_or_else(|| not_found(lab_id))?;
+    let course = state.store.course(lab.view.course_id, caller.id()).await?.ok_or_else(|| ServerError::internal("the lab's course is gone"))?;
     // Only the lab's overlay is reset (and kept): never another disk the VM has.
     let mut overlay = None;
     for d in state.store.vm_disks(vm_id).await? {
@@ -367,30 +359,16 @@ pub async fn reset(state: &AppState, caller: &Caller, vm_id: i64, req: ResetRequ
             break;
         }
     }
-    let disk =
-        overlay.ok_or_else(|| AppError::conflict("NO_DISK", "the VM has no lab disk to reset"))?;
+    let disk = overlay.ok_or_else(|| AppError::conflict("NO_DISK", "the VM has no lab disk to reset"))?;
     // A kept disk is the teacher's: it counts against their disk quota.
     let keeper = match course.keep_reset_disks {
         true => {
-            let teacher = state
-                .store
-                .lab_creator(lab_id)
-                .await?
-                .unwrap_or(caller.id());
-            let demand = super::quotas::Demand {
-                disk_mib: disk.virtual_size.div_ceil(1 << 20),
-                ..Default::default()
-            };
-            super::quotas::check_create(state, teacher, None, demand)
-                .await
-                .map_err(|e| match e {
-                    ServerError::App(a) => AppError::conflict(
-                        "QUOTA_EXCEEDED",
-                        format!("the course keeps reset disks for the lab's teacher, and {a}"),
-                    )
-                    .into(),
-                    other => other,
-                })?;
+            let teacher = state.store.lab_creator(lab_id).await?.unwrap_or(caller.id());
+            let demand = super::quotas::Demand { disk_mib: disk.virtual_size.div_ceil(1 << 20), ..Default::default() };
+            super::quotas::check_create(state, teacher, None, demand).await.map_err(|e| match e {
+                ServerError::App(a) => AppError::conflict("QUOTA_EXCEEDED", format!("the course keeps reset disks for the lab's teacher, and {a}")).into(),
+                other => other,
+            })?;
             Some(teacher)
         }
         false => None,
@@ -402,13 +380,9 @@ pub async fn reset(state: &AppState, caller: &Caller, vm_id: i64, req: ResetRequ
     let path = super::storage::disk_path(state, &disk);
     let fresh = path.with_extension("new");
     let version = lab.view.template_version_id;
-    img::create_overlay(
-        super::storage::qemu_img(state),
-        &fresh,
-        &super::templates::version_path(state, version),
-    )
-    .await
-    .map_err(|e| ServerError::internal(format!("qemu-img create: {e}")))?;
+    img::create_overlay(super::storage::qemu_img(state), &fresh, &super::templates::version_path(state, version))
+        .await
+        .map_err(|e| ServerError::internal(format!("qemu-img create: {e}")))?;
     if let Some(teacher) = keeper {
         let name = format!("{} before reset {}", vm.view.owner, time::now_rfc3339());
         let kept = state.store.insert_disk(&name.chars().take(64).collect::<String>(), teacher, "qcow2", disk.virtual_size).await?;

@@ -97,6 +97,17 @@ pub(crate) fn ensure_room(state: &AppState, pool: &str, bytes: u64) -> Result<()
     Ok(())
 }
 
+/// Admits a new upload of `bytes` into `pool`: the pool has room and the
+/// uploader's disk quota holds it. The guard keeps admission closed until
+/// the upload's row exists.
+pub(crate) async fn admit_upload<'a>(state: &'a AppState, caller: &Caller, pool: &str, bytes: u64) -> Result<tokio::sync::MutexGuard<'a, ()>> {
+    ensure_room(state, pool, bytes)?;
+    let admission = state.admission.lock().await;
+    let demand = super::quotas::Demand { disk_mib: bytes.div_ceil(1 << 20), ..Default::default() };
+    super::quotas::check_create(state, caller.id(), None, demand).await?;
+    Ok(admission)
+}
+
 fn is_no_space(e: &std::io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT))
 }
@@ -153,9 +164,7 @@ pub async fn list_disks(state: &AppState, caller: &Caller, q: ListQuery) -> Resu
 /// One disk, with its real sizes from `qemu-img info`.
 pub async fn get_disk(state: &AppState, caller: &Caller, id: i64) -> Result<DiskView> {
     let mut d = load_disk(state, caller, id).await?;
-    let info = img::info(qemu_img(state), &disk_path(state, &d), &d.format)
-        .await
-        .map_err(|e| ServerError::internal(format!("qemu-img info: {e}")))?;
+    let info = img::info(qemu_img(state), &disk_path(state, &d), &d.format).await.map_err(|e| ServerError::internal(format!("qemu-img info: {e}")))?;
     d.virtual_size = info.virtual_size;
     d.actual_size = Some(info.actual_size);
     Ok(d)
@@ -191,10 +200,7 @@ pub async fn resize_disk(state: &AppState, caller: &Caller, id: i64, r: DiskResi
     };
     // Growing counts against the owner's quota (and the course's, for a lab disk).
     let _admission = state.admission.lock().await;
-    let demand = super::quotas::Demand {
-        disk_mib: (new_size - d.virtual_size).div_ceil(1 << 20),
-        ..Default::default()
-    };
+    let demand = super::quotas::Demand { disk_mib: (new_size - d.virtual_size).div_ceil(1 << 20), ..Default::default() };
     super::quotas::check_create(state, d.owner_id, course, demand).await?;
     img::resize(qemu_img(state), &disk_path(state, &d), &d.format, new_size)
         .await
@@ -207,13 +213,12 @@ pub async fn attach_disk(state: &AppState, caller: &Caller, id: i64, a: DiskAtta
     let d = load_disk(state, caller, id).await?;
     let vm = super::vms::load(state, caller, a.vm_id).await?;
     if !super::vms::manages_lab_vm(state, caller, &vm).await? {
-        return Err(
-            super::vms::lab_locked(format!("attaching a disk to VM {}", vm.view.id)).into(),
-        );
+        return Err(super::vms::lab_locked(format!("attaching a disk to VM {}", vm.view.id)).into());
     }
-    if state.store.disk_backing(id).await?.is_some()
-        && !is_admin_or_teacher_of_disk(state, caller, &d).await?
-    {
+    // A lab overlay (a disk on a template) moves only by an admin's hand or
+    // its teacher's (a disk kept on reset).
+    let moves_lab_disks = caller.user.role == Role::Admin || (caller.user.role == Role::Teacher && d.owner_id == caller.id());
+    if !moves_lab_disks && state.store.disk_backing(id).await?.is_some() {
         return Err(super::vms::lab_locked(format!("disk {id} is a lab VM's disk")).into());
     }
     if d.vm_id.is_some() {
@@ -225,24 +230,6 @@ pub async fn attach_disk(state: &AppState, caller: &Caller, id: i64, a: DiskAtta
     }
     tracing::info!(disk_id = id, vm_id = vm.view.id, "disk attached");
     Ok(state.store.disk(id).await?.ok_or_else(|| disk_not_found(id))?)
-}
-
-/// Whether the caller may move a lab disk (an overlay on a template) that is
-/// not attached to a lab VM any more: admins, and teachers for a disk of their own.
-async fn is_admin_or_teacher_of_disk(
-    state: &AppState,
-    caller: &Caller,
-    d: &DiskView,
-) -> Result<bool> {
-    if caller.user.role == Role::Admin {
-        return Ok(true);
-    }
-    if let Some(vm) = d.vm_id {
-        if let Some(record) = state.store.vm(vm).await? {
-            return super::vms::manages_lab_vm(state, caller, &record).await;
-        }
-    }
-    Ok(caller.user.role == Role::Teacher && d.owner_id == caller.id())
 }
 
 pub async fn detach_disk(state: &AppState, caller: &Caller, id: i64) -> Result<DiskView> {
@@ -291,13 +278,7 @@ pub async fn begin_iso(state: &AppState, caller: &Caller, input: NewIso) -> Resu
     if let Some(e) = AppError::from_fields(fields) {
         return Err(e.into());
     }
-    ensure_room(state, "isos", input.size_bytes)?;
-    let _admission = state.admission.lock().await;
-    let demand = super::quotas::Demand {
-        disk_mib: input.size_bytes.div_ceil(1 << 20),
-        ..Default::default()
-    };
-    super::quotas::check_create(state, caller.id(), None, demand).await?;
+    let _admission = admit_upload(state, caller, "isos", input.size_bytes).await?;
     let iso = state
         .store
         .insert_iso(input.name.trim(), caller.id(), input.size_bytes, &sha)

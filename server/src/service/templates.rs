@@ -99,12 +99,7 @@ pub async fn create(state: &AppState, caller: &Caller, course_id: i64, input: Ne
         .store
         .insert_template(course_id, &name, &description, cpus, memory, disk_bus.as_str(), kernel.as_deref(), caller.id())
         .await
-        .map_err(crate::error::unique_as(|| {
-            AppError::conflict(
-                "TEMPLATE_NAME_TAKEN",
-                format!("the course has a template named '{name}' already"),
-            )
-        }))?;
+        .map_err(crate::error::unique_as(|| AppError::conflict("TEMPLATE_NAME_TAKEN", format!("the course has a template named '{name}' already"))))?;
     if let Err(e) = add_version(state, caller, id, src, vm.map(|v| v.1), "first version").await {
         state.store.delete_template(id).await?;
         return Err(e);
@@ -145,31 +140,17 @@ pub async fn add(state: &AppState, caller: &Caller, template_id: i64, input: New
         Source::Upload(_) => None,
     };
     add_version(state, caller, template_id, src, disk, &note).await?;
-    Ok(state
-        .store
-        .template(template_id)
-        .await?
-        .ok_or_else(|| not_found(template_id))?)
+    Ok(state.store.template(template_id).await?.ok_or_else(|| not_found(template_id))?)
 }
 
 /// Makes a version: from a VM, its disk file becomes the read-only base and
 /// the VM goes on from a fresh overlay on it (instant, nothing copied);
 /// from an upload, an empty version waits for chunks.
-async fn add_version(
-    state: &AppState,
-    caller: &Caller,
-    template_id: i64,
-    src: Source,
-    disk: Option<app::types::DiskView>,
-    note: &str,
-) -> Result<VersionRecord> {
+async fn add_version(state: &AppState, caller: &Caller, template_id: i64, src: Source, disk: Option<app::types::DiskView>, note: &str) -> Result<VersionRecord> {
     ensure_pool(state, "templates")?;
     match (src, disk) {
         (Source::Vm(_), Some(disk)) => {
-            let v = state
-                .store
-                .insert_template_version(template_id, note, disk.virtual_size, None, None)
-                .await?;
+            let v = state.store.insert_template_version(template_id, note, disk.virtual_size, None, None).await?;
             let base = version_path(state, v.view.id);
             let disk_file = super::storage::disk_path(state, &disk);
             let undo = |e: String| async move {
@@ -203,23 +184,8 @@ async fn add_version(
             Ok(v)
         }
         (Source::Upload(u), _) => {
-            super::storage::ensure_room(state, "templates", u.size_bytes)?;
-            let _admission = state.admission.lock().await;
-            let demand = super::quotas::Demand {
-                disk_mib: u.size_bytes.div_ceil(1 << 20),
-                ..Default::default()
-            };
-            super::quotas::check_create(state, caller.id(), None, demand).await?;
-            let v = state
-                .store
-                .insert_template_version(
-                    template_id,
-                    note,
-                    u.size_bytes,
-                    Some(&u.sha256),
-                    Some(caller.id()),
-                )
-                .await?;
+            let _admission = super::storage::admit_upload(state, caller, "templates", u.size_bytes).await?;
+            let v = state.store.insert_template_version(template_id, note, u.size_bytes, Some(&u.sha256), Some(caller.id())).await?;
             if let Err(e) = std::fs::File::create(part_path(state, v.view.id)) {
                 state.store.delete_template_version(v.view.id).await?;
                 return Err(ServerError::internal(format!("upload file: {e}")));
@@ -279,13 +245,7 @@ async fn validate_image(state: &AppState, path: &std::path::Path) -> Result<()> 
         AppError::Validation { message: format!("{why}; the upload was discarded"), fields: [("image".to_string(), why)].into() }.into()
     };
     // Read as qcow2 and nothing else: what is not qcow2 fails here.
-    let info = img::info(qemu_img(state), path, "qcow2")
-        .await
-        .map_err(|e| {
-            bad(format!(
-                "the image is not qcow2 (raw, or another format): {e}"
-            ))
-        })?;
+    let info = img::info(qemu_img(state), path, "qcow2").await.map_err(|e| bad(format!("the image is not qcow2 (raw, or another format): {e}")))?;
     if info.refers_elsewhere() {
         return Err(bad("the image refers to a backing or data file; upload a self-contained qcow2".into()));
     }

@@ -319,11 +319,7 @@ mod tests {
             accel: Accel::Tcg,
             cpus: 2,
             memory_mib: 256,
-            disks: vec![Disk {
-                path: "/data/pools/disks/7.qcow2".into(),
-                format: DiskFormat::Qcow2,
-                backing: None,
-            }],
+            disks: vec![Disk { path: "/data/pools/disks/7.qcow2".into(), format: DiskFormat::Qcow2, backing: None }],
             disk_bus: DiskBus::Virtio,
             cdrom: Some("/data/pools/isos/3.iso".into()),
             boot_order: "dc".into(),
@@ -369,8 +365,7 @@ mod tests {
     #[test]
     fn disks_cdrom_boot_order_and_network() {
         let a = args(&machine());
-        let blockdev: serde_json::Value =
-            serde_json::from_str(value_of(&a, "-blockdev")[0]).unwrap();
+        let blockdev: serde_json::Value = serde_json::from_str(value_of(&a, "-blockdev")[0]).unwrap();
         assert_eq!(
             blockdev,
             serde_json::json!({"driver": "qcow2", "node-name": "disk0", "file": {"driver": "file", "filename": "/data/pools/disks/7.qcow2"}, "backing": null}),
@@ -420,33 +415,16 @@ mod tests {
     fn images_are_opened_as_recorded_and_nothing_else() {
         let mut m = machine();
         m.disks = vec![
-            Disk {
-                path: "/d/1.qcow2".into(),
-                format: DiskFormat::Qcow2,
-                backing: Some("/d/templates/4.qcow2".into()),
-            },
-            Disk {
-                path: "/d/2.raw".into(),
-                format: DiskFormat::Raw,
-                backing: None,
-            },
+            Disk { path: "/d/1.qcow2".into(), format: DiskFormat::Qcow2, backing: Some("/d/templates/4.qcow2".into()) },
+            Disk { path: "/d/2.raw".into(), format: DiskFormat::Raw, backing: None },
         ];
         let a = args(&m);
-        let devs: Vec<serde_json::Value> = value_of(&a, "-blockdev")
-            .iter()
-            .map(|b| serde_json::from_str(b).unwrap())
-            .collect();
-        assert_eq!(
-            devs[0]["backing"]["file"]["filename"],
-            "/d/templates/4.qcow2"
-        );
+        let devs: Vec<serde_json::Value> = value_of(&a, "-blockdev").iter().map(|b| serde_json::from_str(b).unwrap()).collect();
+        assert_eq!(devs[0]["backing"]["file"]["filename"], "/d/templates/4.qcow2");
         assert_eq!(devs[0]["backing"]["driver"], "qcow2");
         assert_eq!(devs[0]["backing"]["read-only"], true);
         assert_eq!(devs[0]["backing"]["backing"], serde_json::Value::Null);
-        assert_eq!(
-            devs[1],
-            serde_json::json!({"driver": "raw", "node-name": "disk1", "file": {"driver": "file", "filename": "/d/2.raw"}})
-        );
+        assert_eq!(devs[1], serde_json::json!({"driver": "raw", "node-name": "disk1", "file": {"driver": "file", "filename": "/d/2.raw"}}));
     }
 
     #[test]

@@ -54,18 +54,7 @@ pub async fn create(binary: &str, path: &Path, format: &str, size_bytes: u64) ->
 /// recorded, never a guess from its content (a raw disk whose guest wrote a
 /// qcow2 header stays raw).
 pub async fn info(binary: &str, path: &Path, format: &str) -> Result<ImageInfo, String> {
-    let out = run(
-        binary,
-        &[
-            "info".as_ref(),
-            "-U".as_ref(),
-            "-f".as_ref(),
-            format.as_ref(),
-            "--output=json".as_ref(),
-            path.as_os_str(),
-        ],
-    )
-    .await?;
+    let out = run(binary, &["info".as_ref(), "-U".as_ref(), "-f".as_ref(), format.as_ref(), "--output=json".as_ref(), path.as_os_str()]).await?;
     serde_json::from_str(&out).map_err(|e| format!("unexpected qemu-img output: {e}"))
 }
 
@@ -81,18 +70,7 @@ pub async fn snapshot(binary: &str, path: &Path, op: &str, tag: &str) -> Result<
     // vlab's paths contain no ',' (checked where they are made).
     let mut image = std::ffi::OsString::from("driver=qcow2,file.driver=file,file.filename=");
     image.push(path.as_os_str());
-    run(
-        binary,
-        &[
-            "snapshot".as_ref(),
-            "--image-opts".as_ref(),
-            op.as_ref(),
-            tag.as_ref(),
-            image.as_os_str(),
-        ],
-    )
-    .await
-    .map(|_| ())
+    run(binary, &["snapshot".as_ref(), "--image-opts".as_ref(), op.as_ref(), tag.as_ref(), image.as_os_str()]).await.map(|_| ())
 }
 
 /// A qcow2 overlay at `path` whose backing file is the qcow2 image `backing`.
@@ -115,19 +93,7 @@ pub async fn check(binary: &str, path: &Path) -> Result<(), String> {
 /// Copies the qcow2 image `src` (and the qcow2 template it is an overlay on)
 /// into one self-contained qcow2 image.
 pub async fn flatten(binary: &str, src: &Path, dst: &Path) -> Result<(), String> {
-    run(
-        binary,
-        &[
-            "convert".as_ref(),
-            "-q".as_ref(),
-            "-f".as_ref(),
-            "qcow2".as_ref(),
-            "-O".as_ref(),
-            "qcow2".as_ref(),
-            src.as_os_str(),
-            dst.as_os_str(),
-        ],
-    )
-    .await
-    .map(|_| ())
+    run(binary, &["convert".as_ref(), "-q".as_ref(), "-f".as_ref(), "qcow2".as_ref(), "-O".as_ref(), "qcow2".as_ref(), src.as_os_str(), dst.as_os_str()])
+        .await
+        .map(|_| ())
 }
