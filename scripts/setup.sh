@@ -34,6 +34,25 @@ apt_install "${missing[@]}"
 # (e.g. one from backports): check again afterwards.
 command -v qemu-img >/dev/null 2>&1 || apt_install qemu-utils
 
+# --- The account QEMU runs as (engine/confine.rs) ---------------------------
+# vlab runs as root; its guests' QEMUs never do. Each QEMU gets its own uid
+# from this account's subordinate range: the range's start plus its pid
+# (4194304 is the largest pid Linux hands out).
+if [ "$(id -u)" = 0 ]; then
+  if ! getent passwd vlab-qemu >/dev/null; then
+    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin vlab-qemu
+    say "created the account vlab-qemu"
+  fi
+  if ! grep -q '^vlab-qemu:' /etc/subuid 2>/dev/null; then
+    usermod --add-subuids 1879048192-1883242495 vlab-qemu
+  fi
+  # KVM for that account, as Debian's udev rule sets it up on most hosts.
+  if [ -c /dev/kvm ]; then
+    getent group kvm >/dev/null || groupadd --system kvm
+    [ "$(stat -c %G /dev/kvm)" = kvm ] || { chgrp kvm /dev/kvm && chmod 660 /dev/kvm; }
+  fi
+fi
+
 # --- The WebAssembly toolchain -------------------------------------------
 # Prefer rustup's wasm32 target; where it cannot be downloaded, build std
 # for wasm32 from Debian's rust-web-src with Debian's compiler.

@@ -160,6 +160,10 @@ pub struct FileConfig {
     pub serial_log_max_kib: Option<u64>,
     /// Memory a QEMU may use beyond its guest's RAM before its cgroup stops it (MiB, default 512).
     pub qemu_memory_overhead_mib: Option<u64>,
+    /// The account QEMU runs as when vlab runs as root (default `vlab-qemu`,
+    /// made by scripts/setup.sh); each QEMU gets its own uid from the
+    /// account's range in /etc/subuid.
+    pub qemu_user: Option<String>,
     /// An upload that receives nothing for this long is removed (seconds, default a day).
     pub upload_abandon_secs: Option<u64>,
 }
@@ -214,6 +218,7 @@ pub struct Config {
     pub storage_reserve_mib: u64,
     pub serial_log_max_kib: u64,
     pub qemu_memory_overhead_mib: u64,
+    pub qemu_user: String,
     pub upload_abandon_secs: u64,
 }
 
@@ -321,6 +326,7 @@ impl Config {
             storage_reserve_mib: file.storage_reserve_mib.unwrap_or(256),
             serial_log_max_kib: file.serial_log_max_kib.unwrap_or(1024).max(16),
             qemu_memory_overhead_mib: file.qemu_memory_overhead_mib.unwrap_or(512).max(64),
+            qemu_user: file.qemu_user.unwrap_or_else(|| "vlab-qemu".into()),
             upload_abandon_secs: file.upload_abandon_secs.unwrap_or(86_400).max(1),
             listen: cli.listen.or(file.listen).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 3000))),
             database_url,

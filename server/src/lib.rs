@@ -60,6 +60,12 @@ impl Application {
             .site_addr(addr)
             .build();
 
+        let confinement = engine::confine::Confinement::setup(config.qemu_memory_overhead_mib, &config.data_dir, &config.qemu_user);
+        let run_root = confinement.run_root(&config.data_dir).map_err(anyhow::Error::msg)?;
+        tracing::info!(confinement = %confinement.describe(), "QEMU confinement");
+        if let engine::confine::QemuUser::Missing { name } = confinement.user() {
+            tracing::error!("vlab runs as root and the account {name} does not exist, so no VM will start: run scripts/setup.sh");
+        }
         let accel = engine::accel::resolve(
             config.accel,
             engine::accel::Probe {
@@ -67,19 +73,26 @@ impl Application {
                 guest: config.demo_guest.as_deref().and_then(engine::ProbeGuest::in_dir),
                 timeout: Duration::from_secs(config.accel_probe_timeout_secs),
                 data_dir: &config.data_dir,
+                run_dir: &run_root.join("kvm-probe"),
+                confinement: &confinement,
             },
         )
         .await;
         tracing::info!("guests run with {}: {}", accel.name(), accel.reason);
-        let confinement = engine::confine::Confinement::setup(config.qemu_memory_overhead_mib, &config.data_dir);
         let guard = engine::netguard::setup(confinement.v2_group()).await;
-        tracing::info!(confinement = %confinement.describe(), "QEMU confinement");
         if guard.active {
             tracing::info!("guest network guard: {}", guard.reason);
         } else {
             tracing::warn!("guest network guard: {}", guard.reason);
         }
-        let engine = engine::Engine::new(config.qemu_binary.clone(), config.data_dir.join("run"), store.clone(), confinement, config.serial_log_max_kib << 10);
+        let engine = engine::Engine::new(
+            config.qemu_binary.clone(),
+            config.data_dir.clone(),
+            run_root,
+            store.clone(),
+            confinement,
+            config.serial_log_max_kib << 10,
+        );
         let state = AppState {
             guard: Arc::new(guard),
             engine,

@@ -893,6 +893,102 @@ async fn qemu_runs_sandboxed_in_a_cgroup_that_caps_its_memory_and_cpu() {
     assert!(path_of("memory").is_none_or(|d| !d.exists()), "the VM's cgroup was removed");
 }
 
+/// The real, effective, saved and filesystem ids of a process.
+fn ids(pid: u32, field: &str) -> Vec<u32> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with(field)).unwrap_or_else(|| panic!("no {field} in {status}"));
+    line[field.len()..].split_whitespace().map(|x| x.parse().unwrap()).collect()
+}
+
+/// What `cat <path>` run with a QEMU's uid and gid says (Ok: it read it).
+fn read_as(uid: u32, gid: u32, path: &std::path::Path) -> Result<(), String> {
+    use std::os::unix::process::CommandExt;
+    let out = std::process::Command::new("cat").arg(path).uid(uid).gid(gid).output().unwrap();
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+#[tokio::test]
+async fn qemu_runs_as_its_own_user_and_reaches_only_its_own_run_dir() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    let (_, health) = app.json(Method::GET, "/api/v1/health", None, None).await;
+    let user = health["data"]["confinement"]["qemu_user"].as_str().unwrap().to_owned();
+    assert!(user.starts_with("vlab-qemu, one uid per VM"), "{health}");
+    let mut vms = Vec::new();
+    for name in ["a", "b"] {
+        let vm = app.create_vm(&admin, json!({"name": name, "kernel": "test-guest", "memory_mib": 128, "network": "none"})).await;
+        let disk = ok(&app, Method::POST, "/api/v1/disks", &admin, Some(json!({"name": name, "size_mib": 8, "format": "raw"}))).await;
+        let disk = disk["id"].as_i64().unwrap();
+        ok(&app, Method::POST, &format!("/api/v1/disks/{disk}/attach"), &admin, Some(json!({"vm_id": vm}))).await;
+        let op = app.vm_action(&admin, vm, json!({"action": "start"})).await;
+        assert_eq!(op["status"], "succeeded", "{op}");
+        let uuid = ok(&app, Method::GET, &format!("/api/v1/vms/{vm}"), &admin, None).await["uuid"].as_str().unwrap().to_owned();
+        vms.push((vm, disk, qemu_pids(&uuid)[0]));
+    }
+    let (a, b) = (vms[0], vms[1]);
+    wait_serial(&app.run_dir(a.0), MARKER, 1, std::time::Duration::from_secs(90)).await;
+    // The guest sees the disk QEMU was handed open.
+    serial_command(&app.run_dir(a.0), "cat /sys/block/vda/size; echo sized-$((3*3))", "sized-9").await;
+    let said = std::fs::read_to_string(app.run_dir(a.0).join("serial.log")).unwrap();
+    assert!(said.contains("16384"), "an 8 MiB disk is 16384 sectors: {said}");
+
+    let (uid, gid) = (ids(a.2, "Uid:"), ids(a.2, "Gid:"));
+    assert!(uid.iter().all(|&u| u != 0) && gid.iter().all(|&g| g != 0), "QEMU runs as root: uid {uid:?} gid {gid:?}");
+    assert!(uid.iter().all(|&u| u == uid[0]), "no way back to root: {uid:?}");
+    assert_ne!(ids(b.2, "Uid:")[0], uid[0], "each QEMU has its own uid");
+    let groups = ids(a.2, "Groups:");
+    assert!(!groups.contains(&0), "{groups:?}");
+    let files = open_files(a.2);
+    assert!(files.iter().any(|f| f.ends_with(format!("{}.raw", a.1))), "QEMU was handed its disk: {files:?}");
+
+    // With QEMU's rights: its own run dir is readable, nothing else is.
+    let (uid, gid) = (uid[0], gid[0]);
+    assert_eq!(read_as(uid, gid, &app.run_dir(a.0).canonicalize().unwrap().join("serial.log")), Ok(()), "the check can pass");
+    let data = app.data_dir.path();
+    for target in [
+        app.db_path(),
+        data.join("session.key"),
+        data.join(format!("pools/disks/{}.raw", b.1)),
+        data.join(format!("pools/disks/{}.raw", a.1)),
+        app.run_dir(b.0).canonicalize().unwrap().join("serial.log"),
+    ] {
+        assert!(target.exists(), "{}", target.display());
+        let r = read_as(uid, gid, &target);
+        assert!(r.as_ref().is_err_and(|e| e.contains("Permission denied")), "QEMU's user read {}: {r:?}", target.display());
+    }
+    for (vm, _, _) in vms {
+        app.vm_action(&admin, vm, json!({"action": "stop"})).await;
+    }
+    // A stopped VM's run dir goes back to root: a later process with the
+    // same uid finds nothing.
+    let meta = std::fs::metadata(app.run_dir(a.0).canonicalize().unwrap()).unwrap();
+    assert_eq!(std::os::unix::fs::MetadataExt::uid(&meta), 0);
+}
+
+#[tokio::test]
+async fn without_its_account_qemu_does_not_start_as_root() {
+    let app = TestApp::spawn_with(|c| {
+        c.accel = server::config::Accel::Tcg;
+        c.qemu_user = "vlab-no-such-user".into();
+    })
+    .await;
+    install_guest_kernel(app.data_dir.path(), "test-guest", "");
+    let admin = app.admin_token().await;
+    let (_, health) = app.json(Method::GET, "/api/v1/health", None, None).await;
+    assert!(health["data"]["confinement"]["qemu_user"].as_str().unwrap().starts_with("missing"), "{health}");
+    let vm = app.create_vm(&admin, json!({"name": "unsafe", "kernel": "test-guest", "memory_mib": 128, "network": "none"})).await;
+    let op = app.vm_action(&admin, vm, json!({"action": "start"})).await;
+    assert_eq!(op["status"], "failed", "{op}");
+    let why = op.to_string();
+    assert!(why.contains("must not run as root") && why.contains("vlab-no-such-user"), "{op}");
+    let v = ok(&app, Method::GET, &format!("/api/v1/vms/{vm}"), &admin, None).await;
+    assert_eq!(v["state"], "stopped", "{v}");
+}
+
 #[tokio::test]
 async fn abandoned_uploads_count_until_they_are_removed() {
     let app = TestApp::spawn_with(|c| {

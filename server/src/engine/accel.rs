@@ -28,8 +28,12 @@ pub struct Probe<'a> {
     /// The guest to boot; without one, KVM cannot be tested and is not used.
     pub guest: Option<ProbeGuest>,
     pub timeout: Duration,
-    /// Where the probe runs and its answer is cached.
+    /// Where the probe's answer is cached.
     pub data_dir: &'a Path,
+    /// The probe's run dir.
+    pub run_dir: &'a Path,
+    /// The probe's QEMU runs as VMs' QEMUs do.
+    pub confinement: &'a super::confine::Confinement,
 }
 
 pub async fn resolve(choice: Choice, p: Probe<'_>) -> AccelChoice {
@@ -51,8 +55,7 @@ pub async fn resolve(choice: Choice, p: Probe<'_>) -> AccelChoice {
         return hit;
     }
     let machine = probe::probe_machine(&guest);
-    let run_dir = p.data_dir.join("run").join("kvm-probe");
-    let chosen = match probe::boot_to_marker(p.qemu_binary, &machine, &run_dir, p.timeout).await {
+    let chosen = match probe::boot_to_marker(p.qemu_binary, &machine, p.run_dir, p.confinement, p.timeout).await {
         Ok(secs) => choose(Accel::Kvm, &format!("auto: a test guest booted under KVM (q35, -cpu host) in {secs:.1} s")),
         Err(why) => choose(Accel::Tcg, &format!("auto: KVM failed the boot probe, using TCG: {why}")),
     };

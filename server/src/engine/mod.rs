@@ -61,6 +61,7 @@ struct Slot {
 struct Inner {
     qemu_binary: String,
     run_root: PathBuf,
+    data_dir: PathBuf,
     store: Store,
     /// The cgroups and limits each QEMU gets.
     confinement: confine::Confinement,
@@ -75,9 +76,25 @@ struct Inner {
 pub struct Engine(Arc<Inner>);
 
 impl Engine {
-    pub fn new(qemu_binary: String, run_root: PathBuf, store: Store, confinement: confine::Confinement, serial_log_max_bytes: u64) -> Engine {
+    pub fn new(
+        qemu_binary: String,
+        data_dir: PathBuf,
+        run_root: PathBuf,
+        store: Store,
+        confinement: confine::Confinement,
+        serial_log_max_bytes: u64,
+    ) -> Engine {
         let (changes, _) = broadcast::channel(1024);
-        Engine(Arc::new(Inner { qemu_binary, run_root, store, confinement, serial_log_max_bytes, slots: Default::default(), changes }))
+        Engine(Arc::new(Inner {
+            qemu_binary,
+            run_root,
+            data_dir,
+            store,
+            confinement,
+            serial_log_max_bytes,
+            slots: Default::default(),
+            changes,
+        }))
     }
 
     /// Which limits hold each QEMU here.
@@ -225,6 +242,7 @@ impl Engine {
     pub(crate) async fn process_gone(&self, vm: VmId, expected: bool, reason: Option<String>) {
         let Some(slot) = self.existing(vm) else { return };
         self.0.confinement.release(vm.0);
+        self.0.confinement.disown(&self.run_paths(vm).dir);
         let restart = {
             let mut s = slot.lock().await;
             s.requests = None;
@@ -275,6 +293,7 @@ impl Engine {
             Err(e) => {
                 tracing::warn!(vm_id = vm.0, error = %e, "VM failed to start");
                 self.0.confinement.release(vm.0);
+                self.0.confinement.disown(&self.run_paths(vm).dir);
                 if let Some(slot) = self.existing(vm) {
                     let mut s = slot.lock().await;
                     s.requests = None;
@@ -290,8 +309,11 @@ impl Engine {
         let paths = self.run_paths(vm);
         prepare_run_dir(&paths)?;
         let log = std::fs::File::create(paths.log()).map_err(|e| format!("cannot create the QEMU log: {e}"))?;
+        // QEMU opens no image itself: it gets them open.
+        let (machine, passed) = pass_files(machine)?;
         let mut cmd = tokio::process::Command::new(&self.0.qemu_binary);
-        cmd.args(argv::build(machine, &paths))
+        cmd.args(&passed.args)
+            .args(argv::build(&machine, &paths))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::from(log))
@@ -300,13 +322,17 @@ impl Engine {
             .process_group(0)
             .kill_on_drop(false);
         // Its cgroups (the network guard matches one; the limits live there)
-        // are joined between fork and exec, before QEMU opens anything.
+        // are joined between fork and exec, before QEMU opens anything, and
+        // it becomes its own user there.
         let procs = self.0.confinement.prepare(vm.0, machine.memory_mib, machine.cpus)?;
-        // SAFETY: `join` makes only async-signal-safe calls.
+        let setup = self.0.confinement.child_setup(procs, passed.fds(), owned_by_qemu(&paths)?)?;
+        // SAFETY: the setup makes only async-signal-safe calls.
         unsafe {
-            cmd.pre_exec(move || procs.iter().try_for_each(|p| confine::join(p)));
+            cmd.pre_exec(setup);
         }
-        let mut child = cmd.spawn().map_err(|e| format!("cannot run {}: {e}", self.0.qemu_binary))?;
+        let spawned = cmd.spawn().map_err(|e| format!("cannot run {}: {e}", self.0.qemu_binary));
+        drop(passed);
+        let mut child = spawned?;
         if let Some(slot) = self.existing(vm) {
             slot.lock().await.pid = child.id();
         }
@@ -322,8 +348,7 @@ impl Engine {
     /// itself is left out of the VM's own paths.
     pub fn qemu_said(&self, vm: VmId) -> String {
         let text = std::fs::read_to_string(self.run_paths(vm).log()).unwrap_or_default();
-        let data_dir = self.0.run_root.parent().unwrap_or(&self.0.run_root);
-        qemu_words(&text, data_dir, &self.0.qemu_binary)
+        qemu_words(&text, &self.0.data_dir, &self.0.qemu_binary)
     }
 
     /// On start-up: takes charge of a VM the database says is not stopped.
@@ -343,6 +368,7 @@ impl Engine {
             None => None,
         };
         let (Some(pid), Some(qmp), Some(status)) = (alive, qmp, status) else {
+            self.0.confinement.disown(&paths.dir);
             let (to, reason) = if stored == VmState::Stopping {
                 (VmState::Stopped, None)
             } else {
@@ -381,6 +407,77 @@ fn prepare_run_dir(paths: &RunPaths) -> Result<(), String> {
         let _ = std::fs::remove_file(stale);
     }
     Ok(())
+}
+
+/// The files a VM's QEMU is given open (closed in vlab once it runs) and
+/// the `-add-fd` arguments that put them into QEMU's fd sets.
+#[derive(Default)]
+pub(crate) struct Passed {
+    files: Vec<std::fs::File>,
+    args: Vec<std::ffi::OsString>,
+}
+
+impl Passed {
+    fn fds(&self) -> Vec<std::os::fd::RawFd> {
+        use std::os::fd::AsRawFd;
+        self.files.iter().map(|f| f.as_raw_fd()).collect()
+    }
+}
+
+/// The fd set of the CD-ROM's medium at start (`/dev/fdset/<n>`).
+pub(crate) const CDROM_FDSET: u32 = 99;
+
+/// Opens every file of `m` for QEMU and returns the machine that names
+/// them by descriptor instead: disks and the CD-ROM as fd sets (a writable
+/// disk has a read-write and a read-only descriptor, for QEMU's reopens),
+/// the kernel and initrd as `/proc/self/fd/<n>` (QEMU reads them plainly).
+/// QEMU then needs no right to any path in the pools.
+pub(crate) fn pass_files(m: &Machine) -> Result<(Machine, Passed), String> {
+    use std::os::fd::AsRawFd;
+    let mut m = m.clone();
+    let mut p = Passed::default();
+    let open = |path: &Path, write: bool| {
+        std::fs::OpenOptions::new().read(true).write(write).open(path).map_err(|e| {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            format!("cannot open {name}: {e}")
+        })
+    };
+    let add = |p: &mut Passed, path: &mut PathBuf, write: bool, set: u32| -> Result<(), String> {
+        for w in [write, false].into_iter().take(1 + write as usize) {
+            let f = open(path, w)?;
+            p.args.push("-add-fd".into());
+            p.args.push(format!("fd={},set={set}", f.as_raw_fd()).into());
+            p.files.push(f);
+        }
+        *path = PathBuf::from(format!("/dev/fdset/{set}"));
+        Ok(())
+    };
+    for (i, d) in m.disks.iter_mut().enumerate() {
+        add(&mut p, &mut d.path, true, 2 * i as u32 + 1)?;
+        if let Some(base) = &mut d.backing {
+            add(&mut p, base, false, 2 * i as u32 + 2)?;
+        }
+    }
+    if let Some(iso) = &mut m.cdrom {
+        add(&mut p, iso, false, CDROM_FDSET)?;
+    }
+    if let Some(k) = &mut m.kernel {
+        for path in std::iter::once(&mut k.kernel).chain(k.initrd.as_mut()) {
+            let f = open(path, false)?;
+            *path = PathBuf::from(format!("/proc/self/fd/{}", f.as_raw_fd()));
+            p.files.push(f);
+        }
+    }
+    Ok((m, p))
+}
+
+/// The paths a QEMU child makes its own before it drops to its user: its
+/// run dir, and the serial logs that outlive one run.
+fn owned_by_qemu(paths: &RunPaths) -> Result<Vec<std::ffi::CString>, String> {
+    [paths.dir.clone(), paths.serial_log(), paths.serial_log_old()]
+        .into_iter()
+        .map(|p| std::ffi::CString::new(p.into_os_string().into_encoded_bytes()).map_err(|_| "a run path holds a NUL byte".to_string()))
+        .collect()
 }
 
 /// Brings a QEMU just started with `-S` to running guest CPUs: its monitor

@@ -52,20 +52,34 @@ pub fn probe_machine(guest: &ProbeGuest) -> Machine {
 /// Boots `machine` with `qemu_binary` in `run_dir` and waits up to
 /// `within` for the marker on its serial console. Ok(seconds to the
 /// marker), or Err(why not, with QEMU's own words).
-pub async fn boot_to_marker(qemu_binary: &str, machine: &Machine, run_dir: &Path, within: Duration) -> Result<f64, String> {
+pub async fn boot_to_marker(
+    qemu_binary: &str,
+    machine: &Machine,
+    run_dir: &Path,
+    confinement: &super::confine::Confinement,
+    within: Duration,
+) -> Result<f64, String> {
     let paths = RunPaths::new(run_dir);
     super::prepare_run_dir(&paths)?;
     let _ = std::fs::remove_file(paths.serial_log());
     let log = std::fs::File::create(paths.log()).map_err(|e| format!("cannot create the probe's log: {e}"))?;
     let began = Instant::now();
-    let mut child = tokio::process::Command::new(qemu_binary)
-        .args(argv::build(machine, &paths))
+    let (machine, passed) = super::pass_files(machine)?;
+    let mut cmd = tokio::process::Command::new(qemu_binary);
+    cmd.args(&passed.args)
+        .args(argv::build(&machine, &paths))
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::from(log))
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| format!("cannot run {qemu_binary}: {e}"))?;
+        .kill_on_drop(true);
+    let setup = confinement.child_setup(Vec::new(), passed.fds(), super::owned_by_qemu(&paths)?)?;
+    // SAFETY: the setup makes only async-signal-safe calls.
+    unsafe {
+        cmd.pre_exec(setup);
+    }
+    let spawned = cmd.spawn().map_err(|e| format!("cannot run {qemu_binary}: {e}"));
+    drop(passed);
+    let mut child = spawned?;
     let outcome = match super::handshake(&mut child, &paths.qmp(), within).await {
         Err(e) => Err(e),
         Ok(_qmp) => {
@@ -118,9 +132,9 @@ mod tests {
     async fn a_qemu_that_cannot_run_is_a_failed_probe_with_its_words() {
         let dir = tempfile::tempdir().unwrap();
         let guest = ProbeGuest { kernel: "/nonexistent/vmlinux".into(), initrd: "/nonexistent/initrd.img".into() };
-        let err = boot_to_marker("/nonexistent/qemu", &probe_machine(&guest), &dir.path().join("p"), Duration::from_secs(2))
+        let err = boot_to_marker("/nonexistent/qemu", &probe_machine(&guest), &dir.path().join("p"), &Default::default(), Duration::from_secs(2))
             .await
             .unwrap_err();
-        assert!(err.contains("cannot run"), "{err}");
+        assert!(err.contains("cannot open vmlinux"), "{err}");
     }
 }

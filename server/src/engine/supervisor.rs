@@ -147,10 +147,7 @@ pub async fn supervise(engine: Engine, vm: VmId, qmp: Qmp, mut process: Process,
                             reply_with(req.reply, r);
                         }
                         Command::Reset => reply_with(req.reply, qmp.system_reset().await),
-                        Command::Qemu(command) => {
-                            let (name, arguments) = command.to_qmp();
-                            reply_with(req.reply, qmp.execute(name, Some(arguments)).await)
-                        }
+                        Command::Qemu(command) => reply_with(req.reply, command.run(&qmp).await),
                         Command::Stop => {
                             expected_exit = true;
                             if !quit_sent {

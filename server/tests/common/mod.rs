@@ -22,6 +22,10 @@ impl Drop for TestApp {
     fn drop(&mut self) {
         self.task.abort();
         kill_guests_under(self.data_dir.path());
+        // Run dirs live outside the data dir when QEMU has its own user.
+        if let Ok(target) = std::fs::read_link(self.data_dir.path().join("run")) {
+            let _ = std::fs::remove_dir_all(target);
+        }
     }
 }
 

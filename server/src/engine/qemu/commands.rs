@@ -6,7 +6,7 @@
 use super::argv::{self, Protocol};
 use super::qmp::{Qmp, QmpError};
 use serde_json::{json, Value};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Lifecycle commands, used by a VM's supervisor.
@@ -55,13 +55,26 @@ pub enum QemuCommand {
 }
 
 impl QemuCommand {
-    /// QEMU's name for the command and its arguments.
-    pub fn to_qmp(&self) -> (&'static str, Value) {
+    /// Runs the command on a VM's monitor.
+    pub async fn run(&self, qmp: &Qmp) -> Result<Value, QmpError> {
+        let r = match self {
+            QemuCommand::ChangeMedium { iso } => qmp.change_medium(iso).await,
+            _ => {
+                let (name, arguments) = self.to_qmp();
+                qmp.execute(name, Some(arguments)).await
+            }
+        };
+        if matches!(self, QemuCommand::ChangeMedium { .. } | QemuCommand::Eject) {
+            qmp.drop_media_fdsets().await;
+        }
+        r
+    }
+
+    /// QEMU's name for the command and its arguments (a medium change is
+    /// more than one command: see `run`).
+    fn to_qmp(&self) -> (&'static str, Value) {
         match self {
-            QemuCommand::ChangeMedium { iso } => (
-                "blockdev-change-medium",
-                json!({"id": argv::CDROM_DEVICE, "filename": iso, "format": "raw", "read-only-mode": "read-only"}),
-            ),
+            QemuCommand::ChangeMedium { .. } => ("blockdev-change-medium", Value::Null),
             QemuCommand::Eject => ("eject", json!({"id": argv::CDROM_DEVICE, "force": true})),
             QemuCommand::SnapshotCreate { disk, tag } => {
                 ("blockdev-snapshot-internal-sync", json!({"device": argv::disk_node(*disk), "name": tag}))
@@ -95,6 +108,40 @@ impl QemuCommand {
     }
 }
 
+/// The `opaque` tag of the fd sets that carry CD-ROM media.
+const MEDIA_FDSET: &str = "cdrom";
+
+impl Qmp {
+    /// Puts the ISO at `iso` into the CD-ROM drive. vlab opens it and
+    /// hands QEMU the open file (QEMU has no right to the pools).
+    async fn change_medium(&self, iso: &Path) -> Result<Value, QmpError> {
+        use std::os::fd::AsFd;
+        let file = std::fs::File::open(iso).map_err(|e| QmpError::Io(format!("cannot open the ISO: {e}")))?;
+        let added = self.execute_with_fd("add-fd", Some(json!({"opaque": MEDIA_FDSET})), file.as_fd()).await?;
+        let set = added["fdset-id"].as_u64().ok_or_else(|| QmpError::Io(format!("add-fd answered {added}")))?;
+        self.execute(
+            "blockdev-change-medium",
+            Some(json!({"id": argv::CDROM_DEVICE, "filename": format!("/dev/fdset/{set}"), "format": "raw", "read-only-mode": "read-only"})),
+        )
+        .await
+    }
+
+    /// Gives back the media fd sets: the drive holds its own copy of the
+    /// medium it has, so none is needed after a change or an eject, and an
+    /// ISO left in no drive is no longer held open.
+    async fn drop_media_fdsets(&self) {
+        let Ok(sets) = self.execute("query-fdsets", None).await else { return };
+        for set in sets.as_array().into_iter().flatten() {
+            let Some(id) = set["fdset-id"].as_u64() else { continue };
+            let media = id == crate::engine::CDROM_FDSET as u64
+                || set["fds"].as_array().into_iter().flatten().any(|f| f["opaque"] == MEDIA_FDSET);
+            if media {
+                let _ = self.execute("remove-fd", Some(json!({"fdset-id": id}))).await;
+            }
+        }
+    }
+}
+
 fn hmp(command_line: String) -> (&'static str, Value) {
     ("human-monitor-command", json!({"command-line": command_line}))
 }
@@ -105,8 +152,8 @@ mod tests {
 
     #[test]
     fn commands_name_the_devices_the_command_line_made() {
-        let (name, args) = QemuCommand::ChangeMedium { iso: "/p/3.iso".into() }.to_qmp();
-        assert_eq!((name, args["id"].as_str()), ("blockdev-change-medium", Some("cdrom0")));
+        let (name, args) = QemuCommand::Eject.to_qmp();
+        assert_eq!((name, args["id"].as_str()), ("eject", Some("cdrom0")));
         let (name, args) = QemuCommand::SnapshotCreate { disk: 1, tag: "t".into() }.to_qmp();
         assert_eq!((name, args["device"].as_str()), ("blockdev-snapshot-internal-sync", Some("disk1")));
         let add = QemuCommand::HostfwdAdd { protocol: Protocol::Tcp, host_addr: "127.0.0.1".into(), host_port: 20022, guest_port: 22 };

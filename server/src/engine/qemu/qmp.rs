@@ -108,6 +108,17 @@ impl Qmp {
     }
 
     pub async fn execute_timeout(&self, command: &str, arguments: Option<Value>, timeout: Duration) -> Result<Value, QmpError> {
+        self.call(command, arguments, timeout, None).await
+    }
+
+    /// Runs a command with an open file passed along (SCM_RIGHTS), as
+    /// `add-fd` and `getfd` take them.
+    pub async fn execute_with_fd(&self, command: &str, arguments: Option<Value>, fd: std::os::fd::BorrowedFd<'_>) -> Result<Value, QmpError> {
+        use std::os::fd::AsRawFd;
+        self.call(command, arguments, DEFAULT_TIMEOUT, Some(fd.as_raw_fd())).await
+    }
+
+    async fn call(&self, command: &str, arguments: Option<Value>, timeout: Duration, fd: Option<std::os::fd::RawFd>) -> Result<Value, QmpError> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
         {
@@ -123,7 +134,10 @@ impl Qmp {
         line.push('\n');
         let written = {
             let mut w = self.writer.lock().await;
-            w.write_all(line.as_bytes()).await
+            match fd {
+                None => w.write_all(line.as_bytes()).await,
+                Some(fd) => send_with_fd(&mut w, line.as_bytes(), fd).await,
+            }
         };
         if let Err(e) = written {
             self.forget(id);
@@ -161,6 +175,49 @@ impl Qmp {
 
     pub fn is_closed(&self) -> bool {
         *self.closed.borrow()
+    }
+}
+
+/// Writes `bytes` with `fd` attached to the first part that goes out.
+async fn send_with_fd(w: &mut OwnedWriteHalf, bytes: &[u8], fd: std::os::fd::RawFd) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let stream: &UnixStream = w.as_ref();
+    let sent = loop {
+        stream.writable().await?;
+        match stream.try_io(tokio::io::Interest::WRITABLE, || sendmsg_with_fd(stream.as_raw_fd(), bytes, fd)) {
+            Ok(n) => break n,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+            Err(e) => return Err(e),
+        }
+    };
+    w.write_all(&bytes[sent..]).await
+}
+
+/// One `sendmsg` carrying `fd` as SCM_RIGHTS ancillary data.
+fn sendmsg_with_fd(socket: std::os::fd::RawFd, bytes: &[u8], fd: std::os::fd::RawFd) -> std::io::Result<usize> {
+    let fd_len = std::mem::size_of::<std::os::fd::RawFd>() as u32;
+    // u64s: the control buffer must be aligned for a cmsghdr.
+    let mut control = [0u64; 8];
+    // SAFETY: the message points at `bytes`, one iovec and `control`, all
+    // alive for the call; CMSG_SPACE(4) fits in 64 bytes.
+    unsafe {
+        let mut iov = libc::iovec { iov_base: bytes.as_ptr() as *mut libc::c_void, iov_len: bytes.len() };
+        let mut msg: libc::msghdr = std::mem::zeroed();
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control.as_mut_ptr().cast();
+        msg.msg_controllen = libc::CMSG_SPACE(fd_len) as _;
+        let cmsg = libc::CMSG_FIRSTHDR(&msg);
+        (*cmsg).cmsg_level = libc::SOL_SOCKET;
+        (*cmsg).cmsg_type = libc::SCM_RIGHTS;
+        (*cmsg).cmsg_len = libc::CMSG_LEN(fd_len) as _;
+        std::ptr::write_unaligned(libc::CMSG_DATA(cmsg).cast::<std::os::fd::RawFd>(), fd);
+        let n = libc::sendmsg(socket, &msg, libc::MSG_NOSIGNAL);
+        if n < 0 {
+            Err(std::io::Error::last_os_error())
+        } else {
+            Ok(n as usize)
+        }
     }
 }
 
