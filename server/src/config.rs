@@ -139,6 +139,9 @@ pub struct FileConfig {
     pub max_vm_cpus: Option<u32>,
     pub max_vm_memory_mib: Option<u32>,
     pub bridges: Option<Vec<String>>,
+    /// Bridges (of `bridges`) whose VMs may reach each other; on the
+    /// others each VM is an isolated port.
+    pub shared_bridges: Option<Vec<String>>,
     pub console_ticket_ttl_secs: Option<u64>,
     /// Refuse to start a VM when the memory of running VMs would pass this
     /// many times the host's RAM (default 1.0).
@@ -200,6 +203,8 @@ pub struct Config {
     pub max_vm_memory_mib: u32,
     /// Host bridges VMs may be attached to (set by the admin in the file).
     pub bridges: Vec<String>,
+    /// Of those, the ones whose VMs may reach each other.
+    pub shared_bridges: Vec<String>,
     /// How long a console ticket stays valid (at most 60 s).
     pub console_ticket_ttl_secs: u64,
     pub host_memory_ratio: f64,
@@ -292,6 +297,11 @@ impl Config {
                 return Err(ConfigError::Invalid { name: "bridges", message: format!("'{b}' is not an interface name") });
             }
         }
+        for b in file.shared_bridges.iter().flatten() {
+            if !file.bridges.iter().flatten().any(|x| x == b) {
+                return Err(ConfigError::Invalid { name: "shared_bridges", message: format!("'{b}' is not one of bridges") });
+            }
+        }
         if let (Some(a), Some(b)) = (file.port_range_start, file.port_range_end) {
             if a == 0 || a > b {
                 return Err(ConfigError::Invalid { name: "port_range_start", message: "must be 1..=port_range_end".into() });
@@ -349,6 +359,7 @@ impl Config {
             port_range: (file.port_range_start.unwrap_or(20000), file.port_range_end.unwrap_or(29999)),
             max_vm_cpus: file.max_vm_cpus.unwrap_or(16),
             max_vm_memory_mib: file.max_vm_memory_mib.unwrap_or(65536),
+            shared_bridges: file.shared_bridges.unwrap_or_default(),
             bridges: file.bridges.unwrap_or_default(),
             console_ticket_ttl_secs: file.console_ticket_ttl_secs.unwrap_or(30).clamp(1, 60),
             host_memory_ratio: file.host_memory_ratio.filter(|r| r.is_finite() && *r > 0.0).unwrap_or(1.0),

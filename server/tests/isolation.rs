@@ -661,6 +661,68 @@ async fn a_guest_reaches_neither_vlab_nor_another_vms_forwards() {
     }
 }
 
+/// A bridge of the test's own (no uplink), removed when dropped.
+struct TestBridge(String);
+
+impl TestBridge {
+    fn new(tag: &str) -> TestBridge {
+        let name = format!("vlb{tag}{}", std::process::id() % 100_000);
+        let made = std::process::Command::new("ip").args(["link", "add", &name, "type", "bridge"]).status().unwrap();
+        assert!(made.success(), "making bridge {name} (the test runs as root)");
+        std::process::Command::new("ip").args(["link", "set", &name, "up"]).status().unwrap();
+        TestBridge(name)
+    }
+}
+
+impl Drop for TestBridge {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("ip").args(["link", "del", &self.0]).status();
+    }
+}
+
+#[tokio::test]
+async fn bridged_vms_reach_each_other_only_on_a_shared_bridge() {
+    let (isolated, shared) = (TestBridge::new("i"), TestBridge::new("s"));
+    let app = TestApp::spawn_with(|c| {
+        c.accel = server::config::Accel::Tcg;
+        c.bridges = vec![isolated.0.clone(), shared.0.clone()];
+        c.shared_bridges = vec![shared.0.clone()];
+    })
+    .await;
+    install_guest_kernel(app.data_dir.path(), "test-guest", "");
+    let admin = app.admin_token().await;
+    app.create_user(&admin, "alice", "student").await;
+    app.create_user(&admin, "bob", "student").await;
+    let mut owners = Vec::new();
+    for name in ["alice", "bob"] {
+        let (_, v) = app.json(Method::GET, &format!("/api/v1/users?q={name}"), Some(&admin), None).await;
+        owners.push(v["data"][0]["id"].as_i64().unwrap());
+    }
+    // Alice's and Bob's VMs on each bridge, numbered 1 and 2 there.
+    let mut vms = Vec::new();
+    for bridge in [&isolated.0, &shared.0] {
+        for (n, owner) in owners.iter().enumerate() {
+            let body = json!({"name": format!("{bridge}-{n}"), "kernel": "test-guest", "memory_mib": 128, "network": "bridge", "bridge": bridge, "owner_id": owner});
+            let vm = app.create_vm(&admin, body).await;
+            let op = app.vm_action(&admin, vm, json!({"action": "start"})).await;
+            assert_eq!(op["status"], "succeeded", "{op}");
+            vms.push((vm, n + 1));
+        }
+    }
+    for &(vm, n) in &vms {
+        let cmd = format!("ip link set eth0 up; ip addr add 10.77.0.{n}/24 dev eth0; echo addr-$((100+{n}))");
+        serial_command(&app.run_dir(vm), &cmd, &format!("addr-{}", 100 + n)).await;
+    }
+    for (i, shared) in [(0, false), (2, true)] {
+        let from = vms[i].0;
+        let k = 10 + i;
+        let cmd = format!("ping -c 3 -W 1 10.77.0.2 >/dev/null 2>&1 && echo reach-$(({k}*1))-yes || echo reach-$(({k}*1))-no");
+        let out = serial_command(&app.run_dir(from), &cmd, &format!("reach-{k}-")).await;
+        let reached = out.contains(&format!("reach-{k}-yes"));
+        assert_eq!(reached, shared, "alice's VM reached bob's on a {} bridge: {out}", if shared { "shared" } else { "non-shared" });
+    }
+}
+
 /// A small tmpfs mounted on a fresh directory, unmounted when dropped.
 struct SmallFs(tempfile::TempDir);
 

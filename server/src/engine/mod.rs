@@ -430,8 +430,9 @@ pub(crate) const CDROM_FDSET: u32 = 99;
 /// Opens every file of `m` for QEMU and returns the machine that names
 /// them by descriptor instead: disks and the CD-ROM as fd sets (a writable
 /// disk has a read-write and a read-only descriptor, for QEMU's reopens),
-/// the kernel and initrd as `/proc/self/fd/<n>` (QEMU reads them plainly).
-/// QEMU then needs no right to any path in the pools.
+/// the kernel and initrd as `/proc/self/fd/<n>` (QEMU reads them plainly),
+/// and a bridge as a tap vlab made (as root; see `tap`). QEMU then needs
+/// no right to any path in the pools and no helper.
 pub(crate) fn pass_files(m: &Machine) -> Result<(Machine, Passed), String> {
     use std::os::fd::AsRawFd;
     let mut m = m.clone();
@@ -460,6 +461,13 @@ pub(crate) fn pass_files(m: &Machine) -> Result<(Machine, Passed), String> {
     }
     if let Some(iso) = &mut m.cdrom {
         add(&mut p, iso, false, CDROM_FDSET)?;
+    }
+    if let argv::Network::Bridge { bridge, isolated } = &m.network {
+        if unsafe { libc::geteuid() } == 0 {
+            let t = tap::create(bridge, *isolated)?;
+            m.network = argv::Network::Tap { fd: t.file.as_raw_fd() };
+            p.files.push(t.file);
+        }
     }
     if let Some(k) = &mut m.kernel {
         for path in std::iter::once(&mut k.kernel).chain(k.initrd.as_mut()) {
@@ -584,6 +592,7 @@ fn cmdline_has(pid: u32, needle: &str) -> bool {
 pub mod accel;
 pub mod confine;
 pub mod netguard;
+pub mod tap;
 mod probe;
 pub use probe::{ProbeGuest, MARKER};
 

@@ -454,7 +454,10 @@ async fn machine(state: &AppState, vm: &VmRecord) -> Result<Machine> {
             // Out to the world only while the guard keeps guests off this host.
             restrict: !(state.guard.active && state.config.guest_outbound && v.outbound),
         },
-        NetworkMode::Bridge => Network::Bridge { bridge: vm.bridge.clone().unwrap_or_default() },
+        NetworkMode::Bridge => {
+            let bridge = vm.bridge.clone().unwrap_or_default();
+            Network::Bridge { isolated: !state.config.shared_bridges.contains(&bridge), bridge }
+        }
         NetworkMode::None => Network::None,
     };
     Ok(Machine {

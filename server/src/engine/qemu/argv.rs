@@ -100,8 +100,12 @@ pub enum Network {
     /// User-mode networking; forwards listen on 127.0.0.1 unless `host_addr` says otherwise.
     /// `restrict`: no outbound network at all (forwards still work).
     User { forwards: Vec<PortForward>, host_addr: String, restrict: bool },
-    /// A tap device on an admin-configured bridge.
-    Bridge { bridge: String },
+    /// A tap device on an admin-configured bridge; `isolated`: a port that
+    /// reaches the bridge's uplink but no other VM's port.
+    Bridge { bridge: String, isolated: bool },
+    /// A tap device vlab made and opened (descriptor `fd` in QEMU): what a
+    /// bridge becomes when vlab can make taps (see engine::tap).
+    Tap { fd: i32 },
 }
 
 /// A kernel booted directly (no bootloader), from vlab's kernel pool.
@@ -213,8 +217,9 @@ pub fn build(m: &Machine, run: &RunPaths) -> Vec<OsString> {
     push("-device");
     push("virtio-balloon-pci,id=balloon0");
     // QEMU's seccomp filter: no obsolete calls, no new privileges, no new
-    // processes, no scheduler or affinity changes. A bridge needs QEMU's
-    // setuid helper, which must be spawned and raise its privileges.
+    // processes, no scheduler or affinity changes. A bridge that vlab could
+    // not make a tap for needs QEMU's setuid helper, which must be spawned
+    // and raise its privileges.
     push("-sandbox");
     push(match m.network {
         Network::Bridge { .. } => "on,obsolete=deny,resourcecontrol=deny",
@@ -272,9 +277,13 @@ pub fn build(m: &Machine, run: &RunPaths) -> Vec<OsString> {
             a.push("-device".into());
             a.push(format!("virtio-net-pci,netdev={NET_ID},id=nic0,mac={},bootindex={}", m.mac, boot_index(m, 'n', 0)).into());
         }
-        Network::Bridge { bridge } => {
+        Network::Bridge { .. } | Network::Tap { .. } => {
             a.push("-netdev".into());
-            a.push(format!("bridge,id={NET_ID},br={bridge}").into());
+            a.push(match &m.network {
+                Network::Tap { fd } => format!("tap,id={NET_ID},fd={fd}").into(),
+                Network::Bridge { bridge, .. } => format!("bridge,id={NET_ID},br={bridge}").into(),
+                _ => unreachable!(),
+            });
             a.push("-device".into());
             a.push(format!("virtio-net-pci,netdev={NET_ID},id=nic0,mac={},bootindex={}", m.mac, boot_index(m, 'n', 0)).into());
         }
@@ -409,6 +418,17 @@ mod tests {
         assert_eq!(value_of(&a, "-drive"), ["if=none,id=cd0,media=cdrom,readonly=on"], "an empty drive for hot-insert");
         assert!(value_of(&a, "-netdev").is_empty());
         assert_eq!(value_of(&a, "-cpu"), ["host"]);
+
+        // A bridge through a tap vlab made keeps the whole sandbox; through
+        // QEMU's helper it must let the helper run.
+        m.network = Network::Tap { fd: 7 };
+        let a = args(&m);
+        assert_eq!(value_of(&a, "-netdev"), ["tap,id=net0,fd=7"]);
+        assert_eq!(value_of(&a, "-sandbox"), ["on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"]);
+        m.network = Network::Bridge { bridge: "br0".into(), isolated: true };
+        let a = args(&m);
+        assert_eq!(value_of(&a, "-netdev"), ["bridge,id=net0,br=br0"]);
+        assert_eq!(value_of(&a, "-sandbox"), ["on,obsolete=deny,resourcecontrol=deny"]);
     }
 
     #[test]
