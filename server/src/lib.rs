@@ -8,6 +8,7 @@ pub mod error;
 pub mod events;
 pub mod guard;
 pub mod http;
+pub mod reserve;
 pub mod serve;
 pub mod service;
 pub mod state;
@@ -46,6 +47,7 @@ impl Application {
     /// and binds the listener (port 0 picks a free one).
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         prepare_data_dir(&config.data_dir)?;
+        reserve::keep(&config.data_dir, config.storage_reserve_mib << 20);
         let store = store::Store::open(&config.database_url)
             .await
             .with_context(|| format!("opening database {}", config.database_url))?;
@@ -293,6 +295,7 @@ fn spawn_cleanup(state: AppState, sessions: SqliteStore) {
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
+            reserve::keep(&uploads.config.data_dir, uploads.config.storage_reserve_mib << 20);
             if let Err(e) = service::storage::sweep_abandoned_uploads(&uploads).await {
                 tracing::warn!(error = %e, "abandoned upload clean-up failed");
             }

@@ -809,6 +809,57 @@ async fn a_full_pool_answers_507_and_vlab_keeps_working() {
 }
 
 #[tokio::test]
+async fn a_guest_that_fills_its_pool_is_paused_and_told_why() {
+    let fs = SmallFs::new(48);
+    let data = tempfile::Builder::new().tempdir_in(fs.0.path()).unwrap();
+    let app = TestApp::spawn_in(data, |c| {
+        c.accel = server::config::Accel::Tcg;
+        c.storage_reserve_mib = 4;
+    })
+    .await;
+    install_guest_kernel(app.data_dir.path(), "test-guest", "");
+    let admin = app.admin_token().await;
+    let vm = app.create_vm(&admin, json!({"name": "filler", "kernel": "test-guest", "memory_mib": 128, "network": "none"})).await;
+    let disk = ok(&app, Method::POST, "/api/v1/disks", &admin, Some(json!({"name": "data", "size_mib": 24, "format": "raw"}))).await;
+    ok(&app, Method::POST, &format!("/api/v1/disks/{}/attach", disk["id"]), &admin, Some(json!({"vm_id": vm}))).await;
+    let op = app.vm_action(&admin, vm, json!({"action": "start"})).await;
+    assert_eq!(op["status"], "succeeded", "{op}");
+    serial_command(&app.run_dir(vm), "echo up-$((6*7))", "up-42").await;
+
+    // Something else takes the pool's space; the guest then writes its disk.
+    let avail = std::process::Command::new("df").args(["--output=avail", "-B1"]).arg(fs.0.path()).output().unwrap();
+    let avail: u64 = String::from_utf8_lossy(&avail.stdout).lines().nth(1).unwrap().trim().parse().unwrap();
+    let filler = fs.0.path().join("filler");
+    let st = std::process::Command::new("fallocate").arg("-l").arg((avail - (2 << 20)).to_string()).arg(&filler).status().unwrap();
+    assert!(st.success());
+    // The console stays connected: QEMU drops what the guest has not read yet when it closes.
+    let mut serial = tokio::net::UnixStream::connect(app.run_dir(vm).join("serial.sock")).await.unwrap();
+    tokio::io::AsyncWriteExt::write_all(&mut serial, b"dd if=/dev/zero of=/dev/vda bs=1M count=16 conv=fsync; echo wrote-$((3*3))\n").await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let v = loop {
+        let v = ok(&app, Method::GET, &format!("/api/v1/vms/{vm}"), &admin, None).await;
+        if v["state"] == "paused" || std::time::Instant::now() > deadline {
+            break v;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    };
+    let said = std::fs::read_to_string(app.run_dir(vm).join("serial.log")).unwrap_or_default();
+    assert_eq!(v["state"], "paused", "QEMU stops a guest whose disk cannot be written: {v}\n{said}");
+    let why = v["state_reason"].as_str().unwrap_or_default();
+    assert!(why.contains("disk 1") && why.contains("storage pool is full"), "the owner is told why: {v}");
+    // Reads keep working meanwhile, and with space back the guest goes on.
+    ok(&app, Method::GET, "/api/v1/vms", &admin, None).await;
+    std::fs::remove_file(&filler).unwrap();
+    drop(serial);
+    let op = app.vm_action(&admin, vm, json!({"action": "resume"})).await;
+    assert_eq!(op["status"], "succeeded", "{op}");
+    serial_command(&app.run_dir(vm), "echo again-$((4*4))", "again-16").await;
+    let v = ok(&app, Method::GET, &format!("/api/v1/vms/{vm}"), &admin, None).await;
+    assert_eq!((v["state"].as_str(), v["state_reason"].as_str()), (Some("running"), None), "{v}");
+    app.vm_action(&admin, vm, json!({"action": "stop"})).await;
+}
+
+#[tokio::test]
 async fn a_guest_flooding_its_serial_port_does_not_grow_its_log_past_the_cap() {
     let cap_kib = 256;
     let app = TestApp::spawn_with(|c| {

@@ -293,7 +293,7 @@ fn MachineDetail(id: i64) -> impl IntoView {
                     <h1>{vm.name.clone()}" "<StateBadge id initial=vm.state.as_str().to_owned()/></h1>
                     {move || {
                         let n = now.get();
-                        n.reason.filter(|_| !matches!(n.state.as_str(), "running" | "paused")).map(|r| view! {
+                        n.reason.filter(|_| n.state != "running").map(|r| view! {
                             <p class="error" role="status" data-testid="state-reason">{tr("vm.why_not_running")}" "{r}</p>
                         })
                     }}

@@ -110,6 +110,7 @@ pub async fn supervise(engine: Engine, vm: VmId, qmp: Qmp, mut process: Process,
     let mut expected_exit = false;
     let mut deadline: Option<Instant> = None;
     let mut quit_sent = false;
+    let mut io_error: Option<String> = None;
     let mut waiting: Vec<Reply> = Vec::new();
     let pid = process.pid();
     let serial_log = engine.run_paths(vm);
@@ -170,7 +171,26 @@ pub async fn supervise(engine: Engine, vm: VmId, qmp: Qmp, mut process: Process,
                 ev = events.recv() => {
                     let Ok(ev) = ev else { continue };
                     let event = match ev.name.as_str() {
-                        "STOP" => Some(EngineEvent::CpusStopped),
+                        // QEMU stops the guest when a disk cannot be written
+                        // (a full pool): the STOP that follows says why.
+                        "BLOCK_IO_ERROR" => {
+                            if ev.data["action"] == "stop" {
+                                if ev.data["nospace"] == true {
+                                    // The database must still be able to write.
+                                    crate::reserve::release(&engine.0.data_dir);
+                                }
+                                io_error = Some(io_error_reason(&ev.data));
+                            }
+                            None
+                        }
+                        "STOP" => {
+                            if let Some(why) = io_error.take() {
+                                tracing::warn!(vm_id = vm.0, reason = why, "guest paused by a disk error");
+                                engine.observe(vm, EngineEvent::CpusStopped, Some(why)).await;
+                                continue;
+                            }
+                            Some(EngineEvent::CpusStopped)
+                        }
                         "RESUME" => Some(EngineEvent::CpusResumed),
                         "SHUTDOWN" => {
                             // Guest power-off or our quit: the exit that follows is not a crash.
@@ -212,6 +232,23 @@ pub async fn supervise(engine: Engine, vm: VmId, qmp: Qmp, mut process: Process,
     requests.close();
     while let Ok(req) = requests.try_recv() {
         let _ = req.reply.send(Err("the VM stopped".into()));
+    }
+}
+
+/// What a user is told when a disk error paused their VM (QEMU's
+/// `BLOCK_IO_ERROR` data: the disk's node, whether space ran out).
+pub fn io_error_reason(data: &serde_json::Value) -> String {
+    let disk = data["node-name"]
+        .as_str()
+        .and_then(|n| n.strip_prefix("disk"))
+        .and_then(|i| i.parse::<usize>().ok())
+        .map(|i| format!("disk {}", i + 1))
+        .unwrap_or_else(|| "a disk".into());
+    if data["nospace"] == true {
+        format!("{disk} could not be written because its storage pool is full; once an admin frees space, resume the VM")
+    } else {
+        let what = data["reason"].as_str().unwrap_or("an I/O error");
+        format!("{disk} could not be {} ({what}); resume to try again", if data["operation"] == "read" { "read" } else { "written" })
     }
 }
 

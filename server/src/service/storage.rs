@@ -65,26 +65,18 @@ pub(crate) fn name_problem(name: &str) -> Option<&'static str> {
 }
 
 /// Bytes the filesystem holding `dir` has free for vlab (as an unprivileged writer would).
-fn free_bytes(dir: &std::path::Path) -> Option<u64> {
-    let c = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()).ok()?;
-    let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
-    // SAFETY: `c` is a valid C string and `s` a writable statvfs.
-    if unsafe { libc::statvfs(c.as_ptr(), &mut s) } != 0 {
-        return None;
-    }
-    Some((s.f_bavail as u64).saturating_mul(s.f_frsize as u64))
-}
-
 /// The refusal of a write the pool has no room for.
 pub(crate) fn pool_full(pool: &str, detail: impl std::fmt::Display) -> AppError {
     AppError::InsufficientStorage { message: format!("the {pool} pool is out of space: {detail}") }
 }
 
 /// Refuses up front what the pool cannot hold while keeping
-/// `storage_reserve_mib` free for the database and logs.
+/// `storage_reserve_mib` free for the database and logs. (Thin disks can
+/// still grow into that space; then the reserve file gives the same amount
+/// back once: see `reserve`.)
 pub(crate) fn ensure_room(state: &AppState, pool: &str, bytes: u64) -> Result<()> {
     let dir = ensure_pool(state, pool)?;
-    let Some(free) = free_bytes(&dir) else { return Ok(()) };
+    let Some(free) = crate::reserve::free_bytes(&dir) else { return Ok(()) };
     let reserve = state.config.storage_reserve_mib << 20;
     if free < reserve.saturating_add(bytes) {
         let mib = |b: u64| b.div_ceil(1 << 20);
