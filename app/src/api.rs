@@ -144,6 +144,13 @@ pub async fn detach_disk(id: i64) -> Result<DiskView, AppError> {
     b.detach_disk(&req, id).await
 }
 
+/// Whether guests on this host may reach other hosts at all, and why.
+#[server(input = Json)]
+pub async fn get_guest_network() -> Result<GuestNetwork, AppError> {
+    let (b, req) = backend()?;
+    b.get_guest_network(&req).await
+}
+
 #[server(input = Json)]
 pub async fn list_isos(query: ListQuery) -> Result<Page<IsoView>, AppError> {
     let (b, req) = backend()?;

@@ -1200,6 +1200,24 @@ async fn csv_accounts_choose_their_own_password_before_anything_else() {
 }
 
 #[tokio::test]
+async fn everyone_is_told_when_the_host_keeps_guests_offline() {
+    let open = TestApp::spawn().await;
+    let closed = TestApp::spawn_with(|c| c.guest_outbound = false).await;
+    for (app, outbound) in [(&open, true), (&closed, false)] {
+        let admin = app.admin_token().await;
+        app.create_user(&admin, "sam", "student").await;
+        let sam = app.login("sam", "sam-password").await;
+        let (s, v) = app.json(Method::GET, "/api/v1/system/guest-network", None, None).await;
+        assert_error(s, &v, 401, "UNAUTHENTICATED");
+        let net = ok(app, Method::GET, "/api/v1/system/guest-network", &sam, None).await;
+        assert_eq!(net["outbound"], outbound, "{net}");
+        if !outbound {
+            assert!(net["reason"].as_str().unwrap().contains("guest_outbound = false"), "says why: {net}");
+        }
+    }
+}
+
+#[tokio::test]
 async fn outbound_network_is_a_setting_of_each_vm_and_the_labs_to_decide() {
     let app = TestApp::spawn_for_vms().await;
     let admin = app.admin_token().await;
@@ -1223,4 +1241,32 @@ async fn outbound_network_is_a_setting_of_each_vm_and_the_labs_to_decide() {
     assert_eq!(view["outbound"], false);
     let (s, v) = app.json(Method::PATCH, &format!("/api/v1/vms/{lab_vm}"), Some(&eve), Some(json!({"outbound": true}))).await;
     assert_locked(s, &v, "opening a lab VM's outbound network");
+
+    // Or once for the whole lab: its VMs follow, now and when they are made.
+    let lab = ok(&app, Method::GET, &format!("/api/v1/vms/{lab_vm}"), &eve, None).await["lab_id"].as_i64().unwrap();
+    let (s, v) = app.json(Method::PATCH, &format!("/api/v1/labs/{lab}"), Some(&eve), Some(json!({"outbound": true}))).await;
+    assert!(s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND, "a student changes the lab: {s} {v}");
+    let view = ok(&app, Method::PATCH, &format!("/api/v1/labs/{lab}"), &teacher, Some(json!({"outbound": true}))).await;
+    assert_eq!(view["outbound"], true, "{view}");
+    assert_eq!(ok(&app, Method::GET, &format!("/api/v1/vms/{lab_vm}"), &eve, None).await["outbound"], true);
+    ok(&app, Method::PATCH, &format!("/api/v1/labs/{lab}"), &teacher, Some(json!({"outbound": false}))).await;
+    assert_eq!(ok(&app, Method::GET, &format!("/api/v1/vms/{lab_vm}"), &eve, None).await["outbound"], false);
+    let course = ok(&app, Method::GET, &format!("/api/v1/labs/{lab}"), &teacher, None).await["course_id"].as_i64().unwrap();
+    let version = ok(&app, Method::GET, &format!("/api/v1/labs/{lab}"), &teacher, None).await["template_version_id"].as_i64().unwrap();
+    let publication = ok(
+        &app,
+        Method::POST,
+        &format!("/api/v1/courses/{course}/labs"),
+        &teacher,
+        Some(json!({"name": "Offline", "template_version_id": version, "outbound": false})),
+    )
+    .await;
+    assert_eq!(publication["lab"]["outbound"], false);
+    let op = publication["operation"]["id"].as_i64().unwrap();
+    let done = ok(&app, Method::GET, &format!("/api/v1/operations/{op}/wait?timeout=60"), &teacher, None).await;
+    assert_eq!(done["status"], "succeeded", "{done}");
+    let offline = publication["lab"]["id"].as_i64().unwrap();
+    let mine = ok(&app, Method::GET, "/api/v1/vms", &eve, None).await;
+    let clone = mine.as_array().unwrap().iter().find(|v| v["lab_id"] == offline).expect("eve's VM in the new lab").clone();
+    assert_eq!(clone["outbound"], false, "{clone}");
 }

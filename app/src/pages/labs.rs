@@ -62,6 +62,7 @@ pub(super) fn CourseLabs(id: i64, manage: bool) -> impl IntoView {
     let version = RwSignal::new(String::new());
     let closes = RwSignal::new(String::new());
     let idle = RwSignal::new(String::new());
+    let outbound = RwSignal::new(true);
     view! {
         <section class="card" data-testid="labs">
             <h2>{tr("lab.title")}</h2>
@@ -74,6 +75,7 @@ pub(super) fn CourseLabs(id: i64, manage: bool) -> impl IntoView {
                         template_version_id: version.get_untracked().parse().unwrap_or(0),
                         closes_at: (!closes_at.trim().is_empty()).then_some(closes_at),
                         idle_stop_minutes: idle.get_untracked().trim().parse().ok(),
+                        outbound: Some(outbound.get_untracked()),
                         ..Default::default()
                     }});
                 }>
@@ -86,6 +88,7 @@ pub(super) fn CourseLabs(id: i64, manage: bool) -> impl IntoView {
                     </select>
                     <input placeholder=tr("lab.closes_at") bind:value=closes size="22"/>
                     <input placeholder=tr("lab.idle") bind:value=idle size="6"/>
+                    <label class="check"><input type="checkbox" bind:checked=outbound data-testid="lab-outbound"/>{tr("vm.outbound")}</label>
                     <button type="submit" class="primary">{tr("lab.publish")}</button>
                 </form>
                 {move || publish.value().get().map(|r| match r {

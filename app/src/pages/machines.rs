@@ -207,6 +207,8 @@ fn MachineDetail(id: i64) -> impl IntoView {
     let delete = ServerAction::<DeleteVm>::new();
     let delete_disks = RwSignal::new(false);
     let baseline = ServerAction::<ResetVm>::new();
+    // What the host allows guests' networks, whatever the VM says.
+    let host_net = Resource::new(|| (), |_| get_guest_network());
     let vm = Resource::new(
         move || (action.version().get(), update.version().get(), cdrom.version().get(), attach.version().get(), detach.version().get(),
                  add_fw.version().get(), rm_fw.version().get(), baseline.version().get()),
@@ -256,6 +258,7 @@ fn MachineDetail(id: i64) -> impl IntoView {
                     Ok(vm) => vm,
                     Err(e) => return view! { <ErrorBox error=e/> }.into_any(),
                 };
+                let host_closed = host_net.await.ok().filter(|n| !n.outbound && vm.network == NetworkMode::User);
                 let name = RwSignal::new(vm.name.clone());
                 let cpus = RwSignal::new(vm.cpus.to_string());
                 let memory = RwSignal::new(vm.memory_mib.to_string());
@@ -357,6 +360,7 @@ fn MachineDetail(id: i64) -> impl IntoView {
                             <label class="check"><input type="checkbox" bind:checked=outbound data-testid="outbound"/>{tr("vm.outbound")}</label>
                             <button type="submit" class="primary">{tr("vm.save")}</button>
                         </form>
+                        {host_closed.map(|n| view! { <p class="notice" data-testid="host-network">{n.reason}</p> })}
                         {vm.needs_restart.then(|| view! { <p class="muted">{tr("vm.needs_restart")}</p> })}
                         <p class="muted">{format!("uuid {} · {} · {} · kernel {}", vm.uuid, vm.disk_bus.as_str(), vm.network.as_str(), vm.kernel.clone().unwrap_or_else(|| "—".into()))}</p>
                     </section>

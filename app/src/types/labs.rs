@@ -29,6 +29,9 @@ pub struct LabView {
     pub auto_stop_minutes: Option<u32>,
     /// Stop a VM after this many minutes without console activity.
     pub idle_stop_minutes: Option<u32>,
+    /// Whether the lab's VMs may open connections to other hosts (never to
+    /// this one); each lab VM follows it.
+    pub outbound: bool,
     pub vm_count: u32,
     /// The caller's own VM in this lab, if any.
     pub my_vm_id: Option<i64>,
@@ -58,6 +61,9 @@ pub struct NewLab {
     pub auto_stop_minutes: Option<u32>,
     #[serde(default)]
     pub idle_stop_minutes: Option<u32>,
+    /// Default true.
+    #[serde(default)]
+    pub outbound: Option<bool>,
 }
 
 /// Changes to a lab. A new `template_version_id` applies to VMs made or
@@ -82,6 +88,9 @@ pub struct LabPatch {
     pub auto_stop_minutes: Option<u32>,
     #[serde(default)]
     pub idle_stop_minutes: Option<u32>,
+    /// Applies to every VM of the lab (a running one at its next start).
+    #[serde(default)]
+    pub outbound: Option<bool>,
 }
 
 /// A published lab and the operation making its VMs.

@@ -23,3 +23,12 @@ pub struct SystemOverview {
     /// Why: the configuration, or what the KVM boot probe found.
     pub accelerator_reason: String,
 }
+
+/// Whether user-mode guests on this host may reach other hosts at all,
+/// whatever a VM's own `outbound` says, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct GuestNetwork {
+    pub outbound: bool,
+    pub reason: String,
+}

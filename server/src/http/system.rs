@@ -1,18 +1,21 @@
 //! `/health` (liveness, public) and `/system/overview` (admins).
 
 use super::ok;
-use crate::auth::RequireAdmin;
+use crate::auth::{CurrentUser, RequireAdmin};
 use crate::error::Result;
 use crate::service::system as svc;
 use crate::state::AppState;
-use app::types::SystemOverview;
+use app::types::{GuestNetwork, SystemOverview};
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/health", get(get_health)).route("/system/overview", get(get_overview))
+    Router::new()
+        .route("/health", get(get_health))
+        .route("/system/overview", get(get_overview))
+        .route("/system/guest-network", get(get_guest_network))
 }
 
 /// Service health: the database answers; which accelerator guests get and why.
@@ -36,4 +39,13 @@ pub async fn get_health(State(state): State<AppState>) -> Result<Response> {
               (status = 403, description = "FORBIDDEN")))]
 pub async fn get_overview(State(state): State<AppState>, RequireAdmin(admin): RequireAdmin) -> Result<Response> {
     Ok(ok(svc::overview(&state, &admin).await?))
+}
+
+/// Whether user-mode guests may reach other hosts on this host at all (a
+/// VM's own `outbound` applies only when this says true), and why.
+#[utoipa::path(get, path = "/api/v1/system/guest-network", tag = "system", security(("bearer" = [])),
+    responses((status = 200, description = "The host's rule for guests' outbound network", body = GuestNetwork),
+              (status = 401, description = "UNAUTHENTICATED")))]
+pub async fn get_guest_network(State(state): State<AppState>, CurrentUser(_user): CurrentUser) -> Result<Response> {
+    Ok(ok(svc::guest_network(&state)))
 }

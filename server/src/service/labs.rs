@@ -140,6 +140,7 @@ pub async fn publish(state: &AppState, caller: &Caller, course_id: i64, input: N
             auto_start_minutes: input.auto_start_minutes,
             auto_stop_minutes: input.auto_stop_minutes,
             idle_stop_minutes: input.idle_stop_minutes,
+            outbound: input.outbound.unwrap_or(true),
             created_by: caller.id(),
         })
         .await
@@ -213,6 +214,7 @@ async fn provision(state: &AppState, lab: &LabRecord, version: &VersionRecord, u
                 kernel: version.kernel.as_deref(),
                 version_id: version.view.id,
                 size_bytes: version.view.size_bytes,
+                outbound: l.outbound,
             })
             .await
             .map_err(crate::error::unique_as(|| AppError::conflict("VM_EXISTS", "the lab VM was just made")))?
@@ -288,7 +290,7 @@ pub async fn update(state: &AppState, caller: &Caller, id: i64, patch: LabPatch)
         return Err(e.into());
     }
     let minutes = [patch.auto_start_minutes, patch.auto_stop_minutes, patch.idle_stop_minutes].map(|m| m.map(|v| (v > 0).then_some(v)));
-    state.store.update_lab(id, patch.description.as_deref(), patch.template_version_id, opens, closes, minutes).await?;
+    state.store.update_lab(id, patch.description.as_deref(), patch.template_version_id, opens, closes, minutes, patch.outbound).await?;
     Ok(load(state, caller, id, Access::Manage).await?.view)
 }
 

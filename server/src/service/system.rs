@@ -33,6 +33,18 @@ pub async fn install_demo_guest(state: &AppState, owner_id: i64) -> Result<Optio
     Ok(state.store.iso(iso.id).await?)
 }
 
+/// What the host allows user-mode guests, for everyone who runs one.
+pub fn guest_network(state: &AppState) -> app::types::GuestNetwork {
+    let (outbound, reason) = if !state.guard.active {
+        (false, format!("this host gives guests no outbound network, because the guard that keeps them off the host itself is not active: {}", state.guard.reason))
+    } else if !state.config.guest_outbound {
+        (false, "the admin turned guests' outbound network off on this host (guest_outbound = false)".to_owned())
+    } else {
+        (true, state.guard.reason.clone())
+    };
+    app::types::GuestNetwork { outbound, reason }
+}
+
 pub async fn overview(state: &AppState, _admin: &Admin) -> Result<SystemOverview> {
     let c = state.store.overview_counts().await?;
     Ok(SystemOverview {

@@ -22,6 +22,7 @@ struct LabRow {
     auto_start_minutes: Option<i64>,
     auto_stop_minutes: Option<i64>,
     idle_stop_minutes: Option<i64>,
+    outbound: bool,
     vm_count: i64,
     my_vm_id: Option<i64>,
     my_vm_state: Option<String>,
@@ -47,6 +48,7 @@ impl LabRow {
             auto_start_minutes: self.auto_start_minutes.map(|m| m as u32),
             auto_stop_minutes: self.auto_stop_minutes.map(|m| m as u32),
             idle_stop_minutes: self.idle_stop_minutes.map(|m| m as u32),
+            outbound: self.outbound,
             vm_count: self.vm_count as u32,
             my_vm_id: self.my_vm_id,
             my_vm_state: self.my_vm_state,
@@ -58,7 +60,7 @@ impl LabRow {
 /// Binds: viewer id (for `my_vm_*`).
 const LAB_SELECT: &str = "SELECT l.id, l.course_id, c.code AS course_code, l.name, l.description, t.id AS template_id, \
     t.name AS template_name, l.template_version_id, tv.version, l.cpus, l.memory_mib, l.opens_at, l.closes_at, \
-    l.auto_start_minutes, l.auto_stop_minutes, l.idle_stop_minutes, \
+    l.auto_start_minutes, l.auto_stop_minutes, l.idle_stop_minutes, l.outbound, \
     (SELECT COUNT(*) FROM vms WHERE lab_id = l.id) AS vm_count, \
     mv.id AS my_vm_id, mv.state AS my_vm_state, l.created_at \
     FROM labs l JOIN courses c ON c.id = l.course_id JOIN template_versions tv ON tv.id = l.template_version_id \
@@ -85,6 +87,7 @@ pub struct NewLabRow<'a> {
     pub auto_start_minutes: Option<u32>,
     pub auto_stop_minutes: Option<u32>,
     pub idle_stop_minutes: Option<u32>,
+    pub outbound: bool,
     pub created_by: i64,
 }
 
@@ -100,6 +103,7 @@ pub struct NewCloneRow<'a> {
     pub kernel: Option<&'a str>,
     pub version_id: i64,
     pub size_bytes: u64,
+    pub outbound: bool,
 }
 
 impl Store {
@@ -107,8 +111,8 @@ impl Store {
         let t = now();
         sqlx::query_scalar(
             "INSERT INTO labs (course_id, template_version_id, name, description, cpus, memory_mib, opens_at, closes_at, \
-             auto_start_minutes, auto_stop_minutes, idle_stop_minutes, created_by, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             auto_start_minutes, auto_stop_minutes, idle_stop_minutes, outbound, created_by, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(l.course_id)
         .bind(l.template_version_id)
@@ -121,6 +125,7 @@ impl Store {
         .bind(l.auto_start_minutes.map(|m| m as i64))
         .bind(l.auto_stop_minutes.map(|m| m as i64))
         .bind(l.idle_stop_minutes.map(|m| m as i64))
+        .bind(l.outbound)
         .bind(l.created_by)
         .bind(t)
         .bind(t)
@@ -180,17 +185,20 @@ impl Store {
         opens_at: Option<Option<i64>>,
         closes_at: Option<Option<i64>>,
         minutes: [Option<Option<u32>>; 3],
+        outbound: Option<bool>,
     ) -> Result<(), sqlx::Error> {
         // Option<Option<_>>: outer none = unchanged, inner none = cleared.
         let set = |v: &Option<Option<i64>>| v.is_some();
         let get = |v: &Option<Option<i64>>| v.flatten();
         let m: Vec<Option<Option<i64>>> = minutes.iter().map(|o| o.map(|i| i.map(|x| x as i64))).collect();
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "UPDATE labs SET description = COALESCE(?, description), template_version_id = COALESCE(?, template_version_id), \
              opens_at = CASE WHEN ? THEN ? ELSE opens_at END, closes_at = CASE WHEN ? THEN ? ELSE closes_at END, \
              auto_start_minutes = CASE WHEN ? THEN ? ELSE auto_start_minutes END, \
              auto_stop_minutes = CASE WHEN ? THEN ? ELSE auto_stop_minutes END, \
-             idle_stop_minutes = CASE WHEN ? THEN ? ELSE idle_stop_minutes END, updated_at = ? WHERE id = ?",
+             idle_stop_minutes = CASE WHEN ? THEN ? ELSE idle_stop_minutes END, outbound = COALESCE(?, outbound), \
+             updated_at = ? WHERE id = ?",
         )
         .bind(description)
         .bind(template_version_id)
@@ -204,11 +212,25 @@ impl Store {
         .bind(get(&m[1]))
         .bind(set(&m[2]))
         .bind(get(&m[2]))
+        .bind(outbound)
         .bind(now())
         .bind(id)
-        .execute(&self.pool)
-        .await
-        .map(|_| ())
+        .execute(&mut *tx)
+        .await?;
+        if let Some(outbound) = outbound {
+            // The lab's VMs follow; a running one takes it at its next start.
+            sqlx::query(
+                "UPDATE vms SET needs_restart = CASE WHEN outbound != ? AND state NOT IN ('stopped', 'crashed') THEN 1 \
+                 ELSE needs_restart END, outbound = ?, updated_at = ? WHERE lab_id = ?",
+            )
+            .bind(outbound)
+            .bind(outbound)
+            .bind(now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await
     }
 
     /// Deletes a lab whose VMs are all gone.
@@ -256,7 +278,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let vm_id: i64 = sqlx::query_scalar(
             "INSERT INTO vms (uuid, name, description, owner_id, cpus, memory_mib, boot_order, disk_bus, network, kernel, \
-             lab_id, created_at, updated_at) VALUES (?, ?, '', ?, ?, ?, 'c', ?, 'user', ?, ?, ?, ?) RETURNING id",
+             lab_id, outbound, created_at, updated_at) VALUES (?, ?, '', ?, ?, ?, 'c', ?, 'user', ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(c.uuid)
         .bind(c.name)
@@ -266,6 +288,7 @@ impl Store {
         .bind(c.disk_bus)
         .bind(c.kernel)
         .bind(c.lab_id)
+        .bind(c.outbound)
         .bind(t)
         .bind(t)
         .fetch_one(&mut *tx)

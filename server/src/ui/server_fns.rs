@@ -71,6 +71,9 @@ impl Backend for ServerFns {
     async fn get_system_overview(&self, req: &Parts) -> R<SystemOverview> {
         call!(self, req, Admin, |s, admin| system::overview(s, &admin))
     }
+    async fn get_guest_network(&self, req: &Parts) -> R<GuestNetwork> {
+        call!(self, req, Caller, |s, _me| async { Ok::<_, crate::error::ServerError>(system::guest_network(s)) })
+    }
     async fn list_vms(&self, req: &Parts, query: ListQuery) -> R<Page<VmView>> {
         call!(self, req, Caller, |s, me| vms::list(s, &me, query))
     }
