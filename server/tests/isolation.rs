@@ -336,6 +336,18 @@ async fn quotas_hold_on_every_path_that_grows_usage() {
             "{path} {body} names {limit}: {v}"
         );
     }
+    // A snapshot holds what its disks have written: with the quota full,
+    // none is taken; with room, it counts.
+    ok(&app, Method::POST, &format!("/api/v1/disks/{disk}/attach"), &s, Some(json!({"vm_id": vm}))).await;
+    let (st, v) = app.json(Method::POST, &format!("/api/v1/vms/{vm}/snapshots"), Some(&s), Some(json!({"name": "s1"}))).await;
+    assert_error(st, &v, 409, "QUOTA_EXCEEDED");
+    assert!(v["error"]["message"].as_str().unwrap().contains("max_disk_mib"), "{v}");
+    ok(&app, Method::PUT, &format!("/api/v1/users/{pupil}/quota"), &admin, Some(json!({"max_vcpus": 1, "max_memory_mib": 512, "max_disk_mib": 101}))).await;
+    ok(&app, Method::POST, &format!("/api/v1/vms/{vm}/snapshots"), &s, Some(json!({"name": "s1"}))).await;
+    let q = ok(&app, Method::GET, &format!("/api/v1/users/{pupil}/quota"), &admin, None).await;
+    assert_eq!(q["usage"]["disk_mib"], 101, "the disk and its snapshot: {q}");
+    let (st, v) = app.json(Method::POST, &format!("/api/v1/vms/{vm}/snapshots"), Some(&s), Some(json!({"name": "s2"}))).await;
+    assert_error(st, &v, 409, "QUOTA_EXCEEDED");
     // Uploads count against the uploader: an ISO and a template image.
     let t = app.login("uploader", "uploader-password").await;
     let sha = "0".repeat(64);

@@ -78,9 +78,12 @@ impl Store {
             }
             QuotaScope::Course(_) => "",
         };
+        // Snapshots hold what their disks had written when they were taken.
         let disk: i64 = sqlx::query_scalar(&format!(
-            "SELECT (SELECT COALESCE(SUM(size_bytes), 0) FROM disks d WHERE {}){uploads}",
-            disk_filter.replace('?', "?1")
+            "SELECT (SELECT COALESCE(SUM(size_bytes), 0) FROM disks d WHERE {}) \
+             + (SELECT COALESCE(SUM(s.bytes), 0) FROM vm_snapshots s JOIN vms v ON v.id = s.vm_id WHERE {}){uploads}",
+            disk_filter.replace('?', "?1"),
+            vm_filter.replace('?', "?1")
         ))
         .bind(id)
         .fetch_one(&self.pool)

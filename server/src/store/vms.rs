@@ -337,13 +337,15 @@ impl Store {
         Ok(row.map(|(id, protocol, h, g)| PortForwardView { id, protocol, host_port: h as u16, guest_port: g as u16 }))
     }
 
-    pub async fn insert_snapshot(&self, vm_id: i64, name: &str, tag: &str) -> Result<app::types::SnapshotView, sqlx::Error> {
+    /// `bytes`: the space the snapshot holds (see migration 0011).
+    pub async fn insert_snapshot(&self, vm_id: i64, name: &str, tag: &str, bytes: u64) -> Result<app::types::SnapshotView, sqlx::Error> {
         let t = crate::time::now();
-        let id: i64 = sqlx::query_scalar("INSERT INTO vm_snapshots (vm_id, name, tag, created_at) VALUES (?, ?, ?, ?) RETURNING id")
+        let id: i64 = sqlx::query_scalar("INSERT INTO vm_snapshots (vm_id, name, tag, created_at, bytes) VALUES (?, ?, ?, ?, ?) RETURNING id")
             .bind(vm_id)
             .bind(name)
             .bind(tag)
             .bind(t)
+            .bind(bytes as i64)
             .fetch_one(&self.pool)
             .await?;
         Ok(app::types::SnapshotView { id, vm_id, name: name.into(), created_at: rfc3339(t) })
