@@ -19,6 +19,26 @@ type VersionTuple = (i64, i64, i64, String, i64, String, i64, i64, i64, String, 
 const VERSION_SELECT: &str = "SELECT v.id, v.template_id, v.version, v.note, v.size_bytes, v.status, v.received_bytes, \
     v.created_at, t.course_id, t.disk_bus, t.kernel, v.sha256 FROM template_versions v JOIN templates t ON t.id = v.template_id";
 
+type TemplateTuple = (i64, i64, String, String, i64, i64, String, Option<String>, i64);
+
+const TEMPLATE_SELECT: &str = "SELECT id, course_id, name, description, cpus, memory_mib, disk_bus, kernel, created_at FROM templates";
+
+fn template_view(row: TemplateTuple, versions: Vec<app::types::TemplateVersionView>) -> TemplateView {
+    let (id, course_id, name, description, cpus, memory, disk_bus, kernel, created) = row;
+    TemplateView {
+        id,
+        course_id,
+        name,
+        description,
+        cpus: cpus as u32,
+        memory_mib: memory as u32,
+        disk_bus: app::types::DiskBus::parse(&disk_bus).unwrap_or_default(),
+        kernel,
+        versions,
+        created_at: rfc3339(created),
+    }
+}
+
 fn version_record(r: VersionTuple) -> VersionRecord {
     let (id, template_id, version, note, size, status, received, created, course_id, disk_bus, kernel, sha256) = r;
     VersionRecord {
@@ -129,42 +149,29 @@ impl Store {
     }
 
     pub async fn template(&self, id: i64) -> Result<Option<TemplateView>, sqlx::Error> {
-        let row: Option<(i64, i64, String, String, i64, i64, String, Option<String>, i64)> = sqlx::query_as(
-            "SELECT id, course_id, name, description, cpus, memory_mib, disk_bus, kernel, created_at FROM templates WHERE id = ?",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some((id, course_id, name, description, cpus, memory, disk_bus, kernel, created)) = row else {
-            return Ok(None);
-        };
+        let row: Option<TemplateTuple> = sqlx::query_as(&format!("{TEMPLATE_SELECT} WHERE id = ?")).bind(id).fetch_optional(&self.pool).await?;
+        let Some(row) = row else { return Ok(None) };
         let versions: Vec<VersionTuple> =
             sqlx::query_as(&format!("{VERSION_SELECT} WHERE v.template_id = ? ORDER BY v.version")).bind(id).fetch_all(&self.pool).await?;
-        Ok(Some(TemplateView {
-            id,
-            course_id,
-            name,
-            description,
-            cpus: cpus as u32,
-            memory_mib: memory as u32,
-            disk_bus: app::types::DiskBus::parse(&disk_bus).unwrap_or_default(),
-            kernel,
-            versions: versions.into_iter().map(|v| version_record(v).view).collect(),
-            created_at: rfc3339(created),
-        }))
+        Ok(Some(template_view(row, versions.into_iter().map(|v| version_record(v).view).collect())))
     }
 
     pub async fn course_templates(&self, course_id: i64) -> Result<Vec<TemplateView>, sqlx::Error> {
-        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM templates WHERE course_id = ? ORDER BY name")
+        // Two statements for the whole list: the templates, then all their versions.
+        let rows: Vec<TemplateTuple> =
+            sqlx::query_as(&format!("{TEMPLATE_SELECT} WHERE course_id = ? ORDER BY name")).bind(course_id).fetch_all(&self.pool).await?;
+        let all: Vec<VersionTuple> = sqlx::query_as(&format!("{VERSION_SELECT} WHERE t.course_id = ? ORDER BY v.version"))
             .bind(course_id)
             .fetch_all(&self.pool)
             .await?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(t) = self.template(id).await? {
-                out.push(t);
-            }
+        let mut versions: std::collections::HashMap<i64, Vec<app::types::TemplateVersionView>> = Default::default();
+        for v in all {
+            let r = version_record(v);
+            versions.entry(r.view.template_id).or_default().push(r.view);
         }
-        Ok(out)
+        Ok(rows.into_iter().map(|row| {
+            let of = versions.remove(&row.0).unwrap_or_default();
+            template_view(row, of)
+        }).collect())
     }
 }

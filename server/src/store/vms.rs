@@ -115,6 +115,16 @@ fn push_vm_filter(qb: &mut QueryBuilder<'_, Sqlite>, f: &VmFilter) {
     }
 }
 
+/// `(?, ?, …)` with one bound id each.
+fn push_id_list(q: &mut QueryBuilder<'_, Sqlite>, ids: &[i64]) {
+    q.push("(");
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    q.push(")");
+}
+
 impl Store {
     /// Inserts a VM and its forwards in one transaction.
     pub async fn insert_vm(&self, v: NewVmRow<'_>, now: i64) -> Result<i64, sqlx::Error> {
@@ -174,12 +184,33 @@ impl Store {
         push_vm_filter(&mut qb, f);
         qb.push(" ORDER BY v.id LIMIT ").push_bind(f.limit as i64).push(" OFFSET ").push_bind(f.offset as i64);
         let rows: Vec<VmRow> = qb.build_query_as().fetch_all(&self.pool).await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let fw = self.port_forwards(r.id).await?;
-            let disks = self.vm_disk_ids(r.id).await?;
-            out.push(r.into_record(fw, disks));
+        // The page's forwards and disks in one statement each, not one per VM.
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut forwards: std::collections::HashMap<i64, Vec<PortForwardView>> = Default::default();
+        let mut disks: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+        if !ids.is_empty() {
+            let mut q = QueryBuilder::<Sqlite>::new("SELECT vm_id, id, protocol, host_port, guest_port FROM vm_port_forwards WHERE vm_id IN ");
+            push_id_list(&mut q, &ids);
+            q.push(" ORDER BY id");
+            let rows: Vec<(i64, i64, String, i64, i64)> = q.build_query_as().fetch_all(&self.pool).await?;
+            for (vm, id, protocol, h, g) in rows {
+                forwards.entry(vm).or_default().push(PortForwardView { id, protocol, host_port: h as u16, guest_port: g as u16 });
+            }
+            let mut q = QueryBuilder::<Sqlite>::new("SELECT vm_id, id FROM disks WHERE vm_id IN ");
+            push_id_list(&mut q, &ids);
+            q.push(" ORDER BY updated_at, id");
+            let rows: Vec<(i64, i64)> = q.build_query_as().fetch_all(&self.pool).await?;
+            for (vm, id) in rows {
+                disks.entry(vm).or_default().push(id);
+            }
         }
+        let out = rows
+            .into_iter()
+            .map(|r| {
+                let id = r.id;
+                r.into_record(forwards.remove(&id).unwrap_or_default(), disks.remove(&id).unwrap_or_default())
+            })
+            .collect();
         Ok((out, total as u64))
     }
 

@@ -247,7 +247,8 @@ pub fn qemu_pids(uuid: &str) -> Vec<u32> {
 pub async fn serial_command(run_dir: &std::path::Path, command: &str, expect: &str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::UnixStream::connect(run_dir.join("serial.sock")).await.expect("serial socket");
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    // Generous: a guest under TCG on a busy host answers slowly.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
     let mut seen = Vec::new();
     let mut buf = [0u8; 4096];
     while tokio::time::Instant::now() < deadline {
