@@ -14,10 +14,10 @@ fn path(data_dir: &Path) -> PathBuf {
     data_dir.join("reserve")
 }
 
-/// Bytes the reserve file holds now.
-pub fn held(data_dir: &Path) -> u64 {
+/// Bytes a file has allocated on disk (0 if it is not there).
+pub fn allocated(file: &Path) -> u64 {
     use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path(data_dir)).map(|m| m.blocks() * 512).unwrap_or(0)
+    std::fs::metadata(file).map(|m| m.blocks() * 512).unwrap_or(0)
 }
 
 /// Free bytes of the filesystem that holds `dir`.
@@ -34,7 +34,7 @@ pub fn free_bytes(dir: &Path) -> Option<u64> {
 /// Takes the reserve (`bytes`) if it is not held and the filesystem has it
 /// to spare twice over (so taking it never fills the filesystem itself).
 pub fn keep(data_dir: &Path, bytes: u64) {
-    let have = held(data_dir);
+    let have = allocated(&path(data_dir));
     if have >= bytes || free_bytes(data_dir).is_none_or(|f| f < 2 * (bytes - have)) {
         return;
     }

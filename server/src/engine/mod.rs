@@ -241,8 +241,7 @@ impl Engine {
     /// The supervisor's last word: the process is gone.
     pub(crate) async fn process_gone(&self, vm: VmId, expected: bool, reason: Option<String>) {
         let Some(slot) = self.existing(vm) else { return };
-        self.0.confinement.release(vm.0);
-        self.0.confinement.disown(&self.run_paths(vm).dir);
+        self.release_process(vm);
         let restart = {
             let mut s = slot.lock().await;
             s.requests = None;
@@ -270,6 +269,13 @@ impl Engine {
         }
     }
 
+    /// What a VM's QEMU held goes back once it is gone: its cgroups, and
+    /// its run dir (to root, since a later process may get the same uid).
+    fn release_process(&self, vm: VmId) {
+        self.0.confinement.release(vm.0);
+        self.0.confinement.disown(&self.run_paths(vm).dir);
+    }
+
     /// `run` behind a named `Send` type: restart makes start and supervise
     /// mutually recursive, which the compiler cannot see through otherwise.
     fn run_boxed(
@@ -292,8 +298,7 @@ impl Engine {
             }
             Err(e) => {
                 tracing::warn!(vm_id = vm.0, error = %e, "VM failed to start");
-                self.0.confinement.release(vm.0);
-                self.0.confinement.disown(&self.run_paths(vm).dir);
+                self.release_process(vm);
                 if let Some(slot) = self.existing(vm) {
                     let mut s = slot.lock().await;
                     s.requests = None;
@@ -309,30 +314,10 @@ impl Engine {
         let paths = self.run_paths(vm);
         prepare_run_dir(&paths)?;
         let log = std::fs::File::create(paths.log()).map_err(|e| format!("cannot create the QEMU log: {e}"))?;
-        // QEMU opens no image itself: it gets them open.
-        let (machine, passed) = pass_files(machine)?;
-        let mut cmd = tokio::process::Command::new(&self.0.qemu_binary);
-        cmd.args(&passed.args)
-            .args(argv::build(&machine, &paths))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(log))
-            // Its own process group: signals aimed at vlab (Ctrl-C, a
-            // service manager's stop) do not reach the guests.
-            .process_group(0)
-            .kill_on_drop(false);
         // Its cgroups (the network guard matches one; the limits live there)
-        // are joined between fork and exec, before QEMU opens anything, and
-        // it becomes its own user there.
-        let procs = self.0.confinement.prepare(vm.0, machine.memory_mib, machine.cpus)?;
-        let setup = self.0.confinement.child_setup(procs, passed.fds(), owned_by_qemu(&paths)?)?;
-        // SAFETY: the setup makes only async-signal-safe calls.
-        unsafe {
-            cmd.pre_exec(setup);
-        }
-        let spawned = cmd.spawn().map_err(|e| format!("cannot run {}: {e}", self.0.qemu_binary));
-        drop(passed);
-        let mut child = spawned?;
+        // are joined between fork and exec, before QEMU opens anything.
+        let cgroups = self.0.confinement.prepare(vm.0, machine.memory_mib, machine.cpus)?;
+        let mut child = spawn_qemu(&self.0.qemu_binary, machine, &paths, log, &self.0.confinement, cgroups, true)?;
         if let Some(slot) = self.existing(vm) {
             slot.lock().await.pid = child.id();
         }
@@ -412,7 +397,7 @@ fn prepare_run_dir(paths: &RunPaths) -> Result<(), String> {
 /// The files a VM's QEMU is given open (closed in vlab once it runs) and
 /// the `-add-fd` arguments that put them into QEMU's fd sets.
 #[derive(Default)]
-pub(crate) struct Passed {
+struct Passed {
     files: Vec<std::fs::File>,
     args: Vec<std::ffi::OsString>,
 }
@@ -433,7 +418,7 @@ pub(crate) const CDROM_FDSET: u32 = 99;
 /// the kernel and initrd as `/proc/self/fd/<n>` (QEMU reads them plainly),
 /// and a bridge as a tap vlab made (as root; see `tap`). QEMU then needs
 /// no right to any path in the pools and no helper.
-pub(crate) fn pass_files(m: &Machine) -> Result<(Machine, Passed), String> {
+fn pass_files(m: &Machine) -> Result<(Machine, Passed), String> {
     use std::os::fd::AsRawFd;
     let mut m = m.clone();
     let mut p = Passed::default();
@@ -477,6 +462,44 @@ pub(crate) fn pass_files(m: &Machine) -> Result<(Machine, Passed), String> {
         }
     }
     Ok((m, p))
+}
+
+/// Starts QEMU for `machine` in `paths`, its stderr going to `log`. vlab
+/// opens the machine's files for it (`pass_files`); between fork and exec
+/// the child joins `cgroups` and becomes its own user
+/// (`Confinement::child_setup`). A `detached` QEMU (a VM's) has its own
+/// process group, so signals aimed at vlab (Ctrl-C, a service manager's
+/// stop) do not reach the guest, and outlives vlab; else it is killed
+/// when its handle goes.
+fn spawn_qemu(
+    binary: &str,
+    machine: &Machine,
+    paths: &RunPaths,
+    log: std::fs::File,
+    confinement: &confine::Confinement,
+    cgroups: Vec<std::ffi::CString>,
+    detached: bool,
+) -> Result<tokio::process::Child, String> {
+    let (machine, passed) = pass_files(machine)?;
+    let mut cmd = tokio::process::Command::new(binary);
+    cmd.args(&passed.args)
+        .args(argv::build(&machine, paths))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(log))
+        .kill_on_drop(!detached);
+    if detached {
+        cmd.process_group(0);
+    }
+    let setup = confinement.child_setup(cgroups, passed.fds(), owned_by_qemu(paths)?)?;
+    // SAFETY: the setup makes only async-signal-safe calls.
+    unsafe {
+        cmd.pre_exec(setup);
+    }
+    // vlab's copies of the passed files close once QEMU has its own.
+    let spawned = cmd.spawn().map_err(|e| format!("cannot run {binary}: {e}"));
+    drop(passed);
+    spawned
 }
 
 /// The paths a QEMU child makes its own before it drops to its user: its

@@ -7,7 +7,6 @@
 
 use super::qemu::argv::{self, Accel, DirectKernel, Machine, Network, RunPaths};
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 /// What the test guest prints on its serial console once it is up.
@@ -64,22 +63,7 @@ pub async fn boot_to_marker(
     let _ = std::fs::remove_file(paths.serial_log());
     let log = std::fs::File::create(paths.log()).map_err(|e| format!("cannot create the probe's log: {e}"))?;
     let began = Instant::now();
-    let (machine, passed) = super::pass_files(machine)?;
-    let mut cmd = tokio::process::Command::new(qemu_binary);
-    cmd.args(&passed.args)
-        .args(argv::build(&machine, &paths))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::from(log))
-        .kill_on_drop(true);
-    let setup = confinement.child_setup(Vec::new(), passed.fds(), super::owned_by_qemu(&paths)?)?;
-    // SAFETY: the setup makes only async-signal-safe calls.
-    unsafe {
-        cmd.pre_exec(setup);
-    }
-    let spawned = cmd.spawn().map_err(|e| format!("cannot run {qemu_binary}: {e}"));
-    drop(passed);
-    let mut child = spawned?;
+    let mut child = super::spawn_qemu(qemu_binary, machine, &paths, log, confinement, Vec::new(), false)?;
     let outcome = match super::handshake(&mut child, &paths.qmp(), within).await {
         Err(e) => Err(e),
         Ok(_qmp) => {

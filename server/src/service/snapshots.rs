@@ -50,7 +50,7 @@ pub async fn create_snapshot(state: &AppState, caller: &Caller, vm_id: i64, s: N
     let disks = qcow2_disks(state, vm_id).await?;
     // A snapshot holds what the disks have written so far: that much more
     // of the owner's (and a lab VM's course's) disk quota.
-    let bytes: u64 = disks.iter().map(|(_, p)| allocated(p)).sum();
+    let bytes: u64 = disks.iter().map(|(_, p)| crate::reserve::allocated(p)).sum();
     let course = state.store.vm_course(vm_id).await?;
     let _admission = state.admission.lock().await;
     let demand = super::quotas::Demand { disk_mib: bytes.div_ceil(1 << 20), ..Default::default() };
@@ -78,12 +78,6 @@ pub async fn create_snapshot(state: &AppState, caller: &Caller, vm_id: i64, s: N
         done.push(path);
     }
     Ok(state.store.insert_snapshot(vm_id, s.name.trim(), &tag, bytes).await?)
-}
-
-/// Bytes a file has allocated on disk.
-fn allocated(path: &std::path::Path) -> u64 {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path).map(|m| m.blocks() * 512).unwrap_or(0)
 }
 
 async fn find_snapshot(state: &AppState, vm_id: i64, id: i64) -> Result<(SnapshotView, String)> {

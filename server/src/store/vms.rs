@@ -115,6 +115,11 @@ fn push_vm_filter(qb: &mut QueryBuilder<'_, Sqlite>, f: &VmFilter) {
     }
 }
 
+/// A forward from its row: (id, protocol, host port, guest port).
+fn forward_view((id, protocol, h, g): (i64, String, i64, i64)) -> PortForwardView {
+    PortForwardView { id, protocol, host_port: h as u16, guest_port: g as u16 }
+}
+
 /// `(?, ?, …)` with one bound id each.
 fn push_id_list(q: &mut QueryBuilder<'_, Sqlite>, ids: &[i64]) {
     q.push("(");
@@ -194,7 +199,7 @@ impl Store {
             q.push(" ORDER BY id");
             let rows: Vec<(i64, i64, String, i64, i64)> = q.build_query_as().fetch_all(&self.pool).await?;
             for (vm, id, protocol, h, g) in rows {
-                forwards.entry(vm).or_default().push(PortForwardView { id, protocol, host_port: h as u16, guest_port: g as u16 });
+                forwards.entry(vm).or_default().push(forward_view((id, protocol, h, g)));
             }
             let mut q = QueryBuilder::<Sqlite>::new("SELECT vm_id, id FROM disks WHERE vm_id IN ");
             push_id_list(&mut q, &ids);
@@ -307,10 +312,7 @@ impl Store {
         .bind(vm_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, protocol, h, g)| PortForwardView { id, protocol, host_port: h as u16, guest_port: g as u16 })
-            .collect())
+        Ok(rows.into_iter().map(forward_view).collect())
     }
 
     /// Host ports of a protocol already given to some VM.

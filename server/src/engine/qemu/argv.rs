@@ -262,8 +262,8 @@ pub fn build(m: &Machine, run: &RunPaths) -> Vec<OsString> {
     a.push("-device".into());
     a.push(format!("ide-cd,drive=cd0,id={CDROM_DEVICE},bus=ide.{},bootindex={}", m.disks.len().min(5), boot_index(m, 'd', 0)).into());
 
-    match &m.network {
-        Network::None => {}
+    let netdev = match &m.network {
+        Network::None => None,
         Network::User { forwards, host_addr, restrict } => {
             let mut net = format!("user,id={NET_ID}");
             if *restrict {
@@ -272,21 +272,16 @@ pub fn build(m: &Machine, run: &RunPaths) -> Vec<OsString> {
             for f in forwards {
                 net.push_str(&format!(",hostfwd={}:{}:{}-:{}", f.protocol.as_str(), host_addr, f.host_port, f.guest_port));
             }
-            a.push("-netdev".into());
-            a.push(net.into());
-            a.push("-device".into());
-            a.push(format!("virtio-net-pci,netdev={NET_ID},id=nic0,mac={},bootindex={}", m.mac, boot_index(m, 'n', 0)).into());
+            Some(net)
         }
-        Network::Bridge { .. } | Network::Tap { .. } => {
-            a.push("-netdev".into());
-            a.push(match &m.network {
-                Network::Tap { fd } => format!("tap,id={NET_ID},fd={fd}").into(),
-                Network::Bridge { bridge, .. } => format!("bridge,id={NET_ID},br={bridge}").into(),
-                _ => unreachable!(),
-            });
-            a.push("-device".into());
-            a.push(format!("virtio-net-pci,netdev={NET_ID},id=nic0,mac={},bootindex={}", m.mac, boot_index(m, 'n', 0)).into());
-        }
+        Network::Bridge { bridge, .. } => Some(format!("bridge,id={NET_ID},br={bridge}")),
+        Network::Tap { fd } => Some(format!("tap,id={NET_ID},fd={fd}")),
+    };
+    if let Some(netdev) = netdev {
+        a.push("-netdev".into());
+        a.push(netdev.into());
+        a.push("-device".into());
+        a.push(format!("virtio-net-pci,netdev={NET_ID},id=nic0,mac={},bootindex={}", m.mac, boot_index(m, 'n', 0)).into());
     }
     if let Some(k) = &m.kernel {
         a.push("-kernel".into());
