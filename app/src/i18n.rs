@@ -243,6 +243,7 @@ const TEXT: &[(&str, &str, &str)] = &[
     ("course.add_member", "Add", "添加"),
     ("course.csv", "Enrol from CSV (username,name,email per line)", "从 CSV 批量选课（每行 用户名,姓名,邮箱）"),
     ("course.enrol", "Enrol", "导入"),
+    ("course.enrolling", "Making the accounts…", "正在创建账号…"),
     ("course.enrolled", "Enrolled", "已选课"),
     ("course.passwords", "New accounts and their one-time passwords (shown once):", "新账号及其一次性密码（仅显示一次）："),
     ("template.title", "Templates", "模板"),

@@ -148,6 +148,9 @@ pub struct FileConfig {
     pub host_memory_ratio: Option<f64>,
     /// How often the lab scheduler looks at schedules and idle VMs, seconds.
     pub scheduler_interval_secs: Option<u64>,
+    /// A CSV enrolment taking longer than this (ms) is shown as an
+    /// operation with progress (default 700).
+    pub enrol_progress_after_ms: Option<u64>,
     pub header_read_timeout_secs: Option<u64>,
     pub max_connections: Option<usize>,
     pub trusted_proxies: Option<Vec<String>>,
@@ -209,6 +212,7 @@ pub struct Config {
     pub console_ticket_ttl_secs: u64,
     pub host_memory_ratio: f64,
     pub scheduler_interval_secs: u64,
+    pub enrol_progress_after_ms: u64,
     /// A connection must send a whole request head this long after it
     /// opens or after its last response, else it is closed.
     pub header_read_timeout_secs: u64,
@@ -364,6 +368,7 @@ impl Config {
             console_ticket_ttl_secs: file.console_ticket_ttl_secs.unwrap_or(30).clamp(1, 60),
             host_memory_ratio: file.host_memory_ratio.filter(|r| r.is_finite() && *r > 0.0).unwrap_or(1.0),
             scheduler_interval_secs: file.scheduler_interval_secs.unwrap_or(30).max(1),
+            enrol_progress_after_ms: file.enrol_progress_after_ms.unwrap_or(700),
             data_dir,
         })
     }

@@ -542,3 +542,40 @@ async fn a_roll_out_cancelled_half_way_stops_and_keeps_the_clones_it_made() {
         assert!(app.data_dir.path().join(format!("pools/disks/{disk}.qcow2")).is_file());
     }
 }
+
+/// A CSV enrolment that takes longer than a moment is an operation on the
+/// course: its teachers hear its progress and end, nobody else does; the
+/// accounts come in one go with their passwords.
+#[tokio::test]
+async fn a_slow_csv_enrolment_reports_progress_as_an_operation_to_the_course_teachers_only() {
+    let app = TestApp::spawn_with(|c| c.enrol_progress_after_ms = 0).await;
+    let admin = app.admin_token().await;
+    app.create_user(&admin, "teach", "teacher").await;
+    app.create_user(&admin, "other", "teacher").await;
+    let t = app.login("teach", "teach-password").await;
+    let other = app.login("other", "other-password").await;
+    let course = ok(&app, Method::POST, "/api/v1/courses", &t, Some(json!({"code": "BIG-1", "title": "Big"}))).await["id"].as_i64().unwrap();
+    let heard = collect_events(&app, &t);
+    let overheard = collect_events(&app, &other);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let csv: String = (0..12).map(|i| format!("big{i:02},Big {i}\n")).collect();
+    let report = enrol_csv(&app, &t, course, csv).await;
+    let report = &report["data"];
+    assert_eq!(report["created"].as_array().unwrap().len(), 12);
+    let op = report["operation_id"].as_i64().expect("the enrolment was an operation");
+    let seen = ok(&app, Method::GET, &format!("/api/v1/operations/{op}"), &t, None).await;
+    assert_eq!((seen["kind"].as_str(), seen["target_kind"].as_str(), seen["target_id"].as_i64(), seen["status"].as_str()), (Some("enrol"), Some("course"), Some(course), Some("succeeded")));
+    let (s, v) = app.json(Method::GET, &format!("/api/v1/operations/{op}"), Some(&other), None).await;
+    assert_error(s, &v, 404, "OPERATION_NOT_FOUND");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mine: Vec<Value> = heard.lock().unwrap().iter().filter(|e| e["operation"]["id"] == op).cloned().collect();
+    assert!(mine.len() >= 2, "the start and end were pushed: {mine:?}");
+    assert_eq!(mine.last().unwrap()["operation"]["status"], "succeeded");
+    assert!(overheard.lock().unwrap().iter().all(|e| e["operation"]["id"] != op), "another teacher heard nothing of it");
+    // Each new account works with the password shown once.
+    let first = &report["created"][0];
+    let (s, _) = app.json(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": first["username"], "password": first["password"]}))).await;
+    assert_eq!(s, StatusCode::OK);
+    let members = ok(&app, Method::GET, &format!("/api/v1/courses/{course}/members"), &t, None).await;
+    assert_eq!(members.as_array().unwrap().len(), 13, "12 students and the teacher");
+}

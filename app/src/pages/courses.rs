@@ -111,6 +111,7 @@ fn Course(id: i64) -> impl IntoView {
 fn CourseMembers(id: i64) -> impl IntoView {
     let add = ServerAction::<AddMember>::new();
     let enrol = ServerAction::<EnrolCsv>::new();
+    let live = super::live::use_live();
     let members = Resource::new(move || (add.version().get(), enrol.version().get()), move |_| course_members(id));
     let username = RwSignal::new(String::new());
     let role = RwSignal::new("student".to_string());
@@ -139,6 +140,20 @@ fn CourseMembers(id: i64) -> impl IntoView {
                 </label>
                 <button type="submit">{tr("course.enrol")}</button>
             </form>
+            {move || enrol.pending().get().then(|| {
+                // A large class is made as an operation on the course: its progress.
+                let percent = live.operations.with(|ops| {
+                    ops.values()
+                        .filter(|o| o.kind == "enrol" && o.target_kind == "course" && o.target_id == id && o.finished_at.is_none())
+                        .map(|o| o.progress)
+                        .max()
+                });
+                view! {
+                    <p class="muted" data-testid="enrol-progress">{tr("course.enrolling")}" "
+                        {percent.map(|p| view! { <progress max="100" value=p.to_string()></progress>" "{format!("{p}%")} })}
+                    </p>
+                }
+            })}
             {move || enrol.value().get().map(|r| match r {
                 Err(e) => view! { <ErrorBox error=e/> }.into_any(),
                 Ok(report) => view! {

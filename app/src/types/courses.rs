@@ -96,6 +96,10 @@ pub struct EnrolmentReport {
     pub unchanged: Vec<String>,
     /// New accounts; each password is shown this once.
     pub created: Vec<CreatedAccount>,
+    /// The operation that showed the enrolment's progress, when it took
+    /// longer than a moment (its progress came as events meanwhile).
+    #[serde(default)]
+    pub operation_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

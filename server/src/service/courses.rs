@@ -1,6 +1,7 @@
 //! Courses and their members. Who may see or manage a course is decided in
 //! `load`, and nowhere else.
 
+use super::operations::{self, Spec, Target};
 use super::Paging;
 use crate::auth::revoke::{announce, AccessChange};
 use crate::auth::{password, token, Caller, Teacher};
@@ -282,40 +283,113 @@ pub async fn enrol_csv(state: &AppState, caller: &Caller, id: i64, text: &str) -
     if rows.len() > MAX_CSV_ROWS {
         return Err(AppError::invalid("csv", format!("has more than {MAX_CSV_ROWS} students")).into());
     }
+    let names: Vec<&str> = rows.iter().map(|r| r.username.as_str()).collect();
+    let accounts = state.store.accounts_for_enrolment(id, &names).await?;
     let mut existing = Vec::new();
-    let mut report = EnrolmentReport { enrolled: vec![], unchanged: vec![], created: vec![] };
+    let mut report = EnrolmentReport { enrolled: vec![], unchanged: vec![], created: vec![], operation_id: None };
     let mut new = Vec::new();
     let mut problems = FieldErrors::new();
     for r in &rows {
-        match state.store.credentials_by_username(&r.username).await? {
-            Some(c) if c.user.role != Role::Student => {
-                problems.insert(format!("line {}", r.line), format!("'{}' is a {} account, not a student", r.username, c.user.role.as_str()));
+        match accounts.get(&r.username.to_lowercase()) {
+            Some(a) if a.role != Role::Student => {
+                problems.insert(format!("line {}", r.line), format!("'{}' is a {} account, not a student", r.username, a.role.as_str()));
             }
-            Some(c) => match state.store.member_role(id, c.user.id).await?.as_deref() {
-                Some("student") => report.unchanged.push(c.user.username),
-                _ => {
-                    existing.push(c.user.id);
-                    report.enrolled.push(c.user.username);
-                }
-            },
-            None => {
-                let pw = token::generate_password();
-                new.push(NewStudentRow {
-                    username: r.username.clone(),
-                    display_name: r.display_name.clone(),
-                    email: r.email.clone(),
-                    password_hash: password::hash(pw.clone()).await?,
-                });
-                report.created.push(CreatedAccount { username: r.username.clone(), display_name: r.display_name.clone(), password: pw });
+            Some(a) if a.member_role.as_deref() == Some("student") => report.unchanged.push(a.username.clone()),
+            Some(a) => {
+                existing.push(a.id);
+                report.enrolled.push(a.username.clone());
             }
+            None => new.push(r),
         }
     }
     if let Some(e) = AppError::from_fields(problems) {
         return Err(e.into());
     }
-    state.store.enrol(id, &existing, &new, &state.config.student_quota).await.map_err(crate::error::unique_as(|| AppError::conflict("USERNAME_TAKEN", "an account in the CSV was created meanwhile; send the CSV again")))?;
+    let passwords: Vec<String> = new.iter().map(|_| token::generate_password()).collect();
+    // Hashing a class's passwords takes a while: past a moment it is shown
+    // as an operation on the course, with progress. Nothing is stored until
+    // every hash is made; then all of it in one transaction.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut hashing = tokio::spawn(password::hash_many(passwords.clone(), done.clone()));
+    let _stop_if_dropped = AbortOnDrop(hashing.abort_handle());
+    let mut tracked: Option<Tracked> = None;
+    let hashes = loop {
+        let wait = if tracked.is_some() { ENROL_PROGRESS_EVERY } else { std::time::Duration::from_millis(state.config.enrol_progress_after_ms) };
+        match tokio::time::timeout(wait, &mut hashing).await {
+            Ok(r) => break r.map_err(|e| ServerError::internal(format!("hash task: {e}")))?,
+            Err(_) => match &tracked {
+                None => {
+                    let spec = Spec { kind: "enrol", target: Target::Course(id), owner_id: None, cancellable: false };
+                    tracked = Some(Tracked(Some(operations::start(state, caller, spec).await?)));
+                }
+                Some(t) => {
+                    let n = done.load(std::sync::atomic::Ordering::Relaxed);
+                    t.progress((n * 100 / new.len().max(1)) as u8).await;
+                }
+            },
+        }
+    };
+    let result = match hashes {
+        Ok(hashes) => {
+            let accounts: Vec<NewStudentRow> = new
+                .iter()
+                .zip(hashes)
+                .map(|(r, password_hash)| NewStudentRow { username: r.username.clone(), display_name: r.display_name.clone(), email: r.email.clone(), password_hash })
+                .collect();
+            state.store.enrol(id, &existing, &accounts, &state.config.student_quota).await.map_err(crate::error::unique_as(|| {
+                AppError::conflict("USERNAME_TAKEN", "an account in the CSV was created meanwhile; send the CSV again")
+            }))
+        }
+        Err(e) => Err(e),
+    };
+    if let Some(t) = tracked.as_mut() {
+        report.operation_id = t.0.as_ref().map(|r| r.view.id);
+        t.end(result.as_ref().map(|_| ()).map_err(|e| format!("nothing was enrolled: {}", crate::error::describe(e)))).await;
+    }
+    result?;
+    report.created = new
+        .iter()
+        .zip(passwords)
+        .map(|(r, password)| CreatedAccount { username: r.username.clone(), display_name: r.display_name.clone(), password })
+        .collect();
     tracing::info!(course_id = id, user_id = caller.id(), enrolled = report.enrolled.len(), created = report.created.len(), "CSV enrolment");
     Ok(report)
+}
+
+/// How often its progress is recorded then.
+const ENROL_PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// An enrolment's operation. Should the request be dropped half-way (the
+/// client went away), nothing is enrolled and the operation says so.
+struct Tracked(Option<operations::Running>);
+
+impl Tracked {
+    async fn progress(&self, percent: u8) {
+        if let Some(r) = &self.0 {
+            r.progress.set(percent).await;
+        }
+    }
+    async fn end(&mut self, result: std::result::Result<(), String>) {
+        if let Some(r) = self.0.take() {
+            r.finish(&result).await;
+        }
+    }
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        if let Some(r) = self.0.take() {
+            tokio::spawn(async move { r.finish(&Err("the request was abandoned before it finished; nothing was enrolled".into())).await });
+        }
+    }
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ use tokio::sync::broadcast;
 pub enum Target {
     Vm(i64),
     Lab(i64),
+    Course(i64),
 }
 
 impl Target {
@@ -29,6 +30,7 @@ impl Target {
         match self {
             Target::Vm(id) => ("vm", id),
             Target::Lab(id) => ("lab", id),
+            Target::Course(id) => ("course", id),
         }
     }
 }
@@ -66,13 +68,31 @@ impl Progress {
     }
 }
 
-/// Records an operation and runs `work` in the background; answers at
-/// once with the operation, which ends when the work does.
-pub async fn run<F, Fut>(state: &AppState, caller: &Caller, spec: Spec, work: F) -> Result<OperationView>
-where
-    F: FnOnce(Progress) -> Fut + Send + 'static,
-    Fut: Future<Output = std::result::Result<(), String>> + Send + 'static,
-{
+/// An operation recorded and under way, whose work runs where its starter
+/// runs it; `finish` records its end.
+pub struct Running {
+    pub view: OperationView,
+    pub progress: Progress,
+}
+
+impl Running {
+    pub async fn finish(self, result: &std::result::Result<(), String>) {
+        let Progress { state, op_id, audience, cancelled } = self.progress;
+        state.cancels.lock().unwrap_or_else(|p| p.into_inner()).remove(&op_id);
+        let (status, error) = match result {
+            Ok(()) => ("succeeded", None),
+            Err(e) if cancelled.load(Ordering::Relaxed) => ("cancelled", Some(e.as_str())),
+            Err(e) => ("failed", Some(e.as_str())),
+        };
+        match state.store.finish_operation(op_id, status, error).await {
+            Ok(op) => publish(&state, &op, &audience),
+            Err(e) => tracing::error!(op_id, error = %e, "could not record the end of an operation"),
+        }
+    }
+}
+
+/// Records an operation and tells whoever may see it.
+pub async fn start(state: &AppState, caller: &Caller, spec: Spec) -> Result<Running> {
     let (target_kind, target_id) = spec.target.parts();
     let op = state.store.insert_operation(spec.kind, target_kind, target_id, spec.owner_id, caller.id()).await?;
     let audience = audience(state, spec.target, caller.id()).await;
@@ -82,22 +102,24 @@ where
     if spec.cancellable {
         state.cancels.lock().unwrap_or_else(|p| p.into_inner()).insert(op_id, cancelled.clone());
     }
-    let progress = Progress { state: state.clone(), op_id, audience: audience.clone(), cancelled: cancelled.clone() };
-    let st = state.clone();
+    Ok(Running { view: op.view, progress: Progress { state: state.clone(), op_id, audience, cancelled } })
+}
+
+/// Records an operation and runs `work` in the background; answers at
+/// once with the operation, which ends when the work does.
+pub async fn run<F, Fut>(state: &AppState, caller: &Caller, spec: Spec, work: F) -> Result<OperationView>
+where
+    F: FnOnce(Progress) -> Fut + Send + 'static,
+    Fut: Future<Output = std::result::Result<(), String>> + Send + 'static,
+{
+    let running = start(state, caller, spec).await?;
+    let view = running.view.clone();
+    let progress = running.progress.clone();
     tokio::spawn(async move {
         let result = work(progress).await;
-        st.cancels.lock().unwrap_or_else(|p| p.into_inner()).remove(&op_id);
-        let (status, error) = match &result {
-            Ok(()) => ("succeeded", None),
-            Err(e) if cancelled.load(Ordering::Relaxed) => ("cancelled", Some(e.as_str())),
-            Err(e) => ("failed", Some(e.as_str())),
-        };
-        match st.store.finish_operation(op_id, status, error).await {
-            Ok(op) => publish(&st, &op, &audience),
-            Err(e) => tracing::error!(op_id, error = %e, "could not record the end of an operation"),
-        }
+        running.finish(&result).await;
     });
-    Ok(op.view)
+    Ok(view)
 }
 
 fn publish(state: &AppState, op: &OpRecord, audience: &Audience) {
@@ -110,6 +132,7 @@ async fn audience(state: &AppState, target: Target, requested_by: i64) -> Audien
     let mut ids = match target {
         Target::Vm(id) => state.store.vm_audience(id).await,
         Target::Lab(id) => state.store.lab_audience(id).await,
+        Target::Course(id) => state.store.course_teachers(id).await,
     }
     .unwrap_or_else(|e| {
         tracing::warn!(error = %e, "could not look up who may see an operation");
@@ -130,6 +153,7 @@ async fn may_see(state: &AppState, caller: &Caller, op: &OpRecord) -> Result<boo
     let seen = match op.view.target_kind.as_str() {
         "vm" => super::vms::load(state, caller, op.view.target_id).await.map(|_| ()),
         "lab" => super::labs::get(state, caller, op.view.target_id).await.map(|_| ()),
+        "course" => super::courses::load(state, caller, op.view.target_id, super::courses::Access::Manage).await.map(|_| ()),
         _ => return Ok(false),
     };
     match seen {

@@ -2,7 +2,7 @@
 
 use super::Store;
 use crate::time::{now, rfc3339};
-use app::types::{CourseView, MemberView};
+use app::types::{CourseView, MemberView, Role};
 use sqlx::{Sqlite, Transaction};
 
 #[derive(sqlx::FromRow)]
@@ -46,6 +46,15 @@ const COURSE_SELECT: &str = "SELECT c.id, c.code, c.title, c.term, c.description
     (SELECT COUNT(*) FROM course_members WHERE course_id = c.id AND role = 'teacher') AS teachers, \
     (SELECT COUNT(*) FROM course_members WHERE course_id = c.id AND role = 'student') AS students, \
     c.created_at, c.updated_at FROM courses c";
+
+/// An existing account named in a CSV enrolment.
+pub struct EnrolmentAccount {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    /// Its role in the course, if a member.
+    pub member_role: Option<String>,
+}
 
 /// A new account made by a CSV enrolment.
 pub struct NewStudentRow {
@@ -164,6 +173,28 @@ impl Store {
             .bind(user_id)
             .fetch_optional(&self.pool)
             .await
+    }
+
+    /// The accounts among `usernames` (matched as usernames are, without
+    /// case) with their role and their role in the course: one statement
+    /// for a whole CSV. Keyed by lower-case username.
+    pub async fn accounts_for_enrolment(&self, course_id: i64, usernames: &[&str]) -> Result<std::collections::HashMap<String, EnrolmentAccount>, sqlx::Error> {
+        let list = serde_json::to_string(usernames).unwrap_or_else(|_| "[]".into());
+        let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT u.id, u.username, u.role, m.role FROM users u \
+             LEFT JOIN course_members m ON m.course_id = ? AND m.user_id = u.id \
+             WHERE u.username IN (SELECT value FROM json_each(?))",
+        )
+        .bind(course_id)
+        .bind(list)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, username, role, member_role)| {
+                (username.to_lowercase(), EnrolmentAccount { id, username, role: Role::parse(&role).unwrap_or(Role::Student), member_role })
+            })
+            .collect())
     }
 
     /// Whether `student` is a student of a course `teacher` teaches.

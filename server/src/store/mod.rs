@@ -12,7 +12,7 @@ mod tokens;
 mod users;
 mod vms;
 
-pub use courses::NewStudentRow;
+pub use courses::{EnrolmentAccount, NewStudentRow};
 pub use labs::{LabRecord, NewCloneRow, NewLabRow};
 pub use quotas::QuotaScope;
 pub use templates::VersionRecord;

@@ -164,6 +164,15 @@ impl Store {
             .await
     }
 
+    /// The teachers of a course: who hears about work on the course itself.
+    pub async fn course_teachers(&self, course_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+        sqlx::query_scalar("SELECT m.user_id FROM course_members m JOIN users u ON u.id = m.user_id AND u.role = 'teacher' \
+             WHERE m.course_id = ? AND m.role = 'teacher'")
+            .bind(course_id)
+            .fetch_all(&self.pool)
+            .await
+    }
+
     /// Operations left running by a previous process can never finish.
     pub async fn fail_orphaned_operations(&self) -> Result<u64, sqlx::Error> {
         let t = now();
