@@ -61,64 +61,31 @@ pub async fn open(state: &AppState, caller: &Caller, vm_id: i64, req: ConsoleReq
     })
 }
 
-/// A PNG of the VM's screen, at most `width` pixels wide. Cached briefly,
-/// since a class wall asks often.
+/// A PNG of the VM's screen, at most `width` pixels wide. A class wall asks
+/// often: see `console::screenshots` for what keeps that cheap.
 pub async fn screenshot(state: &AppState, caller: &Caller, vm_id: i64, width: Option<u32>) -> Result<Vec<u8>> {
     let vm = load(state, caller, vm_id).await?;
     if width.is_some_and(|w| !(16..=4096).contains(&w)) {
         return Err(AppError::invalid("width", "must be between 16 and 4096").into());
     }
     require_live(state, &vm).await?;
-    let key = (vm_id, width.unwrap_or(0));
-    if let Some(png) = state.screenshots.get(key) {
+    let width = width.unwrap_or(0);
+    if let Some(png) = state.screenshots.recent(vm_id, width) {
         return Ok(png);
     }
-    let file = state.engine.run_paths(VmId(vm_id)).dir.join(format!("screen-{}.png", crate::auth::token::short_id()));
+    let file = state.engine.run_paths(VmId(vm_id)).dir.join(format!("screen-{}.ppm", crate::auth::token::short_id()));
     let done = state
         .engine
         .command(VmId(vm_id), QemuCommand::Screendump { file: file.clone() })
         .await
         .map_err(|e| AppError::conflict("SCREENSHOT_FAILED", e.to_string()));
-    let png = done.and_then(|_| std::fs::read(&file).map_err(|e| AppError::conflict("SCREENSHOT_FAILED", e.to_string())));
+    let ppm = done.and_then(|_| std::fs::read(&file).map_err(|e| AppError::conflict("SCREENSHOT_FAILED", e.to_string())));
     let _ = std::fs::remove_file(&file);
-    let png = png?;
-    let png = match width {
-        Some(w) => scale_png(&png, w).map_err(|e| ServerError::internal(format!("scaling screenshot: {e}")))?,
-        None => png,
-    };
-    state.screenshots.put(key, png.clone());
+    let ppm = ppm?;
+    let cache = state.screenshots.clone();
+    let made = tokio::task::spawn_blocking(move || cache.from_dump(vm_id, width, &ppm)).await.map_err(|e| ServerError::internal(format!("screenshot task: {e}")))?;
+    let (png, _) = made.map_err(|e| ServerError::internal(format!("reading the screen dump: {e}")))?;
     Ok(png)
-}
-
-/// Nearest-neighbour down-scale to `width` (never up).
-fn scale_png(png: &[u8], width: u32) -> std::result::Result<Vec<u8>, String> {
-    let decoder = png::Decoder::new(std::io::Cursor::new(png));
-    let mut reader = decoder.read_info().map_err(|e| e.to_string())?;
-    let mut pixels = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut pixels).map_err(|e| e.to_string())?;
-    let bpp = info.color_type.samples() * if info.bit_depth == png::BitDepth::Sixteen { 2 } else { 1 };
-    if width >= info.width {
-        return Ok(png.to_vec());
-    }
-    let height = ((info.height as u64 * width as u64) / info.width as u64).max(1) as u32;
-    let mut out = Vec::with_capacity((width * height) as usize * bpp);
-    for y in 0..height {
-        let sy = (y as u64 * info.height as u64 / height as u64) as usize;
-        for x in 0..width {
-            let sx = (x as u64 * info.width as u64 / width as u64) as usize;
-            let at = sy * info.line_size + sx * bpp;
-            out.extend_from_slice(&pixels[at..at + bpp]);
-        }
-    }
-    let mut encoded = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut encoded, width, height);
-        enc.set_color(info.color_type);
-        enc.set_depth(info.bit_depth);
-        let mut w = enc.write_header().map_err(|e| e.to_string())?;
-        w.write_image_data(&out).map_err(|e| e.to_string())?;
-    }
-    Ok(encoded)
 }
 
 /// How much earlier serial output a new serial console is shown.

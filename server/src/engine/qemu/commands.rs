@@ -82,7 +82,7 @@ impl QemuCommand {
             QemuCommand::SnapshotDelete { disk, tag } => {
                 ("blockdev-snapshot-delete-internal-sync", json!({"device": argv::disk_node(*disk), "name": tag}))
             }
-            QemuCommand::Screendump { file } => ("screendump", json!({"filename": file, "format": "png"})),
+            QemuCommand::Screendump { file } => ("screendump", json!({"filename": file, "format": "ppm"})),
             // hostfwd has no QMP command of its own: the human monitor's.
             QemuCommand::HostfwdAdd { protocol, host_addr, host_port, guest_port } => hmp(format!(
                 "hostfwd_add {} {}:{host_addr}:{host_port}-:{guest_port}",
