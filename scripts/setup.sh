@@ -18,6 +18,8 @@ command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)
 command -v qemu-img >/dev/null 2>&1 || need+=(qemu-utils)
 # Building the demo and test guests (guests/build.sh); the benchmarks.
 need+=(busybox-static kmod xz-utils grub-pc-bin grub-common xorriso mtools)
+# The site's files are stored brotli-compressed too (scripts/build.sh).
+need+=(brotli)
 # The host firewall that keeps guests off this host (engine/netguard.rs).
 need+=(nftables)
 command -v python3 >/dev/null 2>&1 || need+=(python3)

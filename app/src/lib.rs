@@ -13,7 +13,7 @@ mod pages;
 use error::AppError;
 use i18n::{t, Lang};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -30,6 +30,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -58,7 +59,6 @@ pub fn App() -> impl IntoView {
     pages::provide_live();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/vlab.css"/>
         <Title text="vlab"/>
         <Router>
             <pages::TopBar/>

@@ -14,7 +14,7 @@ export async function login(page: Page, username: string, password: string) {
 /** Resolves once the WebAssembly has taken over the page. */
 export async function waitForHydration(page: Page) {
   await page.waitForFunction(() =>
-    performance.getEntriesByType('resource').some((e) => e.name.endsWith('/pkg/vlab_bg.wasm') && e.responseEnd > 0),
+    performance.getEntriesByType('resource').some((e) => /\/pkg\/vlab\.[0-9a-f]{16}\.wasm$/.test(e.name) && e.responseEnd > 0),
   );
   // Give hydrate() a moment to attach handlers after instantiation.
   await page.waitForTimeout(300);

@@ -1,5 +1,6 @@
 //! vlab's server: REST API, web UI, and (later) the QEMU engine.
 
+pub mod assets;
 pub mod auth;
 pub mod config;
 pub mod console;
@@ -55,11 +56,14 @@ impl Application {
 
         let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
+        let hash_file = assets::hash_file(&config.site_root);
         let leptos = LeptosOptions::builder()
             .output_name("vlab")
             .site_root(config.site_root.display().to_string())
             .site_pkg_dir("pkg")
             .site_addr(addr)
+            .hash_files(hash_file.is_some())
+            .hash_file(hash_file.unwrap_or_default().into())
             .build();
 
         let confinement = engine::confine::Confinement::setup(config.qemu_memory_overhead_mib, &config.data_dir, &config.qemu_user);
@@ -215,9 +219,22 @@ fn app_router(state: AppState) -> Router {
             },
             move || app::shell(leptos.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(guard::page_policy, app::shell))
+        .fallback(assets::file_or_page)
+        .layer(compression())
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::front_door))
         .with_state(state)
+}
+
+/// Answers of 1 KiB and more are compressed when the client accepts it
+/// (brotli or gzip, fast settings); images, event streams, websocket
+/// upgrades and files stored compressed are sent as they are.
+fn compression() -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
+    use axum::http::{Extensions, HeaderMap, StatusCode, Version};
+    let not_upgrade = |status: StatusCode, _: Version, _: &HeaderMap, _: &Extensions| status != StatusCode::SWITCHING_PROTOCOLS;
+    tower_http::compression::CompressionLayer::new()
+        .quality(tower_http::compression::CompressionLevel::Precise(4))
+        .compress_when(DefaultPredicate::new().and(SizeAbove::new(1024)).and(not_upgrade))
 }
 
 /// QEMU processes outlive vlab: take charge of those the database says

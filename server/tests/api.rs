@@ -376,3 +376,61 @@ async fn openapi_document_lists_every_endpoint() {
     let docs = app.http.get(app.url("/api/v1/docs")).send().await.unwrap().text().await.unwrap();
     assert!(docs.contains("/vendor/swagger-ui/swagger-ui-bundle.js") && !docs.contains("//cdn"));
 }
+
+/// The bundle is named after its content and cached for a year; each file
+/// goes out in the compressed form the browser accepts (stored at build
+/// time); other files are revalidated; large API answers are compressed.
+#[tokio::test]
+async fn assets_are_precompressed_hashed_and_cached_and_api_answers_compressed() {
+    let app = TestApp::spawn().await;
+    let page = app.http.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+    let find = |ext: &str| {
+        let re_end = format!(".{ext}\"");
+        let end = page.find(&re_end).unwrap_or_else(|| panic!("no .{ext} in the page"));
+        let start = page[..end].rfind("\"/pkg/").expect("a /pkg/ link");
+        page[start + 1..end + ext.len() + 1].to_owned()
+    };
+    let (wasm, js, css) = (find("wasm"), find("js"), find("css"));
+    let site = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site");
+    for path in [&wasm, &js, &css] {
+        let name = path.rsplit('/').next().unwrap();
+        assert_eq!(name.split('.').nth(1).map(str::len), Some(16), "{path} is named after its hash");
+        let raw = std::fs::read(site.join(&path[1..])).unwrap();
+        for (accept, encoding, stored) in [("br", Some("br"), format!("{path}.br")), ("gzip", Some("gzip"), format!("{path}.gz")), ("identity", None, path.clone())] {
+            let r = app.http.get(app.url(path)).header("accept-encoding", accept).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{path}");
+            assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable", "{path}");
+            assert_eq!(r.headers().get("content-encoding").and_then(|v| v.to_str().ok()), encoding, "{path} for {accept}");
+            let body = r.bytes().await.unwrap();
+            assert_eq!(body.as_ref(), std::fs::read(site.join(&stored[1..])).unwrap().as_slice(), "{path} for {accept}: the stored file");
+            if encoding.is_some() {
+                assert!(body.len() * 2 < raw.len(), "{path} for {accept}: {} of {} bytes", body.len(), raw.len());
+            }
+        }
+    }
+    let r = app.http.get(app.url(&wasm)).header("accept-encoding", "gzip, deflate, br").send().await.unwrap();
+    assert_eq!(r.headers()["content-encoding"], "br", "brotli is preferred");
+    assert_eq!(r.headers()["content-type"], "application/wasm");
+    let r = app.http.get(app.url("/favicon.svg")).send().await.unwrap();
+    assert_eq!(r.headers()["cache-control"], "no-cache", "unhashed files are revalidated");
+    let modified = r.headers()["last-modified"].clone();
+    let again = app.http.get(app.url("/favicon.svg")).header("if-modified-since", modified).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    let missing = app.http.get(app.url("/pkg/vlab.0000000000000000.wasm")).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+
+    // An API answer above 1 KiB is compressed for a client that accepts it.
+    let admin = app.admin_token().await;
+    for n in 0..10 {
+        app.create_user(&admin, &format!("user-{n}"), "student").await;
+    }
+    let plain = app.http.get(app.url("/api/v1/users")).bearer_auth(&admin).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let size = plain.bytes().await.unwrap().len();
+    assert!(size > 1024, "{size} bytes");
+    let r = app.http.get(app.url("/api/v1/users")).bearer_auth(&admin).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    assert!(r.bytes().await.unwrap().len() < size / 2);
+    let small = app.http.get(app.url("/api/v1/health")).header("accept-encoding", "gzip").send().await.unwrap();
+    assert!(small.headers().get("content-encoding").is_none(), "small answers go as they are");
+}

@@ -1192,7 +1192,7 @@ async fn csv_accounts_choose_their_own_password_before_anything_else() {
     let form = [("username", "newbie"), ("password", one_time.as_str())];
     browser.post(app.url("/login")).header("origin", &app.base).form(&form).send().await.unwrap();
     // Server functions' URLs carry a suffix; the built UI names them.
-    let wasm = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site/pkg/vlab_bg.wasm")).expect("the UI is built");
+    let wasm = common::built_wasm();
     let at = wasm.windows(13).position(|w| w == b"/api/list_vms").expect("list_vms in the UI");
     let url: String = wasm[at..].iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'/' || **b == b'_').map(|b| *b as char).collect();
     let listed = browser.post(app.url(&url)).header("origin", &app.base).json(&json!({"query": {}})).send().await.unwrap();

@@ -351,6 +351,14 @@ pub async fn course_with_template(
     (t, course_id, version["id"].as_i64().unwrap())
 }
 
+/// The built UI's WebAssembly (named after its hash; pkg/hash.txt says which).
+pub fn built_wasm() -> Vec<u8> {
+    let pkg = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site/pkg");
+    let hashes = std::fs::read_to_string(pkg.join("hash.txt")).expect("the UI is built (scripts/build.sh)");
+    let hash = hashes.lines().find_map(|l| l.strip_prefix("wasm:")).expect("a wasm line in hash.txt").trim();
+    std::fs::read(pkg.join(format!("vlab.{hash}.wasm"))).expect("the hashed wasm file")
+}
+
 /// Makes a student account and adds it to the course; returns its token.
 pub async fn enrol_new_student(
     app: &TestApp,
