@@ -87,6 +87,13 @@ if [ "$have" != "$want" ]; then
   host_cargo install wasm-bindgen-cli --version "$want" --root "$PWD/.tools"
 fi
 
+# --- The WebAssembly splitter (tools/wasm-split), for release builds --------
+if ! [ -x .tools/bin/vlab-wasm-split ] || [ tools/wasm-split/src/main.rs -nt .tools/bin/vlab-wasm-split ] \
+   || [ tools/wasm-split/Cargo.lock -nt .tools/bin/vlab-wasm-split ]; then
+  say "building vlab-wasm-split (a few minutes, once)"
+  CARGO_TARGET_DIR="$PWD/target/tools" host_cargo install --locked --force --path tools/wasm-split --root "$PWD/.tools"
+fi
+
 # --- npm packages, from the lock file --------------------------------------
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages"

@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
 use types::UserView;
 
@@ -66,17 +66,17 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=move || view! { <p class="notice">{move || t(lang.get(), "common.not_found")}</p> }>
                     <Route path=path!("/login") view=pages::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/") view=pages::HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/users") view=pages::UsersPage ssr=SsrMode::Async/>
-                    <Route path=path!("/profile") view=pages::ProfilePage ssr=SsrMode::Async/>
-                    <Route path=path!("/machines") view=pages::MachinesPage ssr=SsrMode::Async/>
-                    <Route path=path!("/machines/:id") view=pages::MachinePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view={Lazy::<pages::lazy::UsersPage>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/profile") view={Lazy::<pages::lazy::ProfilePage>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/machines") view={Lazy::<pages::lazy::MachinesPage>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/machines/:id") view={Lazy::<pages::lazy::MachinePage>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/machines/:id/console") view=pages::ConsolePage ssr=SsrMode::Async/>
-                    <Route path=path!("/disks") view=pages::DisksPage ssr=SsrMode::Async/>
-                    <Route path=path!("/isos") view=pages::IsosPage ssr=SsrMode::Async/>
-                    <Route path=path!("/courses") view=pages::CoursesPage ssr=SsrMode::Async/>
-                    <Route path=path!("/courses/:id") view=pages::CoursePage ssr=SsrMode::Async/>
-                    <Route path=path!("/courses/:id/statistics") view=pages::StatisticsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/labs/:id/wall") view=pages::LabWallPage ssr=SsrMode::Async/>
+                    <Route path=path!("/disks") view={Lazy::<pages::lazy::DisksPage>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/isos") view={Lazy::<pages::lazy::IsosPage>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/courses") view={Lazy::<pages::lazy::CoursesPage>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/courses/:id") view={Lazy::<pages::lazy::CoursePage>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/courses/:id/statistics") view={Lazy::<pages::lazy::StatisticsPage>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/labs/:id/wall") view={Lazy::<pages::lazy::LabWallPage>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -19,6 +19,34 @@ pub use profile::ProfilePage;
 pub use storage::{DisksPage, IsosPage};
 pub use users::UsersPage;
 
+/// The pages off the student's path (login, my labs, a console), each split
+/// into a WebAssembly chunk of its own that the browser loads when the page
+/// is first opened (or preloads when the server renders it).
+pub mod lazy {
+    use leptos::prelude::*;
+    use leptos_router::{lazy_route, LazyRoute};
+
+    macro_rules! lazy_pages {
+        ($($page:ident),* $(,)?) => {$(
+            pub struct $page;
+
+            #[lazy_route]
+            impl LazyRoute for $page {
+                fn data() -> Self {
+                    $page
+                }
+
+                fn view(this: Self) -> AnyView {
+                    let _ = this;
+                    view! { <super::$page/> }.into_any()
+                }
+            }
+        )*};
+    }
+
+    lazy_pages!(UsersPage, ProfilePage, MachinesPage, MachinePage, DisksPage, IsosPage, CoursesPage, CoursePage, StatisticsPage, LabWallPage);
+}
+
 use crate::api::Logout;
 use crate::i18n::{t, Lang};
 use crate::types::{Role, UserView};
