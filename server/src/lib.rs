@@ -225,6 +225,18 @@ fn app_router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Allocations of 1 MiB and more get pages of their own that go back to
+/// the system when freed. Without this, glibc raises that threshold to the
+/// largest block freed so far, and every password hash's 19 MiB stays in the
+/// heap afterwards: after a class signed in, vlab held hundreds of MiB.
+pub fn keep_large_allocations_returnable() {
+    // SAFETY: mallopt only sets an allocator parameter (under glibc's own
+    // lock); it touches no memory of ours.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
 /// Answers of 1 KiB and more are compressed when the client accepts it
 /// (brotli or gzip, fast settings); images, event streams, websocket
 /// upgrades and files stored compressed are sent as they are.

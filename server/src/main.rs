@@ -4,6 +4,7 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    server::keep_large_allocations_returnable();
     let cli = server::config::Cli::parse();
     let config = server::config::Config::load(cli)?;
     server::telemetry::init(config.log_format);
