@@ -356,7 +356,7 @@ pub async fn enrol_csv(state: &AppState, caller: &Caller, id: i64, text: &str) -
     Ok(report)
 }
 
-/// How often its progress is recorded then.
+/// How often a slow enrolment records its progress.
 const ENROL_PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 
 struct AbortOnDrop(tokio::task::AbortHandle);
