@@ -6,7 +6,9 @@ use crate::time::rfc3339;
 use app::types::{DiskBus, NetworkMode, PortForwardView, VmView};
 use sqlx::{QueryBuilder, Sqlite};
 
-#[derive(sqlx::FromRow)]
+/// A VM's row; `list_vms` has SQLite write it as JSON, with its forwards
+/// `[id, protocol, host port, guest port]` and disks `[updated_at, id]`.
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct VmRow {
     id: i64,
     uuid: String,
@@ -19,16 +21,29 @@ struct VmRow {
     boot_order: String,
     disk_bus: String,
     network: String,
+    #[serde(deserialize_with = "int_bool")]
     outbound: bool,
     bridge: Option<String>,
     kernel: Option<String>,
     state: String,
     state_reason: Option<String>,
+    #[serde(deserialize_with = "int_bool")]
     needs_restart: bool,
     iso_id: Option<i64>,
     lab_id: Option<i64>,
     created_at: i64,
     updated_at: i64,
+    #[sqlx(skip)]
+    #[serde(default)]
+    forwards: Vec<(i64, String, i64, i64)>,
+    #[sqlx(skip)]
+    #[serde(default)]
+    disks: Vec<(i64, i64)>,
+}
+
+/// SQLite's booleans are 0 and 1 in its JSON.
+fn int_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(<i64 as serde::Deserialize>::deserialize(d)? != 0)
 }
 
 const VM_SELECT: &str = "SELECT v.id, v.uuid, v.name, v.description, v.owner_id, u.username AS owner, v.cpus, \
@@ -74,68 +89,6 @@ impl VmRow {
                 updated_at: rfc3339(self.updated_at),
             },
         }
-    }
-}
-
-/// A VM as `list_vms` has SQLite write it (booleans as 0/1), with its
-/// forwards `[id, protocol, host port, guest port]` and disks `[updated_at, id]`.
-#[derive(serde::Deserialize)]
-struct VmJson {
-    id: i64,
-    uuid: String,
-    name: String,
-    description: String,
-    owner_id: i64,
-    owner: String,
-    cpus: i64,
-    memory_mib: i64,
-    boot_order: String,
-    disk_bus: String,
-    network: String,
-    outbound: i64,
-    bridge: Option<String>,
-    kernel: Option<String>,
-    state: String,
-    state_reason: Option<String>,
-    needs_restart: i64,
-    iso_id: Option<i64>,
-    lab_id: Option<i64>,
-    created_at: i64,
-    updated_at: i64,
-    forwards: Vec<(i64, String, i64, i64)>,
-    disks: Vec<(i64, i64)>,
-}
-
-impl VmJson {
-    fn into_record(self) -> VmRecord {
-        let mut forwards = self.forwards;
-        forwards.sort_unstable_by_key(|f| f.0);
-        let mut disks = self.disks;
-        disks.sort_unstable();
-        let row = VmRow {
-            id: self.id,
-            uuid: self.uuid,
-            name: self.name,
-            description: self.description,
-            owner_id: self.owner_id,
-            owner: self.owner,
-            cpus: self.cpus,
-            memory_mib: self.memory_mib,
-            boot_order: self.boot_order,
-            disk_bus: self.disk_bus,
-            network: self.network,
-            outbound: self.outbound != 0,
-            bridge: self.bridge,
-            kernel: self.kernel,
-            state: self.state,
-            state_reason: self.state_reason,
-            needs_restart: self.needs_restart != 0,
-            iso_id: self.iso_id,
-            lab_id: self.lab_id,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-        };
-        row.into_record(forwards.into_iter().map(forward_view).collect(), disks.into_iter().map(|(_, id)| id).collect())
     }
 }
 
@@ -256,9 +209,18 @@ impl Store {
         qb.push(" ORDER BY v.id LIMIT ").push_bind(f.limit as i64).push(" OFFSET ").push_bind(f.offset as i64);
         qb.push(") page), '[]')");
         let (total, page): (i64, String) = qb.build_query_as().fetch_one(&self.pool).await?;
-        let mut rows: Vec<VmJson> = serde_json::from_str(&page).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        let mut rows: Vec<VmRow> = serde_json::from_str(&page).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
         rows.sort_unstable_by_key(|r| r.id);
-        let out = rows.into_iter().map(VmJson::into_record).collect();
+        let out = rows
+            .into_iter()
+            .map(|mut r| {
+                r.forwards.sort_unstable_by_key(|f| f.0);
+                r.disks.sort_unstable();
+                let forwards = std::mem::take(&mut r.forwards).into_iter().map(forward_view).collect();
+                let disks = std::mem::take(&mut r.disks).into_iter().map(|(_, id)| id).collect();
+                r.into_record(forwards, disks)
+            })
+            .collect();
         Ok((out, total as u64))
     }
 
