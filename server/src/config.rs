@@ -151,6 +151,9 @@ pub struct FileConfig {
     /// A CSV enrolment taking longer than this (ms) is shown as an
     /// operation with progress (default 700).
     pub enrol_progress_after_ms: Option<u64>,
+    /// List pages kept ready until their tables change (default 256; 0
+    /// turns the cache off).
+    pub list_cache_entries: Option<usize>,
     pub header_read_timeout_secs: Option<u64>,
     pub max_connections: Option<usize>,
     pub trusted_proxies: Option<Vec<String>>,
@@ -213,6 +216,7 @@ pub struct Config {
     pub host_memory_ratio: f64,
     pub scheduler_interval_secs: u64,
     pub enrol_progress_after_ms: u64,
+    pub list_cache_entries: usize,
     /// A connection must send a whole request head this long after it
     /// opens or after its last response, else it is closed.
     pub header_read_timeout_secs: u64,
@@ -369,6 +373,7 @@ impl Config {
             host_memory_ratio: file.host_memory_ratio.filter(|r| r.is_finite() && *r > 0.0).unwrap_or(1.0),
             scheduler_interval_secs: file.scheduler_interval_secs.unwrap_or(30).max(1),
             enrol_progress_after_ms: file.enrol_progress_after_ms.unwrap_or(700),
+            list_cache_entries: file.list_cache_entries.unwrap_or(256),
             data_dir,
         })
     }

@@ -1,5 +1,6 @@
 //! vlab's server: REST API, web UI, and (later) the QEMU engine.
 
+pub mod answers;
 pub mod assets;
 pub mod auth;
 pub mod config;
@@ -104,6 +105,7 @@ impl Application {
             engine,
             tickets: Arc::new(console::tickets::Tickets::new(Duration::from_secs(config.console_ticket_ttl_secs))),
             screenshots: Arc::new(console::screenshots::ScreenshotCache::new(Duration::from_secs(2))),
+            answers: Arc::new(answers::Answers::new(config.list_cache_entries)),
             uploads: Default::default(),
             streams: Default::default(),
             waits: Default::default(),

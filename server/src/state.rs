@@ -23,6 +23,8 @@ pub struct AppState {
     /// Shared serial connections, so several viewers can watch one port.
     pub serial_hubs: Arc<crate::console::serial_hub::SerialHubs>,
     pub screenshots: Arc<crate::console::screenshots::ScreenshotCache>,
+    /// Serialized list pages, good until a table they read changes.
+    pub answers: Arc<crate::answers::Answers>,
     /// Serialises quota checks with the creates and starts they allow.
     pub admission: Arc<tokio::sync::Mutex<()>>,
     /// One lock per upload (ISO or template version) while a chunk is written

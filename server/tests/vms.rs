@@ -416,3 +416,63 @@ async fn auto_acceleration_and_the_demo_guest_boot_a_first_vm() {
     let (_, v) = app.json(Method::GET, "/api/v1/system/overview", Some(&admin), None).await;
     assert!(v["data"]["demo_iso_id"].is_null(), "{v}");
 }
+
+/// The VM list's kept pages (`list_cache_entries`) follow every change to
+/// the tables they are read from, and stay each viewer's own.
+#[tokio::test]
+async fn kept_vm_list_pages_follow_every_change_and_stay_each_viewers_own() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    let alice_id = app.create_user(&admin, "alice", "student").await;
+    app.create_user(&admin, "bob", "student").await;
+    let alice = app.login("alice", "alice-password").await;
+    let bob = app.login("bob", "bob-password").await;
+    let vm = app.create_vm(&alice, json!({"name": "first", "memory_mib": 128, "kernel": "test-guest", "network": "user"})).await;
+    let list = |token: String| {
+        let app = &app;
+        async move {
+            let (s, v) = app.json(Method::GET, "/api/v1/vms?page_size=10", Some(&token), None).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            v
+        }
+    };
+    // Each asked twice: the second answer is the kept one.
+    for _ in 0..2 {
+        assert_eq!(list(alice.clone()).await["data"][0]["name"], "first");
+        assert_eq!(list(bob.clone()).await["pagination"]["total"], 0, "Bob's page is his, not Alice's");
+        assert_eq!(list(admin.clone()).await["pagination"]["total"], 1);
+    }
+    let first = list(alice.clone()).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let again = list(alice.clone()).await;
+    assert_eq!(first["data"], again["data"]);
+    assert_ne!(first["timestamp"], again["timestamp"], "the envelope is made per answer");
+
+    // vms
+    ok(&app, Method::PATCH, &format!("/api/v1/vms/{vm}"), &alice, Some(json!({"name": "renamed"}))).await;
+    assert_eq!(list(alice.clone()).await["data"][0]["name"], "renamed");
+    // vm_port_forwards
+    ok(&app, Method::POST, &format!("/api/v1/vms/{vm}/port-forwards"), &alice, Some(json!({"guest_port": 22}))).await;
+    let page = list(alice.clone()).await;
+    assert_eq!(page["data"][0]["port_forwards"].as_array().unwrap().len(), 1, "{page}");
+    // disks
+    let disk = ok(&app, Method::POST, "/api/v1/disks", &alice, Some(json!({"name": "data", "size_mib": 8}))).await["id"].as_i64().unwrap();
+    ok(&app, Method::POST, &format!("/api/v1/disks/{disk}/attach"), &alice, Some(json!({"vm_id": vm}))).await;
+    assert_eq!(list(alice.clone()).await["data"][0]["disk_ids"], json!([disk]));
+    // users: an admin now, Alice sees every VM.
+    ok(&app, Method::POST, "/api/v1/vms", &admin, Some(json!({"name": "admins", "memory_mib": 128, "network": "none"}))).await;
+    assert_eq!(list(alice.clone()).await["pagination"]["total"], 1);
+    ok(&app, Method::PATCH, &format!("/api/v1/users/{alice_id}"), &admin, Some(json!({"role": "admin"}))).await;
+    assert_eq!(list(alice.clone()).await["pagination"]["total"], 2);
+    // A state the engine writes.
+    app.vm_action(&alice, vm, json!({"action": "start"})).await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let state = list(alice.clone()).await["data"][0]["state"].as_str().unwrap().to_owned();
+        if state == "running" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the list still says {state}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -109,27 +109,52 @@ pub fn done(message: &str) -> Response {
 
 /// A list page: `data` is the items, `pagination` sits beside it.
 pub fn page<T: Serialize>(p: Page<T>) -> Response {
-    axum::Json(serde_json::json!({
-        "success": true,
-        "data": p.items,
-        "pagination": p.pagination,
-        "message": null,
-        "timestamp": crate::time::now_rfc3339(),
-    }))
-    .into_response()
+    match page_members(&p) {
+        Ok(members) => page_answer(&members),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// A page's `"data":…,"pagination":…`, the part of its answer that can be
+/// kept (`crate::answers`); `page_answer` wraps it.
+pub fn page_members<T: Serialize>(p: &Page<T>) -> Result<bytes::Bytes, ServerError> {
+    #[derive(Serialize)]
+    struct Members<'a, T> {
+        data: &'a [T],
+        pagination: &'a app::types::Pagination,
+    }
+    let object = serde_json::to_vec(&Members { data: &p.items, pagination: &p.pagination })
+        .map_err(|e| ServerError::internal(format!("serializing a page: {e}")))?;
+    // Without the object's braces.
+    let end = object.len() - 1;
+    Ok(bytes::Bytes::from(object).slice(1..end))
+}
+
+/// The envelope of a page around its kept members, with this moment's
+/// timestamp.
+pub fn page_answer(members: &[u8]) -> Response {
+    let timestamp = crate::time::now_rfc3339();
+    let mut body = Vec::with_capacity(members.len() + 80);
+    body.extend_from_slice(br#"{"success":true,"#);
+    body.extend_from_slice(members);
+    body.extend_from_slice(br#","message":null,"timestamp":"#);
+    // An RFC 3339 time needs no escaping.
+    body.push(b'"');
+    body.extend_from_slice(timestamp.as_bytes());
+    body.extend_from_slice(b"\"}");
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+#[derive(Serialize)]
+struct Envelope<'a, T> {
+    success: bool,
+    data: T,
+    message: Option<&'a str>,
+    timestamp: String,
 }
 
 fn envelope<T: Serialize>(status: StatusCode, data: T, message: Option<&str>) -> Response {
-    (
-        status,
-        axum::Json(serde_json::json!({
-            "success": true,
-            "data": data,
-            "message": message,
-            "timestamp": crate::time::now_rfc3339(),
-        })),
-    )
-        .into_response()
+    (status, axum::Json(Envelope { success: true, data, message, timestamp: crate::time::now_rfc3339() })).into_response()
 }
 
 /// JSON body whose rejections are API errors naming the problem.

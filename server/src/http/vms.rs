@@ -1,6 +1,6 @@
 //! `/vms`: virtual machines and their lifecycle.
 
-use super::{accepted, created, done, ok, page, ApiJson, ApiPath, ApiQuery};
+use super::{accepted, created, done, ok, page_answer, ApiJson, ApiPath, ApiQuery};
 use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::service::vms as svc;
@@ -23,7 +23,7 @@ pub fn router() -> Router<AppState> {
 #[utoipa::path(get, path = "/api/v1/vms", tag = "vms", security(("bearer" = [])), params(ListQuery),
     responses((status = 200, description = "A page of VMs", body = [VmView])))]
 pub async fn list_vms(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Response> {
-    Ok(page(svc::list(&state, &me, q).await?))
+    Ok(page_answer(&svc::list_answer(&state, &me, q).await?))
 }
 
 /// Create a VM (stopped).

@@ -2,6 +2,7 @@
 //! wire types or small domain structs.
 
 mod activity;
+pub mod changes;
 mod courses;
 mod labs;
 mod quotas;
@@ -19,17 +20,20 @@ pub use templates::VersionRecord;
 pub use tokens::{NewTokenRow, TokenKind, TokenOwner};
 pub use operations::OpRecord;
 pub use users::{Credentials, OverviewCounts, UserFilter, UserSort};
-pub use vms::{NewVmRow, VmFilter, VmRecord};
+pub use vms::{NewVmRow, VmFilter, VmRecord, VM_LIST_TABLES};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
+use changes::Changes;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Handle on the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    changes: Arc<Changes>,
 }
 
 impl Store {
@@ -41,9 +45,15 @@ impl Store {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        let changes = Changes::new();
+        let pool = changes.watching(SqlitePoolOptions::new().max_connections(8)).connect_with(options).await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool })
+        Ok(Store { pool, changes })
+    }
+
+    /// Counters of which tables have changed, for answers cached until they do.
+    pub fn changes(&self) -> &Changes {
+        &self.changes
     }
 
     pub fn pool(&self) -> &SqlitePool {

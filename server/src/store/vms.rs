@@ -6,6 +6,10 @@ use crate::time::rfc3339;
 use app::types::{DiskBus, NetworkMode, PortForwardView, VmView};
 use sqlx::{QueryBuilder, Sqlite};
 
+/// The tables `list_vms` reads: a kept page of VMs is good while none of
+/// them changes.
+pub const VM_LIST_TABLES: super::changes::Tables = super::changes::Tables::of(&["vms", "users", "vm_port_forwards", "disks"]);
+
 /// A VM's row; `list_vms` has SQLite write it as JSON, with its forwards
 /// `[id, protocol, host port, guest port]` and disks `[updated_at, id]`.
 #[derive(sqlx::FromRow, serde::Deserialize)]
