@@ -284,10 +284,10 @@ impl Config {
             .database_url
             .or(file.database_url)
             .unwrap_or_else(|| default_database_url(&data_dir));
-        if !database_url.starts_with("sqlite:") {
+        if !["sqlite:", "postgres://", "postgresql://"].iter().any(|p| database_url.starts_with(p)) {
             return Err(ConfigError::Invalid {
                 name: "database_url",
-                message: "only sqlite: URLs are supported by this build".into(),
+                message: "must be a sqlite: or postgres:// URL".into(),
             });
         }
         let admin_username = cli.admin_username.or(file.admin_username).unwrap_or_else(|| "admin".into());
@@ -453,8 +453,9 @@ mod tests {
         assert!(matches!(short, Err(ConfigError::Invalid { name: "session_secret", .. })));
         let bad_bridge = FileConfig::parse("bridges = [\"br0; rm -rf /\"]").unwrap();
         assert!(matches!(Config::merge(Cli::default(), bad_bridge), Err(ConfigError::Invalid { name: "bridges", .. })));
-        let pg = Config::merge(cli(&["--database-url", "postgres://x"]), FileConfig::default());
-        assert!(matches!(pg, Err(ConfigError::Invalid { name: "database_url", .. })));
+        let mysql = Config::merge(cli(&["--database-url", "mysql://x"]), FileConfig::default());
+        assert!(matches!(mysql, Err(ConfigError::Invalid { name: "database_url", .. })));
+        assert!(Config::merge(cli(&["--database-url", "postgres://x"]), FileConfig::default()).is_ok());
     }
 
     #[test]

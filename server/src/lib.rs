@@ -35,7 +35,6 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_sessions::cookie::{Key, SameSite};
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
 
 /// A configured, bound, not yet serving vlab.
 pub struct Application {
@@ -135,10 +134,7 @@ impl Application {
         state.store.end_open_console_activity().await?;
         service::labs::spawn_scheduler(state.clone());
 
-        let session_store = SqliteStore::new(store.pool().clone())
-            .with_table_name("sessions")
-            .map_err(|e| anyhow::anyhow!("session table name: {e}"))?;
-        session_store.migrate().await.context("creating the session table")?;
+        let session_store = store::sessions::Sessions::open(store.pool()).await.context("creating the session table")?;
         spawn_cleanup(state.clone(), session_store.clone());
         let sessions = SessionManagerLayer::new(session_store)
             .with_name(guard::SESSION_COOKIE)
@@ -319,7 +315,7 @@ fn announce_first_admin(username: &str, generated: Option<&str>) {
     }
 }
 
-fn spawn_cleanup(state: AppState, sessions: SqliteStore) {
+fn spawn_cleanup(state: AppState, sessions: store::sessions::Sessions) {
     let uploads = state.clone();
     tokio::spawn(async move {
         let every = Duration::from_secs(uploads.config.scheduler_interval_secs.min(600));

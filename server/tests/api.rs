@@ -64,8 +64,7 @@ async fn bearer_tokens_work_until_revoked_or_expired() {
     assert_eq!(status, StatusCode::OK);
 
     // The database holds only a hash of it.
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.db_path().display())).await.unwrap();
-    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM api_tokens").fetch_all(&db).await.unwrap();
+    let stored = app.db_strings("SELECT token_hash FROM api_tokens").await;
     assert!(stored.iter().all(|h| h.len() == 64 && !personal.contains(h.as_str()) && !h.contains(&personal[5..])));
 
     let (status, _) = app.json(Method::DELETE, &format!("/api/v1/auth/tokens/{id}"), Some(&admin), None).await;
@@ -77,7 +76,7 @@ async fn bearer_tokens_work_until_revoked_or_expired() {
 
     // An expired login token is refused.
     let login = app.admin_token().await;
-    sqlx::query("UPDATE api_tokens SET expires_at = 1 WHERE kind = 'login'").execute(&db).await.unwrap();
+    app.db_execute("UPDATE api_tokens SET expires_at = 1 WHERE kind = 'login'").await;
     let (status, v) = app.json(Method::GET, "/api/v1/auth/me", Some(&login), None).await;
     assert_error(status, &v, 401, "INVALID_TOKEN");
 

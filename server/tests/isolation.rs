@@ -514,11 +514,12 @@ async fn a_raw_disk_stays_raw_whatever_its_guest_writes() {
     )
     .await;
 
-    // The guest writes a qcow2 header whose backing file is vlab's database.
+    // The guest writes a qcow2 header whose backing file is vlab's database
+    // (or, on PostgreSQL, its session key).
     let evil = app.data_dir.path().join("evil.qcow2");
     let made = std::process::Command::new("qemu-img")
         .args(["create", "-q", "-f", "qcow2", "-u", "-F", "raw", "-b"])
-        .arg(app.db_path())
+        .arg(app.host_secret())
         .arg(&evil)
         .arg("1G")
         .status()
@@ -539,7 +540,7 @@ async fn a_raw_disk_stays_raw_whatever_its_guest_writes() {
     assert_eq!(op["status"], "succeeded", "{op}");
 
     // The attack is in place: anything that probed the file would take it
-    // for a qcow2 image backed by vlab.db.
+    // for a qcow2 image backed by vlab's database (or session key).
     let file = app.data_dir.path().join(format!("pools/disks/{disk}.raw"));
     let probed = std::process::Command::new("qemu-img")
         .args(["info", "-U", "--output=json"])
@@ -555,7 +556,7 @@ async fn a_raw_disk_stays_raw_whatever_its_guest_writes() {
         probed["backing-filename"]
             .as_str()
             .unwrap()
-            .ends_with("vlab.db"),
+            .ends_with(app.host_secret().file_name().unwrap().to_str().unwrap()),
         "{probed}"
     );
 
@@ -573,7 +574,8 @@ async fn a_raw_disk_stays_raw_whatever_its_guest_writes() {
         (Some("raw"), Some(64 << 20)),
         "{d}"
     );
-    assert!(!d.to_string().contains("vlab.db"), "{d}");
+    let secret = app.host_secret().file_name().unwrap().to_str().unwrap().to_owned();
+    assert!(!d.to_string().contains(&secret), "{d}");
     // It cannot become a template (templates are qcow2 disks vlab made).
     let (s, v) = app
         .json(
@@ -618,8 +620,8 @@ async fn a_raw_disk_stays_raw_whatever_its_guest_writes() {
     assert!(
         !files
             .iter()
-            .any(|f| f.to_string_lossy().contains("vlab.db")),
-        "QEMU opened vlab's database: {files:?}"
+            .any(|f| f.to_string_lossy().contains(&secret)),
+        "QEMU opened vlab's {secret}: {files:?}"
     );
     let after = std::process::Command::new("qemu-img")
         .args(["info", "-U", "-f", "raw", "--output=json"])
@@ -1079,7 +1081,7 @@ async fn qemu_runs_as_its_own_user_and_reaches_only_its_own_run_dir() {
     assert_eq!(read_as(uid, gid, &app.run_dir(a.0).canonicalize().unwrap().join("serial.log")), Ok(()), "the check can pass");
     let data = app.data_dir.path();
     for target in [
-        app.db_path(),
+        app.host_secret(),
         data.join("session.key"),
         data.join(format!("pools/disks/{}.raw", b.1)),
         data.join(format!("pools/disks/{}.raw", a.1)),

@@ -38,6 +38,8 @@ pub struct Changes {
     counters: [AtomicU64; GROUPS],
     /// Connections between a commit's start and its being seen to end.
     committing: AtomicUsize,
+    /// Whether every commit is seen; if not, nothing may be kept.
+    tracked: bool,
     /// Each open connection's watch, by its SQLite handle.
     watches: Mutex<HashMap<usize, Weak<Watch>>>,
 }
@@ -75,8 +77,19 @@ impl Changes {
         Arc::new(Changes {
             counters: std::array::from_fn(|_| AtomicU64::new(0)),
             committing: AtomicUsize::new(0),
+            tracked: true,
             watches: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Counters for a database whose commits are not all seen here (one
+    /// that other processes write): no answer read from it is ever settled.
+    pub fn untracked() -> Arc<Changes> {
+        let mut changes = Changes::new();
+        if let Some(c) = Arc::get_mut(&mut changes) {
+            c.tracked = false;
+        }
+        changes
     }
 
     /// A number that differs once any of `tables` has changed. Take it
@@ -95,7 +108,7 @@ impl Changes {
     /// Whether an answer read from `tables` after `stamp` was taken may be
     /// kept under it: no commit to them began since, and none is under way.
     pub fn settled(&self, tables: Tables, stamp: u64) -> bool {
-        self.committing.load(Ordering::SeqCst) == 0 && self.stamp(tables) == stamp
+        self.tracked && self.committing.load(Ordering::SeqCst) == 0 && self.stamp(tables) == stamp
     }
 
     fn raise(&self, mask: u64) {

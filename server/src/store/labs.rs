@@ -1,5 +1,6 @@
 //! Labs and the linked clones handed out for them.
 
+use super::db::{on_db, Dialect};
 use super::Store;
 use crate::time::{now, rfc3339};
 use app::types::{LabView, SeatView};
@@ -108,43 +109,48 @@ pub struct NewCloneRow<'a> {
 
 impl Store {
     pub async fn insert_lab(&self, l: NewLabRow<'_>) -> Result<i64, sqlx::Error> {
-        let t = now();
-        sqlx::query_scalar(
-            "INSERT INTO labs (course_id, template_version_id, name, description, cpus, memory_mib, opens_at, closes_at, \
-             auto_start_minutes, auto_stop_minutes, idle_stop_minutes, outbound, created_by, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(l.course_id)
-        .bind(l.template_version_id)
-        .bind(l.name)
-        .bind(l.description)
-        .bind(l.cpus as i64)
-        .bind(l.memory_mib as i64)
-        .bind(l.opens_at)
-        .bind(l.closes_at)
-        .bind(l.auto_start_minutes.map(|m| m as i64))
-        .bind(l.auto_stop_minutes.map(|m| m as i64))
-        .bind(l.idle_stop_minutes.map(|m| m as i64))
-        .bind(l.outbound)
-        .bind(l.created_by)
-        .bind(t)
-        .bind(t)
-        .fetch_one(&self.pool)
-        .await
+        on_db!(&self.pool, p, DB => {
+            let t = now();
+            sqlx::query_scalar(&DB::sql(
+                "INSERT INTO labs (course_id, template_version_id, name, description, cpus, memory_mib, opens_at, closes_at, \
+                 auto_start_minutes, auto_stop_minutes, idle_stop_minutes, outbound, created_by, created_at, updated_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            ))
+            .bind(l.course_id)
+            .bind(l.template_version_id)
+            .bind(l.name)
+            .bind(l.description)
+            .bind(l.cpus as i64)
+            .bind(l.memory_mib as i64)
+            .bind(l.opens_at)
+            .bind(l.closes_at)
+            .bind(l.auto_start_minutes.map(|m| m as i64))
+            .bind(l.auto_stop_minutes.map(|m| m as i64))
+            .bind(l.idle_stop_minutes.map(|m| m as i64))
+            .bind(l.outbound)
+            .bind(l.created_by)
+            .bind(t)
+            .bind(t)
+            .fetch_one(p)
+            .await
+        })
     }
 
     /// Labs matching `clause`, whose placeholders take `binds` in order.
     async fn lab_rows(&self, viewer: i64, clause: &str, binds: &[i64]) -> Result<Vec<LabRecord>, sqlx::Error> {
-        let sql = format!("{LAB_SELECT} {clause}");
-        let mut q = sqlx::query_as::<_, LabRow>(&sql).bind(viewer);
-        for b in binds {
-            q = q.bind(*b);
-        }
-        Ok(q.fetch_all(&self.pool)
-            .await?
-            .into_iter()
-            .map(|r| LabRecord { opens_at: r.opens_at, closes_at: r.closes_at, view: r.into_view() })
-            .collect())
+        on_db!(&self.pool, p, DB => {
+            let sql = format!("{LAB_SELECT} {clause}");
+            let sql = DB::sql(&sql);
+            let mut q = sqlx::query_as::<_, LabRow>(&sql).bind(viewer);
+            for b in binds {
+                q = q.bind(*b);
+            }
+            Ok(q.fetch_all(p)
+                .await?
+                .into_iter()
+                .map(|r| LabRecord { opens_at: r.opens_at, closes_at: r.closes_at, view: r.into_view() })
+                .collect())
+        })
     }
 
     pub async fn lab(&self, id: i64, viewer: i64) -> Result<Option<LabRecord>, sqlx::Error> {
@@ -159,7 +165,7 @@ impl Store {
     pub async fn student_labs(&self, user_id: i64) -> Result<Vec<LabRecord>, sqlx::Error> {
         self.lab_rows(
             user_id,
-            "WHERE c.archived = 0 AND EXISTS (SELECT 1 FROM course_members m WHERE m.course_id = l.course_id \
+            "WHERE NOT c.archived AND EXISTS (SELECT 1 FROM course_members m WHERE m.course_id = l.course_id \
              AND m.user_id = ? AND m.role = 'student') ORDER BY c.code, l.id",
             &[user_id],
         )
@@ -187,50 +193,52 @@ impl Store {
         minutes: [Option<Option<u32>>; 3],
         outbound: Option<bool>,
     ) -> Result<(), sqlx::Error> {
-        // Option<Option<_>>: outer none = unchanged, inner none = cleared.
-        let set = |v: &Option<Option<i64>>| v.is_some();
-        let get = |v: &Option<Option<i64>>| v.flatten();
-        let m: Vec<Option<Option<i64>>> = minutes.iter().map(|o| o.map(|i| i.map(|x| x as i64))).collect();
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "UPDATE labs SET description = COALESCE(?, description), template_version_id = COALESCE(?, template_version_id), \
-             opens_at = CASE WHEN ? THEN ? ELSE opens_at END, closes_at = CASE WHEN ? THEN ? ELSE closes_at END, \
-             auto_start_minutes = CASE WHEN ? THEN ? ELSE auto_start_minutes END, \
-             auto_stop_minutes = CASE WHEN ? THEN ? ELSE auto_stop_minutes END, \
-             idle_stop_minutes = CASE WHEN ? THEN ? ELSE idle_stop_minutes END, outbound = COALESCE(?, outbound), \
-             updated_at = ? WHERE id = ?",
-        )
-        .bind(description)
-        .bind(template_version_id)
-        .bind(set(&opens_at))
-        .bind(get(&opens_at))
-        .bind(set(&closes_at))
-        .bind(get(&closes_at))
-        .bind(set(&m[0]))
-        .bind(get(&m[0]))
-        .bind(set(&m[1]))
-        .bind(get(&m[1]))
-        .bind(set(&m[2]))
-        .bind(get(&m[2]))
-        .bind(outbound)
-        .bind(now())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        if let Some(outbound) = outbound {
-            // The lab's VMs follow; a running one takes it at its next start.
-            sqlx::query(
-                "UPDATE vms SET needs_restart = CASE WHEN outbound != ? AND state NOT IN ('stopped', 'crashed') THEN 1 \
-                 ELSE needs_restart END, outbound = ?, updated_at = ? WHERE lab_id = ?",
-            )
-            .bind(outbound)
+        on_db!(&self.pool, p, DB => {
+            // Option<Option<_>>: outer none = unchanged, inner none = cleared.
+            let set = |v: &Option<Option<i64>>| v.is_some();
+            let get = |v: &Option<Option<i64>>| v.flatten();
+            let m: Vec<Option<Option<i64>>> = minutes.iter().map(|o| o.map(|i| i.map(|x| x as i64))).collect();
+            let mut tx = p.begin().await?;
+            sqlx::query(&DB::sql(
+                "UPDATE labs SET description = COALESCE(?, description), template_version_id = COALESCE(?, template_version_id), \
+                 opens_at = CASE WHEN ? THEN ? ELSE opens_at END, closes_at = CASE WHEN ? THEN ? ELSE closes_at END, \
+                 auto_start_minutes = CASE WHEN ? THEN ? ELSE auto_start_minutes END, \
+                 auto_stop_minutes = CASE WHEN ? THEN ? ELSE auto_stop_minutes END, \
+                 idle_stop_minutes = CASE WHEN ? THEN ? ELSE idle_stop_minutes END, outbound = COALESCE(?, outbound), \
+                 updated_at = ? WHERE id = ?",
+            ))
+            .bind(description)
+            .bind(template_version_id)
+            .bind(set(&opens_at))
+            .bind(get(&opens_at))
+            .bind(set(&closes_at))
+            .bind(get(&closes_at))
+            .bind(set(&m[0]))
+            .bind(get(&m[0]))
+            .bind(set(&m[1]))
+            .bind(get(&m[1]))
+            .bind(set(&m[2]))
+            .bind(get(&m[2]))
             .bind(outbound)
             .bind(now())
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        }
-        tx.commit().await
+            if let Some(outbound) = outbound {
+                // The lab's VMs follow; a running one takes it at its next start.
+                sqlx::query(&DB::sql(
+                    "UPDATE vms SET needs_restart = CASE WHEN outbound != ? AND state NOT IN ('stopped', 'crashed') THEN TRUE \
+                     ELSE needs_restart END, outbound = ?, updated_at = ? WHERE lab_id = ?",
+                ))
+                .bind(outbound)
+                .bind(outbound)
+                .bind(now())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await
+        })
     }
 
     /// Deletes a lab whose VMs are all gone.
@@ -240,83 +248,93 @@ impl Store {
 
     /// A student's VM in a lab.
     pub async fn lab_vm_of(&self, lab_id: i64, user_id: i64) -> Result<Option<i64>, sqlx::Error> {
-        sqlx::query_scalar("SELECT id FROM vms WHERE lab_id = ? AND owner_id = ?").bind(lab_id).bind(user_id).fetch_optional(&self.pool).await
+        on_db!(&self.pool, p, DB => {
+            sqlx::query_scalar(&DB::sql("SELECT id FROM vms WHERE lab_id = ? AND owner_id = ?")).bind(lab_id).bind(user_id).fetch_optional(p).await
+        })
     }
 
     pub async fn lab_vm_ids(&self, lab_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-        sqlx::query_scalar("SELECT id FROM vms WHERE lab_id = ? ORDER BY id").bind(lab_id).fetch_all(&self.pool).await
+        on_db!(&self.pool, p, DB => {
+            sqlx::query_scalar(&DB::sql("SELECT id FROM vms WHERE lab_id = ? ORDER BY id")).bind(lab_id).fetch_all(p).await
+        })
     }
 
     /// Every student of the lab's course with their VM, if made yet.
     pub async fn seats(&self, lab_id: i64) -> Result<Vec<SeatView>, sqlx::Error> {
-        let rows: Vec<(i64, String, String, Option<i64>, Option<String>, Option<i64>)> = sqlx::query_as(
-            "SELECT u.id, u.username, u.display_name, v.id, v.state, \
-             (SELECT MAX(COALESCE(a.ended_at, a.started_at)) FROM vm_activity a WHERE a.vm_id = v.id) \
-             FROM labs l JOIN course_members m ON m.course_id = l.course_id AND m.role = 'student' \
-             JOIN users u ON u.id = m.user_id LEFT JOIN vms v ON v.lab_id = l.id AND v.owner_id = u.id \
-             WHERE l.id = ? ORDER BY u.username",
-        )
-        .bind(lab_id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(user_id, username, display_name, vm_id, state, last)| SeatView {
-                user_id,
-                username,
-                display_name,
-                vm_id,
-                state,
-                last_activity: last.map(rfc3339),
-            })
-            .collect())
+        on_db!(&self.pool, p, DB => {
+            let rows: Vec<(i64, String, String, Option<i64>, Option<String>, Option<i64>)> = sqlx::query_as(&DB::sql(
+                "SELECT u.id, u.username, u.display_name, v.id, v.state, \
+                 (SELECT MAX(COALESCE(a.ended_at, a.started_at)) FROM vm_activity a WHERE a.vm_id = v.id) \
+                 FROM labs l JOIN course_members m ON m.course_id = l.course_id AND m.role = 'student' \
+                 JOIN users u ON u.id = m.user_id LEFT JOIN vms v ON v.lab_id = l.id AND v.owner_id = u.id \
+                 WHERE l.id = ? ORDER BY u.username",
+            ))
+            .bind(lab_id)
+            .fetch_all(p)
+            .await?;
+            Ok(rows
+                .into_iter()
+                .map(|(user_id, username, display_name, vm_id, state, last)| SeatView {
+                    user_id,
+                    username,
+                    display_name,
+                    vm_id,
+                    state,
+                    last_activity: last.map(rfc3339),
+                })
+                .collect())
+        })
     }
 
     /// Inserts a lab VM and its overlay disk row together; (vm id, disk id).
     pub async fn insert_clone(&self, c: NewCloneRow<'_>) -> Result<(i64, i64), sqlx::Error> {
-        let t = now();
-        let mut tx = self.pool.begin().await?;
-        let vm_id: i64 = sqlx::query_scalar(
-            "INSERT INTO vms (uuid, name, description, owner_id, cpus, memory_mib, boot_order, disk_bus, network, kernel, \
-             lab_id, outbound, created_at, updated_at) VALUES (?, ?, '', ?, ?, ?, 'c', ?, 'user', ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(c.uuid)
-        .bind(c.name)
-        .bind(c.owner_id)
-        .bind(c.cpus as i64)
-        .bind(c.memory_mib as i64)
-        .bind(c.disk_bus)
-        .bind(c.kernel)
-        .bind(c.lab_id)
-        .bind(c.outbound)
-        .bind(t)
-        .bind(t)
-        .fetch_one(&mut *tx)
-        .await?;
-        let disk_id: i64 = sqlx::query_scalar(
-            "INSERT INTO disks (name, owner_id, format, size_bytes, vm_id, backing_version_id, created_at, updated_at) \
-             VALUES (?, ?, 'qcow2', ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(c.name)
-        .bind(c.owner_id)
-        .bind(c.size_bytes as i64)
-        .bind(vm_id)
-        .bind(c.version_id)
-        .bind(t)
-        .bind(t)
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok((vm_id, disk_id))
+        on_db!(&self.pool, p, DB => {
+            let t = now();
+            let mut tx = p.begin().await?;
+            let vm_id: i64 = sqlx::query_scalar(&DB::sql(
+                "INSERT INTO vms (uuid, name, description, owner_id, cpus, memory_mib, boot_order, disk_bus, network, kernel, \
+                 lab_id, outbound, created_at, updated_at) VALUES (?, ?, '', ?, ?, ?, 'c', ?, 'user', ?, ?, ?, ?, ?) RETURNING id",
+            ))
+            .bind(c.uuid)
+            .bind(c.name)
+            .bind(c.owner_id)
+            .bind(c.cpus as i64)
+            .bind(c.memory_mib as i64)
+            .bind(c.disk_bus)
+            .bind(c.kernel)
+            .bind(c.lab_id)
+            .bind(c.outbound)
+            .bind(t)
+            .bind(t)
+            .fetch_one(&mut *tx)
+            .await?;
+            let disk_id: i64 = sqlx::query_scalar(&DB::sql(
+                "INSERT INTO disks (name, owner_id, format, size_bytes, vm_id, backing_version_id, created_at, updated_at) \
+                 VALUES (?, ?, 'qcow2', ?, ?, ?, ?, ?) RETURNING id",
+            ))
+            .bind(c.name)
+            .bind(c.owner_id)
+            .bind(c.size_bytes as i64)
+            .bind(vm_id)
+            .bind(c.version_id)
+            .bind(t)
+            .bind(t)
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok((vm_id, disk_id))
+        })
     }
 
     /// Who published a lab.
     pub async fn lab_creator(&self, lab_id: i64) -> Result<Option<i64>, sqlx::Error> {
-        Ok(sqlx::query_scalar::<_, Option<i64>>("SELECT created_by FROM labs WHERE id = ?")
-            .bind(lab_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .flatten())
+        on_db!(&self.pool, p, DB => {
+            Ok(sqlx::query_scalar::<_, Option<i64>>(&DB::sql("SELECT created_by FROM labs WHERE id = ?"))
+                .bind(lab_id)
+                .fetch_optional(p)
+                .await?
+                .flatten())
+        })
     }
 
 }

@@ -3,6 +3,8 @@
 
 mod activity;
 pub mod changes;
+pub mod db;
+pub mod sessions;
 mod courses;
 mod labs;
 mod quotas;
@@ -22,9 +24,10 @@ pub use operations::OpRecord;
 pub use users::{Credentials, OverviewCounts, UserFilter, UserSort};
 pub use vms::{NewVmRow, VmFilter, VmRecord, VM_LIST_TABLES};
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
 use changes::Changes;
+use db::{on_db, Dialect, Pool};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,13 +35,20 @@ use std::time::Duration;
 /// Handle on the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
     changes: Arc<Changes>,
 }
 
 impl Store {
-    /// Opens (creating if needed) the database and applies migrations.
+    /// Opens (creating if needed) the database and applies migrations: a
+    /// `postgres://` URL is PostgreSQL, anything else SQLite.
     pub async fn open(url: &str) -> Result<Store, sqlx::Error> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
+            sqlx::migrate!("./migrations-pg").run(&pool).await?;
+            // Other nodes write too; no commit hooks see that, so nothing is kept.
+            return Ok(Store { pool: Pool::Postgres(pool), changes: Changes::untracked() });
+        }
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -48,15 +58,15 @@ impl Store {
         let changes = Changes::new();
         let pool = changes.watching(SqlitePoolOptions::new().max_connections(8)).connect_with(options).await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool, changes })
+        Ok(Store { pool: Pool::Sqlite(pool), changes })
     }
 
-    /// Counters of which tables have changed, for answers cached until they do.
+    /// Counters of which tables have changed, for answers kept until they do.
     pub fn changes(&self) -> &Changes {
         &self.changes
     }
 
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &Pool {
         &self.pool
     }
 
@@ -67,11 +77,14 @@ impl Store {
         for (t, c) in refs {
             sql.push_str(&format!(" AND NOT EXISTS (SELECT 1 FROM {t} WHERE {c} = ?)"));
         }
-        let mut q = sqlx::query(&sql).bind(id);
-        for _ in refs {
-            q = q.bind(id);
-        }
-        Ok(q.execute(&self.pool).await?.rows_affected() == 1)
+        on_db!(&self.pool, p, DB => {
+            let sql = DB::sql(&sql);
+            let mut q = sqlx::query(&sql).bind(id);
+            for _ in refs {
+                q = q.bind(id);
+            }
+            Ok(q.execute(p).await?.rows_affected() == 1)
+        })
     }
 
     /// One page of `table`'s rows, all of them or one owner's, and the
@@ -84,26 +97,28 @@ impl Store {
         offset: u64,
     ) -> Result<(Vec<R>, u64), sqlx::Error>
     where
-        R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
+        R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
     {
-        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE ? IS NULL OR owner_id = ?"))
+        on_db!(&self.pool, p, DB => {
+            let total: i64 = sqlx::query_scalar(&DB::sql(&format!("SELECT COUNT(*) FROM {table} WHERE ? IS NULL OR owner_id = ?")))
+                .bind(owner_id)
+                .bind(owner_id)
+                .fetch_one(p)
+                .await?;
+            let rows: Vec<R> = sqlx::query_as(&DB::sql(&format!(
+                "SELECT {columns} FROM {table} WHERE ? IS NULL OR owner_id = ? ORDER BY {order} LIMIT ? OFFSET ?"
+            )))
             .bind(owner_id)
             .bind(owner_id)
-            .fetch_one(&self.pool)
+            .bind(limit as i64)
+            .bind(offset as i64)
+            .fetch_all(p)
             .await?;
-        let rows: Vec<R> = sqlx::query_as(&format!(
-            "SELECT {columns} FROM {table} WHERE ? IS NULL OR owner_id = ? ORDER BY {order} LIMIT ? OFFSET ?"
-        ))
-        .bind(owner_id)
-        .bind(owner_id)
-        .bind(limit as i64)
-        .bind(offset as i64)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok((rows, total as u64))
+            Ok((rows, total as u64))
+        })
     }
 
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+        on_db!(&self.pool, p, DB => sqlx::query("SELECT 1").execute(p).await.map(|_| ()))
     }
 }

@@ -1,5 +1,6 @@
 //! Operations: long-running work with status and progress.
 
+use super::db::{on_db, Dialect};
 use super::Store;
 use crate::time::{now, rfc3339};
 use app::types::OperationView;
@@ -60,130 +61,148 @@ impl Store {
         owner_id: Option<i64>,
         requested_by: i64,
     ) -> Result<OpRecord, sqlx::Error> {
-        let t = now();
-        let row: OpRow = sqlx::query_as(&format!(
-            "INSERT INTO operations (kind, target_kind, target_id, owner_id, status, requested_by, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, 'running', ?, ?, ?) RETURNING {OP_COLUMNS}"
-        ))
-        .bind(kind)
-        .bind(target_kind)
-        .bind(target_id)
-        .bind(owner_id)
-        .bind(requested_by)
-        .bind(t)
-        .bind(t)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.into_record())
+        on_db!(&self.pool, p, DB => {
+            let t = now();
+            let row: OpRow = sqlx::query_as(&DB::sql(&format!(
+                "INSERT INTO operations (kind, target_kind, target_id, owner_id, status, requested_by, created_at, updated_at) \
+                 VALUES (?, ?, ?, ?, 'running', ?, ?, ?) RETURNING {OP_COLUMNS}"
+            )))
+            .bind(kind)
+            .bind(target_kind)
+            .bind(target_id)
+            .bind(owner_id)
+            .bind(requested_by)
+            .bind(t)
+            .bind(t)
+            .fetch_one(p)
+            .await?;
+            Ok(row.into_record())
+        })
     }
 
     /// Records progress (0..=100) of a running operation.
     pub async fn set_operation_progress(&self, id: i64, progress: u8) -> Result<OpRecord, sqlx::Error> {
-        let row: OpRow = sqlx::query_as(&format!(
-            "UPDATE operations SET status = 'running', progress = ?, updated_at = ? WHERE id = ? RETURNING {OP_COLUMNS}"
-        ))
-        .bind(progress as i64)
-        .bind(now())
-        .bind(id)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.into_record())
+        on_db!(&self.pool, p, DB => {
+            let row: OpRow = sqlx::query_as(&DB::sql(&format!(
+                "UPDATE operations SET status = 'running', progress = ?, updated_at = ? WHERE id = ? RETURNING {OP_COLUMNS}"
+            )))
+            .bind(progress as i64)
+            .bind(now())
+            .bind(id)
+            .fetch_one(p)
+            .await?;
+            Ok(row.into_record())
+        })
     }
 
     /// Marks an operation finished (`succeeded`, `failed`, `cancelled`);
     /// one that has finished already keeps its end.
     pub async fn finish_operation(&self, id: i64, status: &str, error: Option<&str>) -> Result<OpRecord, sqlx::Error> {
-        let t = now();
-        let row: Option<OpRow> = sqlx::query_as(&format!(
-            "UPDATE operations SET status = ?, error = ?, progress = CASE WHEN ? = 'succeeded' THEN 100 ELSE progress END, \
-             updated_at = ?, finished_at = ? WHERE id = ? AND finished_at IS NULL RETURNING {OP_COLUMNS}"
-        ))
-        .bind(status)
-        .bind(error)
-        .bind(status)
-        .bind(t)
-        .bind(t)
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        match row {
-            Some(row) => Ok(row.into_record()),
-            None => self.operation(id).await?.ok_or(sqlx::Error::RowNotFound),
-        }
+        on_db!(&self.pool, p, DB => {
+            let t = now();
+            let row: Option<OpRow> = sqlx::query_as(&DB::sql(&format!(
+                "UPDATE operations SET status = ?, error = ?, progress = CASE WHEN ? = 'succeeded' THEN 100 ELSE progress END, \
+                 updated_at = ?, finished_at = ? WHERE id = ? AND finished_at IS NULL RETURNING {OP_COLUMNS}"
+            )))
+            .bind(status)
+            .bind(error)
+            .bind(status)
+            .bind(t)
+            .bind(t)
+            .bind(id)
+            .fetch_optional(p)
+            .await?;
+            match row {
+                Some(row) => Ok(row.into_record()),
+                None => self.operation(id).await?.ok_or(sqlx::Error::RowNotFound),
+            }
+        })
     }
 
     pub async fn operation(&self, id: i64) -> Result<Option<OpRecord>, sqlx::Error> {
-        let row: Option<OpRow> = sqlx::query_as(&format!("SELECT {OP_COLUMNS} FROM operations WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(OpRow::into_record))
+        on_db!(&self.pool, p, DB => {
+            let row: Option<OpRow> = sqlx::query_as(&DB::sql(&format!("SELECT {OP_COLUMNS} FROM operations WHERE id = ?")))
+                .bind(id)
+                .fetch_optional(p)
+                .await?;
+            Ok(row.map(OpRow::into_record))
+        })
     }
 
     /// Newest first; `viewer` limits to the operations they asked for or
     /// whose target they own.
     pub async fn list_operations(&self, viewer: Option<i64>, limit: u32, offset: u64) -> Result<(Vec<OpRecord>, u64), sqlx::Error> {
-        let clause = "? IS NULL OR owner_id = ? OR requested_by = ?";
-        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM operations WHERE {clause}"))
-            .bind(viewer)
-            .bind(viewer)
-            .bind(viewer)
-            .fetch_one(&self.pool)
-            .await?;
-        let rows: Vec<OpRow> = sqlx::query_as(&format!("SELECT {OP_COLUMNS} FROM operations WHERE {clause} ORDER BY id DESC LIMIT ? OFFSET ?"))
-            .bind(viewer)
-            .bind(viewer)
-            .bind(viewer)
-            .bind(limit as i64)
-            .bind(offset as i64)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok((rows.into_iter().map(OpRow::into_record).collect(), total as u64))
+        on_db!(&self.pool, p, DB => {
+            let clause = "? IS NULL OR owner_id = ? OR requested_by = ?";
+            let total: i64 = sqlx::query_scalar(&DB::sql(&format!("SELECT COUNT(*) FROM operations WHERE {clause}")))
+                .bind(viewer)
+                .bind(viewer)
+                .bind(viewer)
+                .fetch_one(p)
+                .await?;
+            let rows: Vec<OpRow> = sqlx::query_as(&DB::sql(&format!("SELECT {OP_COLUMNS} FROM operations WHERE {clause} ORDER BY id DESC LIMIT ? OFFSET ?")))
+                .bind(viewer)
+                .bind(viewer)
+                .bind(viewer)
+                .bind(limit as i64)
+                .bind(offset as i64)
+                .fetch_all(p)
+                .await?;
+            Ok((rows.into_iter().map(OpRow::into_record).collect(), total as u64))
+        })
     }
 
     /// Who besides admins may see a VM: its owner and the teachers of the
     /// course whose lab it belongs to.
     pub async fn vm_audience(&self, vm_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-        sqlx::query_scalar(
-            "SELECT owner_id FROM vms WHERE id = ? UNION \
-             SELECT m.user_id FROM vms v JOIN labs l ON l.id = v.lab_id \
-             JOIN course_members m ON m.course_id = l.course_id AND m.role = 'teacher' \
-             JOIN users u ON u.id = m.user_id AND u.role = 'teacher' WHERE v.id = ?",
-        )
-        .bind(vm_id)
-        .bind(vm_id)
-        .fetch_all(&self.pool)
-        .await
+        on_db!(&self.pool, p, DB => {
+            sqlx::query_scalar(&DB::sql(
+                "SELECT owner_id FROM vms WHERE id = ? UNION \
+                 SELECT m.user_id FROM vms v JOIN labs l ON l.id = v.lab_id \
+                 JOIN course_members m ON m.course_id = l.course_id AND m.role = 'teacher' \
+                 JOIN users u ON u.id = m.user_id AND u.role = 'teacher' WHERE v.id = ?",
+            ))
+            .bind(vm_id)
+            .bind(vm_id)
+            .fetch_all(p)
+            .await
+        })
     }
 
     /// Who besides admins may see a lab: the members of its course.
     pub async fn lab_audience(&self, lab_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-        sqlx::query_scalar("SELECT m.user_id FROM labs l JOIN course_members m ON m.course_id = l.course_id WHERE l.id = ?")
-            .bind(lab_id)
-            .fetch_all(&self.pool)
-            .await
+        on_db!(&self.pool, p, DB => {
+            sqlx::query_scalar(&DB::sql("SELECT m.user_id FROM labs l JOIN course_members m ON m.course_id = l.course_id WHERE l.id = ?"))
+                .bind(lab_id)
+                .fetch_all(p)
+                .await
+        })
     }
 
     /// The teachers of a course: who hears about work on the course itself.
     pub async fn course_teachers(&self, course_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-        sqlx::query_scalar("SELECT m.user_id FROM course_members m JOIN users u ON u.id = m.user_id AND u.role = 'teacher' \
-             WHERE m.course_id = ? AND m.role = 'teacher'")
-            .bind(course_id)
-            .fetch_all(&self.pool)
-            .await
+        on_db!(&self.pool, p, DB => {
+            sqlx::query_scalar(&DB::sql("SELECT m.user_id FROM course_members m JOIN users u ON u.id = m.user_id AND u.role = 'teacher' \
+                 WHERE m.course_id = ? AND m.role = 'teacher'"))
+                .bind(course_id)
+                .fetch_all(p)
+                .await
+        })
     }
 
     /// Operations left running by a previous process can never finish.
     pub async fn fail_orphaned_operations(&self) -> Result<u64, sqlx::Error> {
-        let t = now();
-        let r = sqlx::query(
-            "UPDATE operations SET status = 'failed', error = 'vlab restarted while this was running', \
-             updated_at = ?, finished_at = ? WHERE status IN ('pending', 'running')",
-        )
-        .bind(t)
-        .bind(t)
-        .execute(&self.pool)
-        .await?;
-        Ok(r.rows_affected())
+        on_db!(&self.pool, p, DB => {
+            let t = now();
+            let r = sqlx::query(&DB::sql(
+                "UPDATE operations SET status = 'failed', error = 'vlab restarted while this was running', \
+                 updated_at = ?, finished_at = ? WHERE status IN ('pending', 'running')",
+            ))
+            .bind(t)
+            .bind(t)
+            .execute(p)
+            .await?;
+            Ok(r.rows_affected())
+        })
     }
 }

@@ -1,5 +1,6 @@
 //! Templates and their versions.
 
+use super::db::{on_db, Dialect};
 use super::Store;
 use crate::time::{now, rfc3339};
 use app::types::{TemplateVersionView, TemplateView};
@@ -72,23 +73,25 @@ impl Store {
         kernel: Option<&str>,
         created_by: i64,
     ) -> Result<i64, sqlx::Error> {
-        let t = now();
-        sqlx::query_scalar(
-            "INSERT INTO templates (course_id, name, description, cpus, memory_mib, disk_bus, kernel, created_by, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(course_id)
-        .bind(name)
-        .bind(description)
-        .bind(cpus as i64)
-        .bind(memory_mib as i64)
-        .bind(disk_bus)
-        .bind(kernel)
-        .bind(created_by)
-        .bind(t)
-        .bind(t)
-        .fetch_one(&self.pool)
-        .await
+        on_db!(&self.pool, p, DB => {
+            let t = now();
+            sqlx::query_scalar(&DB::sql(
+                "INSERT INTO templates (course_id, name, description, cpus, memory_mib, disk_bus, kernel, created_by, created_at, updated_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            ))
+            .bind(course_id)
+            .bind(name)
+            .bind(description)
+            .bind(cpus as i64)
+            .bind(memory_mib as i64)
+            .bind(disk_bus)
+            .bind(kernel)
+            .bind(created_by)
+            .bind(t)
+            .bind(t)
+            .fetch_one(p)
+            .await
+        })
     }
 
     pub async fn delete_template(&self, id: i64) -> Result<bool, sqlx::Error> {
@@ -104,44 +107,52 @@ impl Store {
         upload_sha256: Option<&str>,
         uploaded_by: Option<i64>,
     ) -> Result<VersionRecord, sqlx::Error> {
-        let status = if upload_sha256.is_some() { "uploading" } else { "ready" };
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO template_versions (template_id, version, note, size_bytes, sha256, received_bytes, status, created_at, uploaded_by) \
-             VALUES (?, (SELECT COALESCE(MAX(version), 0) + 1 FROM template_versions WHERE template_id = ?), ?, ?, ?, 0, ?, ?, ?) RETURNING id",
-        )
-        .bind(template_id)
-        .bind(template_id)
-        .bind(note)
-        .bind(size_bytes as i64)
-        .bind(upload_sha256)
-        .bind(status)
-        .bind(now())
-        .bind(uploaded_by)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(self.template_version(id).await?.expect("just inserted"))
+        on_db!(&self.pool, p, DB => {
+            let status = if upload_sha256.is_some() { "uploading" } else { "ready" };
+            let id: i64 = sqlx::query_scalar(&DB::sql(
+                "INSERT INTO template_versions (template_id, version, note, size_bytes, sha256, received_bytes, status, created_at, uploaded_by) \
+                 VALUES (?, (SELECT COALESCE(MAX(version), 0) + 1 FROM template_versions WHERE template_id = ?), ?, ?, ?, 0, ?, ?, ?) RETURNING id",
+            ))
+            .bind(template_id)
+            .bind(template_id)
+            .bind(note)
+            .bind(size_bytes as i64)
+            .bind(upload_sha256)
+            .bind(status)
+            .bind(now())
+            .bind(uploaded_by)
+            .fetch_one(p)
+            .await?;
+            Ok(self.template_version(id).await?.expect("just inserted"))
+        })
     }
 
     pub async fn template_version(&self, id: i64) -> Result<Option<VersionRecord>, sqlx::Error> {
-        let row: Option<VersionTuple> =
-            sqlx::query_as(&format!("{VERSION_SELECT} WHERE v.id = ?")).bind(id).fetch_optional(&self.pool).await?;
-        Ok(row.map(version_record))
+        on_db!(&self.pool, p, DB => {
+            let row: Option<VersionTuple> =
+                sqlx::query_as(&DB::sql(&format!("{VERSION_SELECT} WHERE v.id = ?"))).bind(id).fetch_optional(p).await?;
+            Ok(row.map(version_record))
+        })
     }
 
     pub async fn set_version_received(&self, id: i64, received: u64, ready: bool) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE template_versions SET received_bytes = ?, status = CASE WHEN ? THEN 'ready' ELSE status END WHERE id = ?")
-            .bind(received as i64)
-            .bind(ready)
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
+        on_db!(&self.pool, p, DB => {
+            sqlx::query(&DB::sql("UPDATE template_versions SET received_bytes = ?, status = CASE WHEN ? THEN 'ready' ELSE status END WHERE id = ?"))
+                .bind(received as i64)
+                .bind(ready)
+                .bind(id)
+                .execute(p)
+                .await
+                .map(|_| ())
+        })
     }
 
     /// Deletes a version nothing uses (no lab, no disk).
     /// (version id, template id) of every unfinished template image upload.
     pub async fn unfinished_template_uploads(&self) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-        sqlx::query_as("SELECT id, template_id FROM template_versions WHERE status = 'uploading'").fetch_all(&self.pool).await
+        on_db!(&self.pool, p, DB => {
+            sqlx::query_as(&DB::sql("SELECT id, template_id FROM template_versions WHERE status = 'uploading'")).fetch_all(p).await
+        })
     }
 
     pub async fn delete_template_version(&self, id: i64) -> Result<bool, sqlx::Error> {
@@ -149,29 +160,33 @@ impl Store {
     }
 
     pub async fn template(&self, id: i64) -> Result<Option<TemplateView>, sqlx::Error> {
-        let row: Option<TemplateTuple> = sqlx::query_as(&format!("{TEMPLATE_SELECT} WHERE id = ?")).bind(id).fetch_optional(&self.pool).await?;
-        let Some(row) = row else { return Ok(None) };
-        let versions: Vec<VersionTuple> =
-            sqlx::query_as(&format!("{VERSION_SELECT} WHERE v.template_id = ? ORDER BY v.version")).bind(id).fetch_all(&self.pool).await?;
-        Ok(Some(template_view(row, versions.into_iter().map(|v| version_record(v).view).collect())))
+        on_db!(&self.pool, p, DB => {
+            let row: Option<TemplateTuple> = sqlx::query_as(&DB::sql(&format!("{TEMPLATE_SELECT} WHERE id = ?"))).bind(id).fetch_optional(p).await?;
+            let Some(row) = row else { return Ok(None) };
+            let versions: Vec<VersionTuple> =
+                sqlx::query_as(&DB::sql(&format!("{VERSION_SELECT} WHERE v.template_id = ? ORDER BY v.version"))).bind(id).fetch_all(p).await?;
+            Ok(Some(template_view(row, versions.into_iter().map(|v| version_record(v).view).collect())))
+        })
     }
 
     pub async fn course_templates(&self, course_id: i64) -> Result<Vec<TemplateView>, sqlx::Error> {
-        // Two statements for the whole list: the templates, then all their versions.
-        let rows: Vec<TemplateTuple> =
-            sqlx::query_as(&format!("{TEMPLATE_SELECT} WHERE course_id = ? ORDER BY name")).bind(course_id).fetch_all(&self.pool).await?;
-        let all: Vec<VersionTuple> = sqlx::query_as(&format!("{VERSION_SELECT} WHERE t.course_id = ? ORDER BY v.version"))
-            .bind(course_id)
-            .fetch_all(&self.pool)
-            .await?;
-        let mut versions: std::collections::HashMap<i64, Vec<app::types::TemplateVersionView>> = Default::default();
-        for v in all {
-            let r = version_record(v);
-            versions.entry(r.view.template_id).or_default().push(r.view);
-        }
-        Ok(rows.into_iter().map(|row| {
-            let of = versions.remove(&row.0).unwrap_or_default();
-            template_view(row, of)
-        }).collect())
+        on_db!(&self.pool, p, DB => {
+            // Two statements for the whole list: the templates, then all their versions.
+            let rows: Vec<TemplateTuple> =
+                sqlx::query_as(&DB::sql(&format!("{TEMPLATE_SELECT} WHERE course_id = ? ORDER BY name"))).bind(course_id).fetch_all(p).await?;
+            let all: Vec<VersionTuple> = sqlx::query_as(&DB::sql(&format!("{VERSION_SELECT} WHERE t.course_id = ? ORDER BY v.version")))
+                .bind(course_id)
+                .fetch_all(p)
+                .await?;
+            let mut versions: std::collections::HashMap<i64, Vec<app::types::TemplateVersionView>> = Default::default();
+            for v in all {
+                let r = version_record(v);
+                versions.entry(r.view.template_id).or_default().push(r.view);
+            }
+            Ok(rows.into_iter().map(|row| {
+                let of = versions.remove(&row.0).unwrap_or_default();
+                template_view(row, of)
+            }).collect())
+        })
     }
 }

@@ -1,9 +1,10 @@
 //! Users.
 
+use super::db::{on_db, Dialect};
 use super::Store;
 use crate::time::rfc3339;
 use app::types::{Role, UserView};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 
 #[derive(sqlx::FromRow)]
 pub(super) struct UserRow {
@@ -87,17 +88,27 @@ pub struct UserFilter {
     pub offset: u64,
 }
 
-fn push_filter(qb: &mut QueryBuilder<'_, Sqlite>, f: &UserFilter) {
+fn push_filter<'a, DB>(qb: &mut QueryBuilder<'a, DB>, f: &UserFilter)
+where
+    DB: Dialect + sqlx::Database,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
     qb.push(" WHERE 1 = 1");
     if let Some(role) = f.role {
-        qb.push(" AND role = ").push_bind(role.as_str());
+        qb.push(" AND role = ").push_bind(role.as_str().to_owned());
     }
     if let Some(s) = &f.search {
-        let pattern = format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        qb.push(" AND (username LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
-        qb.push(" OR display_name LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
-        qb.push(" OR email LIKE ").push_bind(pattern).push(" ESCAPE '\\')");
+        let pattern = super::db::like_pattern(s);
+        let like = DB::ILIKE;
+        qb.push(format!(" AND (username {like} ")).push_bind(pattern.clone()).push(" ESCAPE '\\'");
+        qb.push(format!(" OR display_name {like} ")).push_bind(pattern.clone()).push(" ESCAPE '\\'");
+        qb.push(format!(" OR email {like} ")).push_bind(pattern).push(" ESCAPE '\\')");
     }
+}
+
+enum UserKey {
+    Username(String),
+    Id(i64),
 }
 
 /// Counts of what exists, for the admin's overview.
@@ -122,92 +133,108 @@ impl Store {
         password_hash: &str,
         now: i64,
     ) -> Result<UserView, sqlx::Error> {
-        let row: UserRow = sqlx::query_as(&format!(
-            "INSERT INTO users (username, display_name, email, role, password_hash, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {USER_COLUMNS}"
-        ))
-        .bind(username)
-        .bind(display_name)
-        .bind(email)
-        .bind(role.as_str())
-        .bind(password_hash)
-        .bind(now)
-        .bind(now)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.into_view())
+        on_db!(&self.pool, p, DB => {
+            let row: UserRow = sqlx::query_as(&DB::sql(&format!(
+                "INSERT INTO users (username, display_name, email, role, password_hash, created_at, updated_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {USER_COLUMNS}"
+            )))
+            .bind(username)
+            .bind(display_name)
+            .bind(email)
+            .bind(role.as_str())
+            .bind(password_hash)
+            .bind(now)
+            .bind(now)
+            .fetch_one(p)
+            .await?;
+            Ok(row.into_view())
+        })
     }
 
     pub async fn user(&self, id: i64) -> Result<Option<UserView>, sqlx::Error> {
-        let row: Option<UserRow> = sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(UserRow::into_view))
+        on_db!(&self.pool, p, DB => {
+            let row: Option<UserRow> = sqlx::query_as(&DB::sql(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?")))
+                .bind(id)
+                .fetch_optional(p)
+                .await?;
+            Ok(row.map(UserRow::into_view))
+        })
     }
 
     /// The user and their password hash and session epoch.
     pub async fn credentials_by_username(&self, username: &str) -> Result<Option<Credentials>, sqlx::Error> {
-        self.credentials_where("username = ?", username.to_owned()).await
+        self.credentials_where(UserKey::Username(username.to_owned())).await
     }
 
     pub async fn credentials_by_id(&self, id: i64) -> Result<Option<Credentials>, sqlx::Error> {
-        self.credentials_where("id = ?", id).await
+        self.credentials_where(UserKey::Id(id)).await
     }
 
-    async fn credentials_where<T>(&self, clause: &str, value: T) -> Result<Option<Credentials>, sqlx::Error>
-    where
-        T: for<'q> sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite> + Send,
-    {
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            #[sqlx(flatten)]
-            user: UserRow,
-            password_hash: String,
-            auth_epoch: i64,
-        }
-        let row: Option<Row> = sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS}, password_hash, auth_epoch FROM users WHERE {clause}"
-        ))
-        .bind(value)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|r| Credentials { user: r.user.into_view(), password_hash: r.password_hash, auth_epoch: r.auth_epoch }))
+    async fn credentials_where(&self, key: UserKey) -> Result<Option<Credentials>, sqlx::Error> {
+        let clause = match key {
+            // As the column compares: without case (NOCASE, CITEXT).
+            UserKey::Username(_) => "username = CAST(? AS CITEXT)",
+            UserKey::Id(_) => "id = ?",
+        };
+        on_db!(&self.pool, p, DB => {
+            #[derive(sqlx::FromRow)]
+            struct Row {
+                #[sqlx(flatten)]
+                user: UserRow,
+                password_hash: String,
+                auth_epoch: i64,
+            }
+            let sql = format!("SELECT {USER_COLUMNS}, password_hash, auth_epoch FROM users WHERE {clause}");
+            let sql = DB::sql(&sql);
+            let query = sqlx::query_as::<_, Row>(&sql);
+            let query = match key {
+                UserKey::Username(name) => query.bind(name),
+                UserKey::Id(id) => query.bind(id),
+            };
+            let row = query.fetch_optional(p).await?;
+            Ok(row.map(|r| Credentials { user: r.user.into_view(), password_hash: r.password_hash, auth_epoch: r.auth_epoch }))
+        })
     }
 
     pub async fn count_users(&self) -> Result<u64, sqlx::Error> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?;
-        Ok(n as u64)
+        on_db!(&self.pool, p, DB => {
+            let n: i64 = sqlx::query_scalar(&DB::sql("SELECT COUNT(*) FROM users")).fetch_one(p).await?;
+            Ok(n as u64)
+        })
     }
 
     /// How much of everything exists, for the admin's home page, in one query.
     pub async fn overview_counts(&self) -> Result<OverviewCounts, sqlx::Error> {
-        sqlx::query_as(
-            "SELECT (SELECT COUNT(*) FROM users) AS users, (SELECT COUNT(*) FROM vms) AS vms, \
-             (SELECT COUNT(*) FROM vms WHERE state IN ('starting', 'running', 'paused')) AS running_vms, \
-             (SELECT COUNT(*) FROM isos WHERE status = 'ready') AS isos, (SELECT COUNT(*) FROM courses) AS courses, \
-             (SELECT COUNT(*) FROM labs) AS labs, (SELECT MIN(id) FROM isos WHERE demo = 1 AND status = 'ready') AS demo_iso_id",
-        )
-        .fetch_one(&self.pool)
-        .await
+        on_db!(&self.pool, p, DB => {
+            sqlx::query_as(&DB::sql(
+                "SELECT (SELECT COUNT(*) FROM users) AS users, (SELECT COUNT(*) FROM vms) AS vms, \
+                 (SELECT COUNT(*) FROM vms WHERE state IN ('starting', 'running', 'paused')) AS running_vms, \
+                 (SELECT COUNT(*) FROM isos WHERE status = 'ready') AS isos, (SELECT COUNT(*) FROM courses) AS courses, \
+                 (SELECT COUNT(*) FROM labs) AS labs, (SELECT MIN(id) FROM isos WHERE demo AND status = 'ready') AS demo_iso_id",
+            ))
+            .fetch_one(p)
+            .await
+        })
     }
 
     /// One page of users and the total matching the filter.
     pub async fn list_users(&self, f: &UserFilter) -> Result<(Vec<UserView>, u64), sqlx::Error> {
-        let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM users");
-        push_filter(&mut count, f);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        on_db!(&self.pool, p, DB => {
+            let mut count = QueryBuilder::<DB>::new("SELECT COUNT(*) FROM users");
+            push_filter(&mut count, f);
+            let total: i64 = count.build_query_scalar().fetch_one(p).await?;
 
-        let mut qb = QueryBuilder::<Sqlite>::new(format!("SELECT {USER_COLUMNS} FROM users"));
-        push_filter(&mut qb, f);
-        qb.push(format_args!(
-            " ORDER BY {} {}, id ASC LIMIT ",
-            f.sort.column(),
-            if f.descending { "DESC" } else { "ASC" }
-        ));
-        qb.push_bind(f.limit as i64).push(" OFFSET ").push_bind(f.offset as i64);
-        let rows: Vec<UserRow> = qb.build_query_as().fetch_all(&self.pool).await?;
-        Ok((rows.into_iter().map(UserRow::into_view).collect(), total as u64))
+            let mut qb = QueryBuilder::<DB>::new(format!("SELECT {USER_COLUMNS} FROM users"));
+            push_filter(&mut qb, f);
+            qb.push(format_args!(
+                " ORDER BY {} {}, id ASC LIMIT ",
+                f.sort.column(),
+                if f.descending { "DESC" } else { "ASC" }
+            ));
+            qb.push_bind(f.limit as i64).push(" OFFSET ").push_bind(f.offset as i64);
+            let rows: Vec<UserRow> = qb.build_query_as().fetch_all(p).await?;
+            Ok((rows.into_iter().map(UserRow::into_view).collect(), total as u64))
+        })
     }
 
     /// Applies the given changes; bumps the session epoch when the role changes.
@@ -219,59 +246,67 @@ impl Store {
         role: Option<Role>,
         now: i64,
     ) -> Result<Option<UserView>, sqlx::Error> {
-        let row: Option<UserRow> = sqlx::query_as(&format!(
-            "UPDATE users SET \
-               display_name = COALESCE(?, display_name), \
-               email = CASE WHEN ? THEN ? ELSE email END, \
-               auth_epoch = auth_epoch + CASE WHEN ? IS NOT NULL AND ? <> role THEN 1 ELSE 0 END, \
-               role = COALESCE(?, role), \
-               updated_at = ? \
-             WHERE id = ? RETURNING {USER_COLUMNS}"
-        ))
-        .bind(display_name)
-        .bind(email.is_some())
-        .bind(email.flatten())
-        .bind(role.map(Role::as_str))
-        .bind(role.map(Role::as_str))
-        .bind(role.map(Role::as_str))
-        .bind(now)
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(UserRow::into_view))
+        on_db!(&self.pool, p, DB => {
+            let row: Option<UserRow> = sqlx::query_as(&DB::sql(&format!(
+                "UPDATE users SET \
+                   display_name = COALESCE(?, display_name), \
+                   email = CASE WHEN ? THEN ? ELSE email END, \
+                   auth_epoch = auth_epoch + CASE WHEN ? IS NOT NULL AND ? <> role THEN 1 ELSE 0 END, \
+                   role = COALESCE(?, role), \
+                   updated_at = ? \
+                 WHERE id = ? RETURNING {USER_COLUMNS}"
+            )))
+            .bind(display_name)
+            .bind(email.is_some())
+            .bind(email.flatten())
+            .bind(role.map(Role::as_str))
+            .bind(role.map(Role::as_str))
+            .bind(role.map(Role::as_str))
+            .bind(now)
+            .bind(id)
+            .fetch_optional(p)
+            .await?;
+            Ok(row.map(UserRow::into_view))
+        })
     }
 
     /// Sets a new hash, bumps the epoch (old sessions end) and drops the
     /// user's login tokens, and their personal tokens too unless
     /// `keep_personal_tokens`, in one transaction. False if no such user.
     pub async fn set_password(&self, id: i64, password_hash: &str, keep_personal_tokens: bool, now: i64) -> Result<bool, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
-            "UPDATE users SET password_hash = ?, auth_epoch = auth_epoch + 1, must_change_password = 0, updated_at = ? WHERE id = ?",
-        )
-        .bind(password_hash)
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected()
-            == 1;
-        sqlx::query("DELETE FROM api_tokens WHERE user_id = ? AND (kind = 'login' OR NOT ?)")
+        on_db!(&self.pool, p, DB => {
+            let mut tx = p.begin().await?;
+            let done = sqlx::query(&DB::sql(
+                "UPDATE users SET password_hash = ?, auth_epoch = auth_epoch + 1, must_change_password = FALSE, updated_at = ? WHERE id = ?",
+            ))
+            .bind(password_hash)
+            .bind(now)
             .bind(id)
-            .bind(keep_personal_tokens)
             .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(done)
+            .await?
+            .rows_affected()
+                == 1;
+            sqlx::query(&DB::sql("DELETE FROM api_tokens WHERE user_id = ? AND (kind = 'login' OR NOT ?)"))
+                .bind(id)
+                .bind(keep_personal_tokens)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(done)
+        })
     }
 
     pub async fn delete_user(&self, id: i64) -> Result<bool, sqlx::Error> {
-        let r = sqlx::query("DELETE FROM users WHERE id = ?").bind(id).execute(&self.pool).await?;
-        Ok(r.rows_affected() == 1)
+        on_db!(&self.pool, p, DB => {
+            let r = sqlx::query(&DB::sql("DELETE FROM users WHERE id = ?")).bind(id).execute(p).await?;
+            Ok(r.rows_affected() == 1)
+        })
     }
 
     pub async fn count_admins(&self) -> Result<u64, sqlx::Error> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'").fetch_one(&self.pool).await?;
-        Ok(n as u64)
+        on_db!(&self.pool, p, DB => {
+            let n: i64 = sqlx::query_scalar(&DB::sql("SELECT COUNT(*) FROM users WHERE role = 'admin'")).fetch_one(p).await?;
+            Ok(n as u64)
+        })
     }
 }

@@ -1,10 +1,11 @@
 //! Virtual machines and their port forwards.
 
+use super::db::{on_db, Dialect};
 use super::Store;
 use crate::engine::state::VmState;
 use crate::time::rfc3339;
 use app::types::{DiskBus, NetworkMode, PortForwardView, VmView};
-use sqlx::{QueryBuilder, Sqlite};
+use sqlx::QueryBuilder;
 
 /// The tables `list_vms` reads: a kept page of VMs is good while none of
 /// them changes.
@@ -45,9 +46,18 @@ struct VmRow {
     disks: Vec<(i64, i64)>,
 }
 
-/// SQLite's booleans are 0 and 1 in its JSON.
+/// SQLite's booleans are 0 and 1 in its JSON; PostgreSQL's are booleans.
 fn int_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    Ok(<i64 as serde::Deserialize>::deserialize(d)? != 0)
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Int(i64),
+    }
+    Ok(match <Flag as serde::Deserialize>::deserialize(d)? {
+        Flag::Bool(b) => b,
+        Flag::Int(i) => i != 0,
+    })
 }
 
 const VM_SELECT: &str = "SELECT v.id, v.uuid, v.name, v.description, v.owner_id, u.username AS owner, v.cpus, \
@@ -123,14 +133,18 @@ pub struct VmFilter {
     pub offset: u64,
 }
 
-fn push_vm_filter(qb: &mut QueryBuilder<'_, Sqlite>, f: &VmFilter) {
+fn push_vm_filter<'a, DB>(qb: &mut QueryBuilder<'a, DB>, f: &VmFilter)
+where
+    DB: Dialect + sqlx::Database,
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
     qb.push(" WHERE 1 = 1");
     if let Some(o) = f.owner_id {
         qb.push(" AND v.owner_id = ").push_bind(o);
     }
     if let Some(s) = &f.search {
-        let pattern = format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        qb.push(" AND v.name LIKE ").push_bind(pattern).push(" ESCAPE '\\'");
+        qb.push(format!(" AND v.name {} ", DB::ILIKE)).push_bind(super::db::like_pattern(s)).push(" ESCAPE '\\'");
     }
 }
 
@@ -142,52 +156,56 @@ fn forward_view((id, protocol, h, g): (i64, String, i64, i64)) -> PortForwardVie
 impl Store {
     /// Inserts a VM and its forwards in one transaction.
     pub async fn insert_vm(&self, v: NewVmRow<'_>, now: i64) -> Result<i64, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO vms (uuid, name, description, owner_id, cpus, memory_mib, boot_order, disk_bus, network, \
-             kernel, iso_id, bridge, created_at, updated_at, outbound) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(v.uuid)
-        .bind(v.name)
-        .bind(v.description)
-        .bind(v.owner_id)
-        .bind(v.cpus as i64)
-        .bind(v.memory_mib as i64)
-        .bind(v.boot_order)
-        .bind(v.disk_bus)
-        .bind(v.network)
-        .bind(v.kernel)
-        .bind(v.iso_id)
-        .bind(v.bridge)
-        .bind(now)
-        .bind(now)
-        .bind(v.outbound)
-        .fetch_one(&mut *tx)
-        .await?;
-        for (protocol, host, guest) in v.forwards {
-            sqlx::query("INSERT INTO vm_port_forwards (vm_id, protocol, host_port, guest_port) VALUES (?, ?, ?, ?)")
-                .bind(id)
-                .bind(protocol)
-                .bind(*host as i64)
-                .bind(*guest as i64)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(id)
+        on_db!(&self.pool, p, DB => {
+            let mut tx = p.begin().await?;
+            let id: i64 = sqlx::query_scalar(&DB::sql(
+                "INSERT INTO vms (uuid, name, description, owner_id, cpus, memory_mib, boot_order, disk_bus, network, \
+                 kernel, iso_id, bridge, created_at, updated_at, outbound) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            ))
+            .bind(v.uuid)
+            .bind(v.name)
+            .bind(v.description)
+            .bind(v.owner_id)
+            .bind(v.cpus as i64)
+            .bind(v.memory_mib as i64)
+            .bind(v.boot_order)
+            .bind(v.disk_bus)
+            .bind(v.network)
+            .bind(v.kernel)
+            .bind(v.iso_id)
+            .bind(v.bridge)
+            .bind(now)
+            .bind(now)
+            .bind(v.outbound)
+            .fetch_one(&mut *tx)
+            .await?;
+            for (protocol, host, guest) in v.forwards {
+                sqlx::query(&DB::sql("INSERT INTO vm_port_forwards (vm_id, protocol, host_port, guest_port) VALUES (?, ?, ?, ?)"))
+                    .bind(id)
+                    .bind(protocol)
+                    .bind(*host as i64)
+                    .bind(*guest as i64)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(id)
+        })
     }
 
     pub async fn vm(&self, id: i64) -> Result<Option<VmRecord>, sqlx::Error> {
-        let row: Option<VmRow> =
-            sqlx::query_as(&format!("{VM_SELECT} WHERE v.id = ?")).bind(id).fetch_optional(&self.pool).await?;
-        match row {
-            None => Ok(None),
-            Some(r) => {
-                let fw = self.port_forwards(r.id).await?;
-                let disks = self.vm_disk_ids(r.id).await?;
-                Ok(Some(r.into_record(fw, disks)))
+        on_db!(&self.pool, p, DB => {
+            let row: Option<VmRow> =
+                sqlx::query_as(&DB::sql(&format!("{VM_SELECT} WHERE v.id = ?"))).bind(id).fetch_optional(p).await?;
+            match row {
+                None => Ok(None),
+                Some(r) => {
+                    let fw = self.port_forwards(r.id).await?;
+                    let disks = self.vm_disk_ids(r.id).await?;
+                    Ok(Some(r.into_record(fw, disks)))
+                }
             }
-        }
+        })
     }
 
     /// A page of VMs and the total, in one statement that answers one row:
@@ -195,87 +213,98 @@ impl Store {
     /// A row per VM would cost a hand-off between sqlx's SQLite thread and
     /// the runtime each, which made a page of 100 ten times slower.
     pub async fn list_vms(&self, f: &VmFilter) -> Result<(Vec<VmRecord>, u64), sqlx::Error> {
-        let mut qb = QueryBuilder::<Sqlite>::new("SELECT (SELECT COUNT(*) FROM vms v");
-        push_vm_filter(&mut qb, f);
-        qb.push(
-            "), COALESCE((SELECT json_group_array(json(page.j)) FROM (SELECT json_object(\
-             'id', v.id, 'uuid', v.uuid, 'name', v.name, 'description', v.description, 'owner_id', v.owner_id, \
-             'owner', u.username, 'cpus', v.cpus, 'memory_mib', v.memory_mib, 'boot_order', v.boot_order, \
-             'disk_bus', v.disk_bus, 'network', v.network, 'outbound', v.outbound, 'bridge', v.bridge, 'kernel', v.kernel, \
-             'state', v.state, 'state_reason', v.state_reason, 'needs_restart', v.needs_restart, 'iso_id', v.iso_id, \
-             'lab_id', v.lab_id, 'created_at', v.created_at, 'updated_at', v.updated_at, \
-             'forwards', json((SELECT json_group_array(json_array(p.id, p.protocol, p.host_port, p.guest_port)) \
-                FROM vm_port_forwards p WHERE p.vm_id = v.id)), \
-             'disks', json((SELECT json_group_array(json_array(d.updated_at, d.id)) FROM disks d WHERE d.vm_id = v.id))) AS j \
-             FROM vms v JOIN users u ON u.id = v.owner_id",
-        );
-        push_vm_filter(&mut qb, f);
-        qb.push(" ORDER BY v.id LIMIT ").push_bind(f.limit as i64).push(" OFFSET ").push_bind(f.offset as i64);
-        qb.push(") page), '[]')");
-        let (total, page): (i64, String) = qb.build_query_as().fetch_one(&self.pool).await?;
-        let mut rows: Vec<VmRow> = serde_json::from_str(&page).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-        rows.sort_unstable_by_key(|r| r.id);
-        let out = rows
-            .into_iter()
-            .map(|mut r| {
-                r.forwards.sort_unstable_by_key(|f| f.0);
-                r.disks.sort_unstable();
-                let forwards = std::mem::take(&mut r.forwards).into_iter().map(forward_view).collect();
-                let disks = std::mem::take(&mut r.disks).into_iter().map(|(_, id)| id).collect();
-                r.into_record(forwards, disks)
-            })
-            .collect();
-        Ok((out, total as u64))
+        on_db!(&self.pool, p, DB => {
+            let mut qb = QueryBuilder::<DB>::new("SELECT (SELECT COUNT(*) FROM vms v");
+            push_vm_filter(&mut qb, f);
+            let (agg, object, array) = (DB::JSON_AGG, DB::JSON_OBJECT, DB::JSON_ARRAY);
+            let (text_open, text_close) = DB::AS_TEXT;
+            qb.push(format!(
+                "), COALESCE({text_open}(SELECT {agg}({}) FROM (SELECT {object}(\
+                 'id', v.id, 'uuid', v.uuid, 'name', v.name, 'description', v.description, 'owner_id', v.owner_id, \
+                 'owner', u.username, 'cpus', v.cpus, 'memory_mib', v.memory_mib, 'boot_order', v.boot_order, \
+                 'disk_bus', v.disk_bus, 'network', v.network, 'outbound', v.outbound, 'bridge', v.bridge, 'kernel', v.kernel, \
+                 'state', v.state, 'state_reason', v.state_reason, 'needs_restart', v.needs_restart, 'iso_id', v.iso_id, \
+                 'lab_id', v.lab_id, 'created_at', v.created_at, 'updated_at', v.updated_at, \
+                 'forwards', {}, 'disks', {}) AS j \
+                 FROM vms v JOIN users u ON u.id = v.owner_id",
+                DB::json_nested("page.j"),
+                DB::json_array_of(&format!(
+                    "(SELECT {agg}({array}(p.id, p.protocol, p.host_port, p.guest_port)) FROM vm_port_forwards p WHERE p.vm_id = v.id)"
+                )),
+                DB::json_array_of(&format!("(SELECT {agg}({array}(d.updated_at, d.id)) FROM disks d WHERE d.vm_id = v.id)")),
+            ));
+            push_vm_filter(&mut qb, f);
+            qb.push(" ORDER BY v.id LIMIT ").push_bind(f.limit as i64).push(" OFFSET ").push_bind(f.offset as i64);
+            qb.push(format!(") page){text_close}, '[]')"));
+            let (total, page): (i64, String) = qb.build_query_as().fetch_one(p).await?;
+            let mut rows: Vec<VmRow> = serde_json::from_str(&page).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            rows.sort_unstable_by_key(|r| r.id);
+            let out = rows
+                .into_iter()
+                .map(|mut r| {
+                    r.forwards.sort_unstable_by_key(|f| f.0);
+                    r.disks.sort_unstable();
+                    let forwards = std::mem::take(&mut r.forwards).into_iter().map(forward_view).collect();
+                    let disks = std::mem::take(&mut r.disks).into_iter().map(|(_, id)| id).collect();
+                    r.into_record(forwards, disks)
+                })
+                .collect();
+            Ok((out, total as u64))
+        })
     }
 
     /// VMs whose recorded state says a QEMU process should exist.
     pub async fn vms_not_stopped(&self) -> Result<Vec<(i64, String, VmState)>, sqlx::Error> {
-        let rows: Vec<(i64, String, String)> =
-            sqlx::query_as("SELECT id, uuid, state FROM vms WHERE state IN ('starting', 'running', 'paused', 'stopping')")
-                .fetch_all(&self.pool)
-                .await?;
-        Ok(rows.into_iter().map(|(id, uuid, s)| (id, uuid, VmState::parse(&s).unwrap_or(VmState::Crashed))).collect())
+        on_db!(&self.pool, p, DB => {
+            let rows: Vec<(i64, String, String)> =
+                sqlx::query_as(&DB::sql("SELECT id, uuid, state FROM vms WHERE state IN ('starting', 'running', 'paused', 'stopping')"))
+                    .fetch_all(p)
+                    .await?;
+            Ok(rows.into_iter().map(|(id, uuid, s)| (id, uuid, VmState::parse(&s).unwrap_or(VmState::Crashed))).collect())
+        })
     }
 
     pub async fn set_vm_state(&self, id: i64, state: VmState, reason: Option<&str>) -> Result<(), sqlx::Error> {
-        let t = crate::time::now();
-        let mut tx = self.pool.begin().await?;
-        // Usage: a run opens when the VM comes up and closes when its process is gone.
-        match state {
-            VmState::Running => {
-                sqlx::query(
-                    "INSERT INTO vm_activity (vm_id, kind, user_id, started_at) SELECT ?, 'run', owner_id, ? FROM vms                      WHERE id = ? AND NOT EXISTS (SELECT 1 FROM vm_activity WHERE vm_id = ? AND kind = 'run' AND ended_at IS NULL)",
-                )
-                .bind(id)
-                .bind(t)
-                .bind(id)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            }
-            VmState::Stopped | VmState::Crashed => {
-                sqlx::query("UPDATE vm_activity SET ended_at = ? WHERE vm_id = ? AND kind = 'run' AND ended_at IS NULL")
+        on_db!(&self.pool, p, DB => {
+            let t = crate::time::now();
+            let mut tx = p.begin().await?;
+            // Usage: a run opens when the VM comes up and closes when its process is gone.
+            match state {
+                VmState::Running => {
+                    sqlx::query(&DB::sql(
+                        "INSERT INTO vm_activity (vm_id, kind, user_id, started_at) SELECT ?, 'run', owner_id, ? FROM vms                      WHERE id = ? AND NOT EXISTS (SELECT 1 FROM vm_activity WHERE vm_id = ? AND kind = 'run' AND ended_at IS NULL)",
+                    ))
+                    .bind(id)
                     .bind(t)
+                    .bind(id)
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
+                }
+                VmState::Stopped | VmState::Crashed => {
+                    sqlx::query(&DB::sql("UPDATE vm_activity SET ended_at = ? WHERE vm_id = ? AND kind = 'run' AND ended_at IS NULL"))
+                        .bind(t)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                _ => {}
             }
-            _ => {}
-        }
-        // Leaving a process state applies any stored config change.
-        sqlx::query(
-            "UPDATE vms SET state = ?, state_reason = ?, \
-             needs_restart = CASE WHEN ? IN ('stopped', 'crashed') THEN 0 ELSE needs_restart END, updated_at = ? \
-             WHERE id = ?",
-        )
-        .bind(state.as_str())
-        .bind(reason)
-        .bind(state.as_str())
-        .bind(t)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await
+            // Leaving a process state applies any stored config change.
+            sqlx::query(&DB::sql(
+                "UPDATE vms SET state = ?, state_reason = ?, \
+                 needs_restart = CASE WHEN ? IN ('stopped', 'crashed') THEN FALSE ELSE needs_restart END, updated_at = ? \
+                 WHERE id = ?",
+            ))
+            .bind(state.as_str())
+            .bind(reason)
+            .bind(state.as_str())
+            .bind(t)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await
+        })
     }
 
     pub async fn update_vm(
@@ -289,139 +318,165 @@ impl Store {
         outbound: Option<bool>,
         needs_restart: bool,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE vms SET name = COALESCE(?, name), description = COALESCE(?, description), \
-             cpus = COALESCE(?, cpus), memory_mib = COALESCE(?, memory_mib), boot_order = COALESCE(?, boot_order), \
-             outbound = COALESCE(?, outbound), \
-             needs_restart = CASE WHEN ? THEN 1 ELSE needs_restart END, updated_at = ? WHERE id = ?",
-        )
-        .bind(name)
-        .bind(description)
-        .bind(cpus.map(|c| c as i64))
-        .bind(memory_mib.map(|m| m as i64))
-        .bind(boot_order)
-        .bind(outbound)
-        .bind(needs_restart)
-        .bind(crate::time::now())
-        .bind(id)
-        .execute(&self.pool)
-        .await
-        .map(|_| ())
+        on_db!(&self.pool, p, DB => {
+            sqlx::query(&DB::sql(
+                "UPDATE vms SET name = COALESCE(?, name), description = COALESCE(?, description), \
+                 cpus = COALESCE(?, cpus), memory_mib = COALESCE(?, memory_mib), boot_order = COALESCE(?, boot_order), \
+                 outbound = COALESCE(?, outbound), \
+                 needs_restart = CASE WHEN ? THEN TRUE ELSE needs_restart END, updated_at = ? WHERE id = ?",
+            ))
+            .bind(name)
+            .bind(description)
+            .bind(cpus.map(|c| c as i64))
+            .bind(memory_mib.map(|m| m as i64))
+            .bind(boot_order)
+            .bind(outbound)
+            .bind(needs_restart)
+            .bind(crate::time::now())
+            .bind(id)
+            .execute(p)
+            .await
+            .map(|_| ())
+        })
     }
 
     pub async fn delete_vm(&self, id: i64) -> Result<bool, sqlx::Error> {
-        let r = sqlx::query("DELETE FROM vms WHERE id = ?").bind(id).execute(&self.pool).await?;
-        Ok(r.rows_affected() == 1)
+        on_db!(&self.pool, p, DB => {
+            let r = sqlx::query(&DB::sql("DELETE FROM vms WHERE id = ?")).bind(id).execute(p).await?;
+            Ok(r.rows_affected() == 1)
+        })
     }
 
     pub async fn port_forwards(&self, vm_id: i64) -> Result<Vec<PortForwardView>, sqlx::Error> {
-        let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
-            "SELECT id, protocol, host_port, guest_port FROM vm_port_forwards WHERE vm_id = ? ORDER BY id",
-        )
-        .bind(vm_id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows.into_iter().map(forward_view).collect())
+        on_db!(&self.pool, p, DB => {
+            let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(&DB::sql(
+                "SELECT id, protocol, host_port, guest_port FROM vm_port_forwards WHERE vm_id = ? ORDER BY id",
+            ))
+            .bind(vm_id)
+            .fetch_all(p)
+            .await?;
+            Ok(rows.into_iter().map(forward_view).collect())
+        })
     }
 
     /// Host ports of a protocol already given to some VM.
     pub async fn used_host_ports(&self, protocol: &str) -> Result<Vec<u16>, sqlx::Error> {
-        let rows: Vec<i64> = sqlx::query_scalar("SELECT host_port FROM vm_port_forwards WHERE protocol = ?")
-            .bind(protocol)
-            .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.into_iter().map(|p| p as u16).collect())
+        on_db!(&self.pool, p, DB => {
+            let rows: Vec<i64> = sqlx::query_scalar(&DB::sql("SELECT host_port FROM vm_port_forwards WHERE protocol = ?"))
+                .bind(protocol)
+                .fetch_all(p)
+                .await?;
+            Ok(rows.into_iter().map(|p| p as u16).collect())
+        })
     }
 }
 
 impl Store {
     /// Ids of the disks attached to a VM, in attachment order.
     pub async fn vm_disk_ids(&self, vm_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-        sqlx::query_scalar("SELECT id FROM disks WHERE vm_id = ? ORDER BY updated_at, id")
-            .bind(vm_id)
-            .fetch_all(&self.pool)
-            .await
+        on_db!(&self.pool, p, DB => {
+            sqlx::query_scalar(&DB::sql("SELECT id FROM disks WHERE vm_id = ? ORDER BY updated_at, id"))
+                .bind(vm_id)
+                .fetch_all(p)
+                .await
+        })
     }
 
     pub async fn set_vm_iso(&self, vm_id: i64, iso_id: Option<i64>) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE vms SET iso_id = ?, updated_at = ? WHERE id = ?")
-            .bind(iso_id)
-            .bind(crate::time::now())
-            .bind(vm_id)
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
+        on_db!(&self.pool, p, DB => {
+            sqlx::query(&DB::sql("UPDATE vms SET iso_id = ?, updated_at = ? WHERE id = ?"))
+                .bind(iso_id)
+                .bind(crate::time::now())
+                .bind(vm_id)
+                .execute(p)
+                .await
+                .map(|_| ())
+        })
     }
 }
 
 impl Store {
     pub async fn insert_port_forward(&self, vm_id: i64, protocol: &str, host: u16, guest: u16) -> Result<PortForwardView, sqlx::Error> {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO vm_port_forwards (vm_id, protocol, host_port, guest_port) VALUES (?, ?, ?, ?) RETURNING id",
-        )
-        .bind(vm_id)
-        .bind(protocol)
-        .bind(host as i64)
-        .bind(guest as i64)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(PortForwardView { id, protocol: protocol.into(), host_port: host, guest_port: guest })
+        on_db!(&self.pool, p, DB => {
+            let id: i64 = sqlx::query_scalar(&DB::sql(
+                "INSERT INTO vm_port_forwards (vm_id, protocol, host_port, guest_port) VALUES (?, ?, ?, ?) RETURNING id",
+            ))
+            .bind(vm_id)
+            .bind(protocol)
+            .bind(host as i64)
+            .bind(guest as i64)
+            .fetch_one(p)
+            .await?;
+            Ok(PortForwardView { id, protocol: protocol.into(), host_port: host, guest_port: guest })
+        })
     }
 
     pub async fn delete_port_forward(&self, vm_id: i64, id: i64) -> Result<Option<PortForwardView>, sqlx::Error> {
-        let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
-            "DELETE FROM vm_port_forwards WHERE vm_id = ? AND id = ? RETURNING id, protocol, host_port, guest_port",
-        )
-        .bind(vm_id)
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(|(id, protocol, h, g)| PortForwardView { id, protocol, host_port: h as u16, guest_port: g as u16 }))
+        on_db!(&self.pool, p, DB => {
+            let row: Option<(i64, String, i64, i64)> = sqlx::query_as(&DB::sql(
+                "DELETE FROM vm_port_forwards WHERE vm_id = ? AND id = ? RETURNING id, protocol, host_port, guest_port",
+            ))
+            .bind(vm_id)
+            .bind(id)
+            .fetch_optional(p)
+            .await?;
+            Ok(row.map(|(id, protocol, h, g)| PortForwardView { id, protocol, host_port: h as u16, guest_port: g as u16 }))
+        })
     }
 
     /// `bytes`: the space the snapshot holds (see migration 0011).
     pub async fn insert_snapshot(&self, vm_id: i64, name: &str, tag: &str, bytes: u64) -> Result<app::types::SnapshotView, sqlx::Error> {
-        let t = crate::time::now();
-        let id: i64 = sqlx::query_scalar("INSERT INTO vm_snapshots (vm_id, name, tag, created_at, bytes) VALUES (?, ?, ?, ?, ?) RETURNING id")
-            .bind(vm_id)
-            .bind(name)
-            .bind(tag)
-            .bind(t)
-            .bind(bytes as i64)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(app::types::SnapshotView { id, vm_id, name: name.into(), created_at: rfc3339(t) })
+        on_db!(&self.pool, p, DB => {
+            let t = crate::time::now();
+            let id: i64 = sqlx::query_scalar(&DB::sql("INSERT INTO vm_snapshots (vm_id, name, tag, created_at, bytes) VALUES (?, ?, ?, ?, ?) RETURNING id"))
+                .bind(vm_id)
+                .bind(name)
+                .bind(tag)
+                .bind(t)
+                .bind(bytes as i64)
+                .fetch_one(p)
+                .await?;
+            Ok(app::types::SnapshotView { id, vm_id, name: name.into(), created_at: rfc3339(t) })
+        })
     }
 
     /// (view, tag) of a VM's snapshots, oldest first.
     pub async fn snapshots(&self, vm_id: i64) -> Result<Vec<(app::types::SnapshotView, String)>, sqlx::Error> {
-        let rows: Vec<(i64, String, String, i64)> =
-            sqlx::query_as("SELECT id, name, tag, created_at FROM vm_snapshots WHERE vm_id = ? ORDER BY id")
-                .bind(vm_id)
-                .fetch_all(&self.pool)
-                .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, name, tag, t)| (app::types::SnapshotView { id, vm_id, name, created_at: rfc3339(t) }, tag))
-            .collect())
+        on_db!(&self.pool, p, DB => {
+            let rows: Vec<(i64, String, String, i64)> =
+                sqlx::query_as(&DB::sql("SELECT id, name, tag, created_at FROM vm_snapshots WHERE vm_id = ? ORDER BY id"))
+                    .bind(vm_id)
+                    .fetch_all(p)
+                    .await?;
+            Ok(rows
+                .into_iter()
+                .map(|(id, name, tag, t)| (app::types::SnapshotView { id, vm_id, name, created_at: rfc3339(t) }, tag))
+                .collect())
+        })
     }
 
     pub async fn delete_snapshot(&self, id: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM vm_snapshots WHERE id = ?").bind(id).execute(&self.pool).await.map(|_| ())
+        on_db!(&self.pool, p, DB => {
+            sqlx::query(&DB::sql("DELETE FROM vm_snapshots WHERE id = ?")).bind(id).execute(p).await.map(|_| ())
+        })
     }
 }
 
 impl Store {
     /// Forgets a VM's snapshots (their disk was replaced).
     pub async fn forget_snapshots(&self, vm_id: i64) -> Result<(), sqlx::Error> {
-        sqlx::query("DELETE FROM vm_snapshots WHERE vm_id = ?").bind(vm_id).execute(&self.pool).await.map(|_| ())
+        on_db!(&self.pool, p, DB => {
+            sqlx::query(&DB::sql("DELETE FROM vm_snapshots WHERE vm_id = ?")).bind(vm_id).execute(p).await.map(|_| ())
+        })
     }
 
     /// The course of a lab VM.
     pub async fn vm_course(&self, vm_id: i64) -> Result<Option<i64>, sqlx::Error> {
-        sqlx::query_scalar("SELECT l.course_id FROM vms v JOIN labs l ON l.id = v.lab_id WHERE v.id = ?")
-            .bind(vm_id)
-            .fetch_optional(&self.pool)
-            .await
+        on_db!(&self.pool, p, DB => {
+            sqlx::query_scalar(&DB::sql("SELECT l.course_id FROM vms v JOIN labs l ON l.id = v.lab_id WHERE v.id = ?"))
+                .bind(vm_id)
+                .fetch_optional(p)
+                .await
+        })
     }
 }

@@ -13,6 +13,8 @@ pub struct TestApp {
     pub base: String,
     pub data_dir: tempfile::TempDir,
     pub http: Client,
+    /// Where the app keeps its state (SQLite in the data dir, or PostgreSQL).
+    pub database_url: String,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -58,16 +60,24 @@ impl TestApp {
 
     /// Like `spawn_with`, with a data dir the test prepared (e.g. a small filesystem).
     pub async fn spawn_in(data_dir: tempfile::TempDir, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        // VLAB_TEST_LOG=warn (or any filter) shows the server's log.
+        if let Ok(filter) = std::env::var("VLAB_TEST_LOG") {
+            let _ = tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::new(filter)).with_test_writer().try_init();
+        }
         let mut config = Config::for_data_dir(data_dir.path());
+        if let Some(url) = postgres_database().await {
+            config.database_url = url;
+        }
         config.admin_password = Some(Secret::new(ADMIN_PASSWORD));
         config.site_root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/site");
         tweak(&mut config);
+        let database_url = config.database_url.clone();
         let app = server::Application::build(config).await.expect("app builds");
         let base = format!("http://{}", app.local_addr());
         let task = tokio::spawn(async move {
             app.run_until_stopped().await.expect("server runs");
         });
-        TestApp { base, data_dir, http: client(), task }
+        TestApp { base, data_dir, http: client(), database_url, task }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -120,9 +130,55 @@ impl TestApp {
         v["data"]["id"].as_i64().expect("id")
     }
 
-    pub fn db_path(&self) -> PathBuf {
-        self.data_dir.path().join("vlab.db")
+    /// A file of vlab's that no guest may read: the SQLite database, or
+    /// with PostgreSQL the session key.
+    pub fn host_secret(&self) -> PathBuf {
+        if on_postgres() {
+            self.data_dir.path().join("session.key")
+        } else {
+            self.data_dir.path().join("vlab.db")
+        }
     }
+
+    /// Runs a statement straight on the app's database.
+    pub async fn db_execute(&self, sql: &str) {
+        if on_postgres() {
+            let db = sqlx::PgPool::connect(&self.database_url).await.expect("database");
+            sqlx::query(sql).execute(&db).await.expect("statement");
+        } else {
+            let db = sqlx::SqlitePool::connect(&self.database_url).await.expect("database");
+            sqlx::query(sql).execute(&db).await.expect("statement");
+        }
+    }
+
+    /// The text column a query reads, straight from the app's database.
+    pub async fn db_strings(&self, sql: &str) -> Vec<String> {
+        if on_postgres() {
+            let db = sqlx::PgPool::connect(&self.database_url).await.expect("database");
+            sqlx::query_scalar(sql).fetch_all(&db).await.expect("query")
+        } else {
+            let db = sqlx::SqlitePool::connect(&self.database_url).await.expect("database");
+            sqlx::query_scalar(sql).fetch_all(&db).await.expect("query")
+        }
+    }
+}
+
+/// With `VLAB_TEST_PG` set to the admin URL of a throwaway cluster
+/// (`scripts/pg.sh`), each app gets a new PostgreSQL database of its own
+/// instead of SQLite in its data dir.
+pub async fn postgres_database() -> Option<String> {
+    use sqlx::Connection;
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let admin = std::env::var("VLAB_TEST_PG").ok().filter(|u| !u.is_empty())?;
+    let name = format!("t{}_{}", std::process::id(), NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst));
+    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("VLAB_TEST_PG: connecting");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("creating a test database");
+    Some(admin.replacen("/postgres?", &format!("/{name}?"), 1))
+}
+
+/// Whether the tests run against PostgreSQL (`VLAB_TEST_PG`).
+pub fn on_postgres() -> bool {
+    std::env::var("VLAB_TEST_PG").is_ok_and(|u| !u.is_empty())
 }
 
 /// A request that must succeed; its `data`.
