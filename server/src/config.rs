@@ -154,6 +154,14 @@ pub struct FileConfig {
     /// List pages kept ready until their tables change (default 256; 0
     /// turns the cache off).
     pub list_cache_entries: Option<usize>,
+    /// This host's node name (default: the host name) and the address other
+    /// nodes reach it on (default: the listening address).
+    pub node_name: Option<String>,
+    pub node_address: Option<String>,
+    /// How often the node heartbeats (default 5 s), and how long without
+    /// one until it counts as unreachable (default 20 s).
+    pub heartbeat_secs: Option<u64>,
+    pub node_timeout_secs: Option<u64>,
     pub header_read_timeout_secs: Option<u64>,
     pub max_connections: Option<usize>,
     pub trusted_proxies: Option<Vec<String>>,
@@ -217,6 +225,11 @@ pub struct Config {
     pub scheduler_interval_secs: u64,
     pub enrol_progress_after_ms: u64,
     pub list_cache_entries: usize,
+    pub node_name: String,
+    /// None: the address the listener is bound to.
+    pub node_address: Option<String>,
+    pub heartbeat_secs: u64,
+    pub node_timeout_secs: u64,
     /// A connection must send a whole request head this long after it
     /// opens or after its last response, else it is closed.
     pub header_read_timeout_secs: u64,
@@ -374,6 +387,10 @@ impl Config {
             scheduler_interval_secs: file.scheduler_interval_secs.unwrap_or(30).max(1),
             enrol_progress_after_ms: file.enrol_progress_after_ms.unwrap_or(700),
             list_cache_entries: file.list_cache_entries.unwrap_or(256),
+            node_name: file.node_name.filter(|n| !n.trim().is_empty()).unwrap_or_else(host_name),
+            node_address: file.node_address.filter(|a| !a.trim().is_empty()),
+            heartbeat_secs: file.heartbeat_secs.unwrap_or(5).clamp(1, 300),
+            node_timeout_secs: file.node_timeout_secs.unwrap_or(20).max(2),
             data_dir,
         })
     }
@@ -392,6 +409,15 @@ impl Config {
         };
         Config::merge(cli, FileConfig::default()).expect("defaults are valid")
     }
+}
+
+/// The host's name, for its node's default name.
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "vlab".into())
 }
 
 impl FileConfig {

@@ -85,6 +85,7 @@ impl Application {
         )
         .await;
         tracing::info!("guests run with {}: {}", accel.name(), accel.reason);
+        let node_id = service::nodes::register(&store, &config, addr, accel.name()).await.context("registering this node")?;
         let guard = engine::netguard::setup(confinement.v2_group()).await;
         if guard.active {
             tracing::info!("guest network guard: {}", guard.reason);
@@ -100,6 +101,7 @@ impl Application {
             config.serial_log_max_kib << 10,
         );
         let state = AppState {
+            node_id,
             guard: Arc::new(guard),
             engine,
             tickets: Arc::new(console::tickets::Tickets::new(Duration::from_secs(config.console_ticket_ttl_secs))),
@@ -129,6 +131,7 @@ impl Application {
             announce_first_admin(&username, generated.as_deref());
         }
         service::operations::spawn_state_forwarder(state.clone());
+        service::nodes::spawn_heartbeat(state.clone());
         adopt_vms(&state).await?;
         // Console sessions of an earlier run ended with it.
         state.store.end_open_console_activity().await?;

@@ -22,13 +22,24 @@ pub fn allocated(file: &Path) -> u64 {
 
 /// Free bytes of the filesystem that holds `dir`.
 pub fn free_bytes(dir: &Path) -> Option<u64> {
+    let s = statvfs(dir)?;
+    Some((s.f_bavail as u64).saturating_mul(s.f_frsize as u64))
+}
+
+/// Size in bytes of the filesystem that holds `dir`.
+pub fn total_bytes(dir: &Path) -> Option<u64> {
+    let s = statvfs(dir)?;
+    Some((s.f_blocks as u64).saturating_mul(s.f_frsize as u64))
+}
+
+fn statvfs(dir: &Path) -> Option<libc::statvfs> {
     let c = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()).ok()?;
     let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
     // SAFETY: `c` is a valid C string and `s` a writable statvfs.
     if unsafe { libc::statvfs(c.as_ptr(), &mut s) } != 0 {
         return None;
     }
-    Some((s.f_bavail as u64).saturating_mul(s.f_frsize as u64))
+    Some(s)
 }
 
 /// Takes the reserve (`bytes`) if it is not held and the filesystem has it

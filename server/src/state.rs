@@ -12,6 +12,8 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// This process's node (`service::nodes`).
+    pub node_id: i64,
     /// Whether guests are kept off this host's own addresses, and why (not).
     pub guard: Arc<crate::engine::netguard::NetGuard>,
     pub config: Arc<Config>,

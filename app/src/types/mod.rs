@@ -26,6 +26,7 @@ mod templates;
 mod labs;
 mod quotas;
 mod system;
+mod nodes;
 
 pub use accounts::*;
 pub use lists::*;
@@ -37,3 +38,4 @@ pub use templates::*;
 pub use labs::*;
 pub use quotas::*;
 pub use system::*;
+pub use nodes::*;

@@ -46,9 +46,10 @@ use utoipa::{Modify, OpenApi};
         super::labs::my_labs, super::labs::reset_vm, super::quotas::get_user_quota,
         super::quotas::set_user_quota, super::quotas::get_course_quota, super::quotas::set_course_quota,
         super::courses::get_statistics, super::courses::get_statistics_csv,
+        super::nodes::list_nodes, super::nodes::get_node, super::nodes::update_node, super::nodes::delete_node,
     ),
     modifiers(&BearerAuth),
-    tags((name = "system"), (name = "auth"), (name = "users"), (name = "vms"), (name = "operations"), (name = "storage"), (name = "console"), (name = "courses"), (name = "templates"), (name = "labs"), (name = "quotas"))
+    tags((name = "system"), (name = "auth"), (name = "users"), (name = "vms"), (name = "operations"), (name = "storage"), (name = "console"), (name = "courses"), (name = "templates"), (name = "labs"), (name = "quotas"), (name = "nodes"))
 )]
 pub struct ApiDoc;
 

@@ -4,6 +4,7 @@
 mod auth;
 pub(crate) mod courses;
 mod labs;
+mod nodes;
 mod quotas;
 mod snapshots;
 mod console;
@@ -39,6 +40,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(system::router())
+        .merge(nodes::router())
         .merge(auth::router())
         .merge(users::router())
         .merge(vms::router())

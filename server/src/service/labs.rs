@@ -196,6 +196,7 @@ async fn provision(state: &AppState, lab: &LabRecord, version: &VersionRecord, u
     let l = &lab.view;
     let (vm_id, disk_id) = {
         let _admission = state.admission.lock().await;
+        super::nodes::check_takes_new_vms(state).await?;
         let demand = Demand { vms: 1, vcpus: l.cpus as u64, memory_mib: l.memory_mib as u64, disk_mib: version.view.size_bytes >> 20 };
         quotas::check_create(state, user_id, Some(l.course_id), demand).await?;
         let uuid = super::vms::new_uuid();
@@ -215,6 +216,7 @@ async fn provision(state: &AppState, lab: &LabRecord, version: &VersionRecord, u
                 version_id: version.view.id,
                 size_bytes: version.view.size_bytes,
                 outbound: l.outbound,
+                node_id: state.node_id,
             })
             .await
             .map_err(crate::error::unique_as(|| AppError::conflict("VM_EXISTS", "the lab VM was just made")))?

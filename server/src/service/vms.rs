@@ -253,6 +253,7 @@ pub async fn create(state: &AppState, caller: &Caller, input: NewVm) -> Result<V
         return Err(e.into());
     }
     let _admission = state.admission.lock().await;
+    super::nodes::check_takes_new_vms(state).await?;
     let demand = super::quotas::Demand { vms: 1, vcpus: cpus as u64, memory_mib: memory as u64, disk_mib: 0 };
     super::quotas::check_create(state, owner_id, None, demand).await?;
     let uuid = new_uuid();
@@ -274,6 +275,7 @@ pub async fn create(state: &AppState, caller: &Caller, input: NewVm) -> Result<V
                 iso_id: input.iso_id,
                 bridge: input.bridge.as_deref().filter(|_| network == NetworkMode::Bridge),
                 forwards: &forwards,
+                node_id: state.node_id,
             },
             time::now(),
         )

@@ -105,6 +105,8 @@ pub struct NewCloneRow<'a> {
     pub version_id: i64,
     pub size_bytes: u64,
     pub outbound: bool,
+    /// The node it lives on.
+    pub node_id: i64,
 }
 
 impl Store {
@@ -293,7 +295,7 @@ impl Store {
             let mut tx = p.begin().await?;
             let vm_id: i64 = sqlx::query_scalar(&DB::sql(
                 "INSERT INTO vms (uuid, name, description, owner_id, cpus, memory_mib, boot_order, disk_bus, network, kernel, \
-                 lab_id, outbound, created_at, updated_at) VALUES (?, ?, '', ?, ?, ?, 'c', ?, 'user', ?, ?, ?, ?, ?) RETURNING id",
+                 lab_id, outbound, created_at, updated_at, node_id) VALUES (?, ?, '', ?, ?, ?, 'c', ?, 'user', ?, ?, ?, ?, ?, ?) RETURNING id",
             ))
             .bind(c.uuid)
             .bind(c.name)
@@ -306,6 +308,7 @@ impl Store {
             .bind(c.outbound)
             .bind(t)
             .bind(t)
+            .bind(c.node_id)
             .fetch_one(&mut *tx)
             .await?;
             let disk_id: i64 = sqlx::query_scalar(&DB::sql(

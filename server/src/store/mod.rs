@@ -7,6 +7,7 @@ pub mod db;
 pub mod sessions;
 mod courses;
 mod labs;
+mod nodes;
 mod quotas;
 mod operations;
 mod storage;
@@ -17,6 +18,7 @@ mod vms;
 
 pub use courses::{EnrolmentAccount, NewStudentRow};
 pub use labs::{LabRecord, NewCloneRow, NewLabRow};
+pub use nodes::{NodeFacts, NodePulse, NodeRecord};
 pub use quotas::QuotaScope;
 pub use templates::VersionRecord;
 pub use tokens::{NewTokenRow, TokenKind, TokenOwner};

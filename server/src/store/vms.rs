@@ -123,6 +123,8 @@ pub struct NewVmRow<'a> {
     pub bridge: Option<&'a str>,
     /// (protocol, host port, guest port)
     pub forwards: &'a [(String, u16, u16)],
+    /// The node it lives on.
+    pub node_id: i64,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -160,7 +162,8 @@ impl Store {
             let mut tx = p.begin().await?;
             let id: i64 = sqlx::query_scalar(&DB::sql(
                 "INSERT INTO vms (uuid, name, description, owner_id, cpus, memory_mib, boot_order, disk_bus, network, \
-                 kernel, iso_id, bridge, created_at, updated_at, outbound) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                 kernel, iso_id, bridge, created_at, updated_at, outbound, node_id) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             ))
             .bind(v.uuid)
             .bind(v.name)
@@ -177,6 +180,7 @@ impl Store {
             .bind(now)
             .bind(now)
             .bind(v.outbound)
+            .bind(v.node_id)
             .fetch_one(&mut *tx)
             .await?;
             for (protocol, host, guest) in v.forwards {

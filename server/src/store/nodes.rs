@@ -1,0 +1,154 @@
+//! Nodes: the hosts vlab runs on.
+
+use super::db::{on_db, Dialect};
+use super::Store;
+
+/// A node's row with its VM counts.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NodeRecord {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+    pub enabled: bool,
+    pub cpus: i64,
+    pub memory_mib: i64,
+    pub memory_free_mib: i64,
+    pub load_1m: f64,
+    pub pool_bytes: i64,
+    pub pool_free_bytes: i64,
+    pub accelerator: String,
+    pub qemu_version: String,
+    pub vlab_version: String,
+    pub started_at: i64,
+    pub heartbeat_at: i64,
+    pub vms: i64,
+    pub running_vms: i64,
+}
+
+const NODE_SELECT: &str = "SELECT n.id, n.name, n.address, n.enabled, n.cpus, n.memory_mib, n.memory_free_mib, n.load_1m, \
+    n.pool_bytes, n.pool_free_bytes, n.accelerator, n.qemu_version, n.vlab_version, n.started_at, n.heartbeat_at, \
+    (SELECT COUNT(*) FROM vms v WHERE v.node_id = n.id) AS vms, \
+    (SELECT COUNT(*) FROM vms v WHERE v.node_id = n.id AND v.state IN ('starting', 'running', 'paused', 'stopping')) AS running_vms \
+    FROM nodes n";
+
+/// What a node says about itself as it starts.
+#[derive(Debug, Clone)]
+pub struct NodeFacts {
+    pub name: String,
+    pub address: String,
+    pub cpus: i64,
+    pub memory_mib: i64,
+    pub pool_bytes: i64,
+    pub accelerator: String,
+    pub qemu_version: String,
+    pub vlab_version: String,
+}
+
+/// How a node is now, at a heartbeat.
+#[derive(Debug, Clone, Copy)]
+pub struct NodePulse {
+    pub load_1m: f64,
+    pub memory_free_mib: i64,
+    pub pool_free_bytes: i64,
+}
+
+impl Store {
+    /// Registers the node (or, by name, takes its row back) and gives it
+    /// the VMs no node has yet; its id.
+    pub async fn register_node(&self, f: &NodeFacts, pulse: NodePulse, now: i64) -> Result<i64, sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            let mut tx = p.begin().await?;
+            let id: i64 = sqlx::query_scalar(&DB::sql(
+                "INSERT INTO nodes (name, address, cpus, memory_mib, pool_bytes, accelerator, qemu_version, vlab_version, \
+                 load_1m, memory_free_mib, pool_free_bytes, started_at, heartbeat_at, created_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+                 ON CONFLICT (name) DO UPDATE SET address = excluded.address, cpus = excluded.cpus, \
+                 memory_mib = excluded.memory_mib, pool_bytes = excluded.pool_bytes, accelerator = excluded.accelerator, \
+                 qemu_version = excluded.qemu_version, vlab_version = excluded.vlab_version, load_1m = excluded.load_1m, \
+                 memory_free_mib = excluded.memory_free_mib, pool_free_bytes = excluded.pool_free_bytes, \
+                 started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at \
+                 RETURNING id",
+            ))
+            .bind(&f.name)
+            .bind(&f.address)
+            .bind(f.cpus)
+            .bind(f.memory_mib)
+            .bind(f.pool_bytes)
+            .bind(&f.accelerator)
+            .bind(&f.qemu_version)
+            .bind(&f.vlab_version)
+            .bind(pulse.load_1m)
+            .bind(pulse.memory_free_mib)
+            .bind(pulse.pool_free_bytes)
+            .bind(now)
+            .bind(now)
+            .bind(now)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or(sqlx::Error::RowNotFound)?;
+            sqlx::query(&DB::sql("UPDATE vms SET node_id = ? WHERE node_id IS NULL")).bind(id).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// Records a heartbeat; false if the node's row is gone.
+    pub async fn node_heartbeat(&self, id: i64, pulse: NodePulse, now: i64) -> Result<bool, sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            let r = sqlx::query(&DB::sql(
+                "UPDATE nodes SET load_1m = ?, memory_free_mib = ?, pool_free_bytes = ?, heartbeat_at = ? WHERE id = ?",
+            ))
+            .bind(pulse.load_1m)
+            .bind(pulse.memory_free_mib)
+            .bind(pulse.pool_free_bytes)
+            .bind(now)
+            .bind(id)
+            .execute(p)
+            .await?;
+            Ok(r.rows_affected() == 1)
+        })
+    }
+
+    pub async fn nodes(&self) -> Result<Vec<NodeRecord>, sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            sqlx::query_as(&DB::sql(&format!("{NODE_SELECT} ORDER BY n.name"))).fetch_all(p).await
+        })
+    }
+
+    pub async fn node(&self, id: i64) -> Result<Option<NodeRecord>, sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            sqlx::query_as(&DB::sql(&format!("{NODE_SELECT} WHERE n.id = ?"))).bind(id).fetch_optional(p).await
+        })
+    }
+
+    pub async fn set_node_enabled(&self, id: i64, enabled: bool) -> Result<bool, sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            let r = sqlx::query(&DB::sql("UPDATE nodes SET enabled = ? WHERE id = ?")).bind(enabled).bind(id).execute(p).await?;
+            Ok(r.rows_affected() == 1)
+        })
+    }
+
+    /// Whether the node takes new VMs.
+    pub async fn node_enabled(&self, id: i64) -> Result<bool, sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            let e: Option<bool> = sqlx::query_scalar(&DB::sql("SELECT enabled FROM nodes WHERE id = ?")).bind(id).fetch_optional(p).await?;
+            Ok(e.unwrap_or(false))
+        })
+    }
+
+    /// Deletes a disabled node that holds no VM; false if it is not one.
+    pub async fn delete_idle_node(&self, id: i64) -> Result<bool, sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            let r = sqlx::query(&DB::sql(
+                "DELETE FROM nodes WHERE id = ? AND NOT enabled AND NOT EXISTS (SELECT 1 FROM vms WHERE node_id = ?)",
+            ))
+            .bind(id)
+            .bind(id)
+            .execute(p)
+            .await?;
+            Ok(r.rows_affected() == 1)
+        })
+    }
+}
