@@ -45,7 +45,8 @@ pub fn pulse(data_dir: &Path) -> NodePulse {
     }
 }
 
-fn meminfo_mib(field: &str) -> Option<u64> {
+/// A /proc/meminfo field, in MiB.
+pub(crate) fn meminfo_mib(field: &str) -> Option<u64> {
     let info = std::fs::read_to_string("/proc/meminfo").ok()?;
     let kib: u64 = info.lines().find(|l| l.starts_with(field))?.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024)

@@ -122,10 +122,7 @@ pub async fn check_start(state: &AppState, owner_id: i64, course_id: Option<i64>
 
 /// The host's RAM from /proc/meminfo.
 fn host_memory_mib() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemTotal:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024)
+    super::nodes::meminfo_mib("MemTotal:")
 }
 
 /// A user's quota: the user themself or an admin.

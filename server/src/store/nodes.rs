@@ -83,11 +83,8 @@ impl Store {
             .bind(now)
             .bind(now)
             .bind(now)
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .next()
-            .ok_or(sqlx::Error::RowNotFound)?;
+            .fetch_one(&mut *tx)
+            .await?;
             sqlx::query(&DB::sql("UPDATE vms SET node_id = ? WHERE node_id IS NULL")).bind(id).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(id)
