@@ -15,6 +15,7 @@ host_cargo test -p app -p server
 say "API integration tests again on PostgreSQL (a throwaway cluster)"
 pg_dir=$(mktemp -d /tmp/vlab-test-pg.XXXXXX)
 trap 'bash scripts/pg.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
-VLAB_TEST_PG=$(bash scripts/pg.sh start "$pg_dir") host_cargo test -p server --test '*'
+# The same packages as above, so cargo reuses the binaries it built there.
+VLAB_TEST_PG=$(bash scripts/pg.sh start "$pg_dir") host_cargo test -p app -p server --test '*'
 say "browser tests"
 (cd end2end && npx playwright test)
