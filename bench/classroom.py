@@ -35,7 +35,7 @@ def median(xs):
 
 
 class Vlab:
-    def __init__(self, toml=""):
+    def __init__(self, toml="", args=()):
         self.data = tempfile.mkdtemp(prefix="vlab-bench-")
         conf = os.path.join(self.data, "bench.toml")
         with open(conf, "w") as fh:
@@ -52,7 +52,7 @@ class Vlab:
         s = socket.socket(); s.bind(("127.0.0.1", 0)); self.port = s.getsockname()[1]; s.close()
         env = dict(os.environ, VLAB_ADMIN_PASSWORD="bench-admin-pass", VLAB_API_RATE_LIMIT="100000000", VLAB_LOG="warn")
         self.proc = subprocess.Popen([BIN, "--data-dir", self.data, "--listen", f"127.0.0.1:{self.port}", "--accel", "tcg",
-                                      "--site-root", self.site, "--config", conf], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                      "--site-root", self.site, "--config", conf, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(200):
             try:
                 self.call("GET", "/api/v1/health"); break

@@ -157,6 +157,20 @@ pub async fn list_isos(query: ListQuery) -> Result<Page<IsoView>, AppError> {
     b.list_isos(&req, query).await
 }
 
+/// The hosts vlab runs on (admins).
+#[server(input = Json)]
+pub async fn list_nodes() -> Result<Vec<NodeView>, AppError> {
+    let (b, req) = backend()?;
+    b.list_nodes(&req).await
+}
+
+/// Enables or disables (drains) a node (admins).
+#[server(input = Json)]
+pub async fn update_node(id: i64, patch: NodePatch) -> Result<NodeView, AppError> {
+    let (b, req) = backend()?;
+    b.update_node(&req, id, patch).await
+}
+
 /// What exists and how guests run (admins).
 #[server(input = Json)]
 pub async fn get_system_overview() -> Result<SystemOverview, AppError> {

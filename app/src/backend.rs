@@ -28,6 +28,8 @@ pub trait Backend: Send + Sync + 'static {
     async fn create_token(&self, req: &Parts, input: NewToken) -> R<CreatedToken>;
     async fn revoke_token(&self, req: &Parts, id: i64) -> R<()>;
     async fn get_system_overview(&self, req: &Parts) -> R<SystemOverview>;
+    async fn list_nodes(&self, req: &Parts) -> R<Vec<NodeView>>;
+    async fn update_node(&self, req: &Parts, id: i64, patch: NodePatch) -> R<NodeView>;
     async fn get_guest_network(&self, req: &Parts) -> R<GuestNetwork>;
     // Machines.
     async fn list_vms(&self, req: &Parts, query: ListQuery) -> R<Page<VmView>>;

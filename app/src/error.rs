@@ -30,7 +30,7 @@ pub enum AppError {
     #[error("too many requests; retry after {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
     #[error("{message}")]
-    Unavailable { message: String },
+    Unavailable { code: String, message: String },
     /// A storage pool cannot hold what was asked (507).
     #[error("{message}")]
     InsufficientStorage { message: String },
@@ -54,6 +54,10 @@ impl AppError {
     }
     pub fn not_found(code: &str, message: impl Into<String>) -> Self {
         Self::NotFound { code: code.into(), message: message.into() }
+    }
+    /// A 503: something needed is not there now; trying later may work.
+    pub fn unavailable(code: &str, message: impl Into<String>) -> Self {
+        Self::Unavailable { code: code.into(), message: message.into() }
     }
     pub fn conflict(code: &str, message: impl Into<String>) -> Self {
         Self::Conflict { code: code.into(), message: message.into() }
@@ -81,11 +85,11 @@ impl AppError {
             | Self::Unauthorized { code, .. }
             | Self::NotFound { code, .. }
             | Self::Conflict { code, .. }
-            | Self::Forbidden { code, .. } => code,
+            | Self::Forbidden { code, .. }
+            | Self::Unavailable { code, .. } => code,
             Self::Validation { .. } => "VALIDATION_FAILED",
             Self::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
             Self::RateLimited { .. } => "RATE_LIMITED",
-            Self::Unavailable { .. } => "UNAVAILABLE",
             Self::InsufficientStorage { .. } => "INSUFFICIENT_STORAGE",
             Self::Internal { .. } => "INTERNAL_ERROR",
         }
@@ -127,7 +131,7 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Request(m) | ServerFnErrorErr::Response(m) => {
-                Self::Unavailable { message: format!("the server could not be reached: {m}") }
+                Self::unavailable("UNAVAILABLE", format!("the server could not be reached: {m}"))
             }
             ServerFnErrorErr::Args(m)
             | ServerFnErrorErr::MissingArg(m)

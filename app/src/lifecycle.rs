@@ -15,6 +15,9 @@ pub enum VmState {
     Paused,
     Stopping,
     Crashed,
+    /// Its node does not answer: it may still run there. Shown, never
+    /// stored; nothing can be asked of the VM until the node is back.
+    Unknown,
 }
 
 impl VmState {
@@ -35,6 +38,7 @@ impl VmState {
             VmState::Paused => "paused",
             VmState::Stopping => "stopping",
             VmState::Crashed => "crashed",
+            VmState::Unknown => "unknown",
         }
     }
 

@@ -162,6 +162,10 @@ pub struct FileConfig {
     /// one until it counts as unreachable (default 20 s).
     pub heartbeat_secs: Option<u64>,
     pub node_timeout_secs: Option<u64>,
+    pub node_call_timeout_secs: Option<u64>,
+    /// With several nodes: a directory every node mounts at the same path
+    /// (NFS, say) for the templates and ISOs, so any node can use them.
+    pub shared_pool_dir: Option<PathBuf>,
     pub header_read_timeout_secs: Option<u64>,
     pub max_connections: Option<usize>,
     pub trusted_proxies: Option<Vec<String>>,
@@ -230,6 +234,10 @@ pub struct Config {
     pub node_address: Option<String>,
     pub heartbeat_secs: u64,
     pub node_timeout_secs: u64,
+    /// How long a call to another node may take.
+    pub node_call_timeout_secs: u64,
+    /// Where the templates and ISO pools live when every node shares them.
+    pub shared_pool_dir: Option<PathBuf>,
     /// A connection must send a whole request head this long after it
     /// opens or after its last response, else it is closed.
     pub header_read_timeout_secs: u64,
@@ -271,6 +279,10 @@ pub enum ConfigError {
     #[error("setting {name}: {message}")]
     Invalid { name: &'static str, message: String },
 }
+
+/// The pools `shared_pool_dir` holds: images any node may need. Disks
+/// (and linked clones) stay on the node of their VM.
+pub const SHARED_POOLS: [&str; 2] = ["templates", "isos"];
 
 impl Config {
     /// Reads the file the command line names (if any) and merges.
@@ -391,13 +403,18 @@ impl Config {
             node_address: file.node_address.filter(|a| !a.trim().is_empty()),
             heartbeat_secs: file.heartbeat_secs.unwrap_or(5).clamp(1, 300),
             node_timeout_secs: file.node_timeout_secs.unwrap_or(20).max(2),
+            node_call_timeout_secs: file.node_call_timeout_secs.unwrap_or(30).clamp(1, 600),
+            shared_pool_dir: file.shared_pool_dir.filter(|p| !p.as_os_str().is_empty()),
             data_dir,
         })
     }
 
     /// Where a pool of files vlab owns lives (disks, isos, kernels, ...).
     pub fn pool_dir(&self, pool: &str) -> PathBuf {
-        self.data_dir.join("pools").join(pool)
+        match &self.shared_pool_dir {
+            Some(shared) if SHARED_POOLS.contains(&pool) => shared.join(pool),
+            _ => self.data_dir.join("pools").join(pool),
+        }
     }
 
     /// Settings for a throwaway instance under `data_dir` (tests, benchmarks).

@@ -32,7 +32,7 @@ impl From<ServerError> for AppError {
                 AppError::conflict("ALREADY_EXISTS", "a record with these values already exists")
             }
             ServerError::Db(sqlx::Error::PoolTimedOut) => {
-                AppError::Unavailable { message: "the database is busy; try again".into() }
+                AppError::unavailable("UNAVAILABLE", "the database is busy; try again")
             }
             other => {
                 let reference = crate::auth::token::short_id();

@@ -4,7 +4,7 @@
 
 use crate::auth::Caller;
 use app::types::{OperationView, Role};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use tokio::sync::broadcast;
 
@@ -12,7 +12,7 @@ use tokio::sync::broadcast;
 pub type Audience = Arc<[i64]>;
 
 /// Something the UI or an API client may want to hear about at once.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     VmState {
@@ -42,10 +42,23 @@ impl Event {
 
     /// Whether `caller` may see this event.
     pub fn visible_to(&self, caller: &Caller) -> bool {
-        let audience = match self {
+        caller.user.role == Role::Admin || self.audience().contains(&caller.id())
+    }
+
+    /// The users (besides admins) who may see it.
+    pub fn audience(&self) -> &Audience {
+        match self {
             Event::VmState { audience, .. } | Event::Operation { audience, .. } => audience,
-        };
-        caller.user.role == Role::Admin || audience.contains(&caller.id())
+        }
+    }
+
+    /// The event addressed to `to` (an event from another node arrives
+    /// with its audience beside it).
+    pub fn with_audience(mut self, to: Audience) -> Event {
+        match &mut self {
+            Event::VmState { audience, .. } | Event::Operation { audience, .. } => *audience = to,
+        }
+        self
     }
 }
 

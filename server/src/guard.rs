@@ -19,7 +19,9 @@ pub const SESSION_COOKIE: &str = "vlab_session";
 /// The most a request to `path` may carry: a chunk for uploads, a CSV for
 /// enrolment, 64 KiB for everything else (JSON and forms).
 pub fn body_limit(path: &str) -> usize {
-    if path.starts_with("/api/v1/") && path.ends_with("/content") {
+    if path.starts_with("/internal/v1/disks/") {
+        crate::cluster::MAX_DISK_BYTES
+    } else if path.starts_with("/api/v1/") && path.ends_with("/content") {
         crate::service::storage::MAX_CHUNK_BYTES
     } else if (path.starts_with("/api/v1/") && path.ends_with("/members/csv")) || path.starts_with("/api/enrol_csv") {
         crate::http::courses::MAX_CSV_BYTES

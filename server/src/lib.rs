@@ -5,6 +5,7 @@ pub mod assets;
 pub mod auth;
 pub mod config;
 pub mod console;
+pub mod cluster;
 pub mod engine;
 pub mod error;
 pub mod events;
@@ -52,7 +53,12 @@ impl Application {
         let store = store::Store::open(&config.database_url)
             .await
             .with_context(|| format!("opening database {}", config.database_url))?;
-        let session_key = session_key(&config)?;
+        let cluster_secret = store
+            .cluster_secret(&format!("{}{}", auth::token::generate(), auth::token::generate()))
+            .await
+            .context("reading the cluster key")?;
+        let several_nodes = matches!(store.pool(), store::db::Pool::Postgres(_));
+        let session_key = session_key(&config, several_nodes.then_some(cluster_secret.as_str()))?;
 
         let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;
         let addr = listener.local_addr()?;
@@ -100,8 +106,13 @@ impl Application {
             confinement,
             config.serial_log_max_kib << 10,
         );
+        let (outbox, outgoing) = match cluster::outbox(&store) {
+            Some((tx, rx)) => (Some(tx), Some(rx)),
+            None => (None, None),
+        };
         let state = AppState {
             node_id,
+            cluster: Arc::new(cluster::Cluster::new(&cluster_secret).with_outbox(outbox)),
             guard: Arc::new(guard),
             engine,
             tickets: Arc::new(console::tickets::Tickets::new(Duration::from_secs(config.console_ticket_ttl_secs))),
@@ -131,10 +142,13 @@ impl Application {
             announce_first_admin(&username, generated.as_deref());
         }
         service::operations::spawn_state_forwarder(state.clone());
+        if let Some(outgoing) = outgoing {
+            cluster::spawn_event_relay(state.clone(), outgoing);
+        }
         service::nodes::spawn_heartbeat(state.clone());
         adopt_vms(&state).await?;
         // Console sessions of an earlier run ended with it.
-        state.store.end_open_console_activity().await?;
+        state.store.end_open_console_activity(state.node_id).await?;
         service::labs::spawn_scheduler(state.clone());
 
         let session_store = store::sessions::Sessions::open(store.pool()).await.context("creating the session table")?;
@@ -210,6 +224,7 @@ fn app_router(state: AppState) -> Router {
     let backend: app::backend::SharedBackend = Arc::new(ui::server_fns::ServerFns(state.clone()));
     Router::new()
         .nest("/api/v1", http::router(state.clone()))
+        .merge(cluster::router())
         .route("/login", post(ui::login_form::post_login))
         .leptos_routes_with_context(
             &state,
@@ -253,11 +268,11 @@ fn compression() -> tower_http::compression::CompressionLayer<impl tower_http::c
 /// QEMU processes outlive vlab: take charge of those the database says
 /// exist, and record how the others ended.
 async fn adopt_vms(state: &AppState) -> anyhow::Result<()> {
-    let orphaned = state.store.fail_orphaned_operations().await?;
+    let orphaned = state.store.fail_orphaned_operations(state.node_id).await?;
     if orphaned > 0 {
         tracing::warn!(orphaned, "operations left unfinished by the previous run were marked failed");
     }
-    for (id, uuid, stored) in state.store.vms_not_stopped().await? {
+    for (id, uuid, stored) in state.store.vms_not_stopped(state.node_id).await? {
         state.engine.adopt(engine::VmId(id), stored, &uuid).await;
     }
     Ok(())
@@ -275,10 +290,12 @@ fn prepare_data_dir(dir: &Path) -> anyhow::Result<()> {
 
 /// The cookie-signing key: from the configured secret, else from a random
 /// secret generated once into the data dir (mode 0600).
-fn session_key(config: &Config) -> anyhow::Result<Key> {
-    let secret = match &config.session_secret {
-        Some(s) => s.expose().to_owned(),
-        None => {
+fn session_key(config: &Config, cluster_secret: Option<&str>) -> anyhow::Result<Key> {
+    let secret = match (&config.session_secret, cluster_secret) {
+        (Some(s), _) => s.expose().to_owned(),
+        // Several nodes: one key for all, so a session works on any of them.
+        (None, Some(cluster)) => format!("vlab session cookies\n{cluster}"),
+        (None, None) => {
             let path = config.data_dir.join("session.key");
             match std::fs::read_to_string(&path) {
                 Ok(s) if s.trim().len() >= 32 => s.trim().to_owned(),

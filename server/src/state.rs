@@ -42,6 +42,8 @@ pub struct AppState {
     pub access_changes: tokio::sync::broadcast::Sender<crate::auth::revoke::AccessChange>,
     /// Cancel flags of running operations that can stop half-way.
     pub cancels: Arc<std::sync::Mutex<std::collections::HashMap<i64, Arc<std::sync::atomic::AtomicBool>>>>,
+    /// Signing calls to other nodes, and events for them.
+    pub cluster: Arc<crate::cluster::Cluster>,
     /// The accelerator guests get, resolved at start-up, and why.
     pub accel: Arc<AccelChoice>,
 }

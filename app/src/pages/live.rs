@@ -89,6 +89,7 @@ pub fn state_key(state: &str) -> &'static str {
         "paused" => "state.paused",
         "stopping" => "state.stopping",
         "crashed" => "state.crashed",
+        "unknown" => "state.unknown",
         _ => "state.stopped",
     }
 }

@@ -126,6 +126,7 @@ fn NewMachine() -> impl IntoView {
             iso_id: iso.get_untracked().parse().ok(),
             bridge: None,
             owner_id: None,
+            node_id: None,
         };
         create.dispatch(CreateVm { input });
     };

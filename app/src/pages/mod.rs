@@ -5,6 +5,7 @@ mod courses;
 mod labs;
 mod live;
 mod machines;
+mod nodes;
 mod profile;
 mod storage;
 mod upload;
@@ -15,6 +16,7 @@ pub use labs::{LabWallPage, MyLabs};
 pub use console::ConsolePage;
 pub use live::provide_live;
 pub use machines::{MachineList, MachinePage, MachinesPage};
+pub use nodes::NodesPage;
 pub use profile::ProfilePage;
 pub use storage::{DisksPage, IsosPage};
 pub use users::UsersPage;
@@ -44,7 +46,7 @@ pub mod lazy {
         )*};
     }
 
-    lazy_pages!(UsersPage, ProfilePage, MachinesPage, MachinePage, DisksPage, IsosPage, CoursesPage, CoursePage, StatisticsPage, LabWallPage);
+    lazy_pages!(UsersPage, NodesPage, ProfilePage, MachinesPage, MachinePage, DisksPage, IsosPage, CoursesPage, CoursePage, StatisticsPage, LabWallPage);
 }
 
 use crate::api::Logout;
@@ -226,6 +228,7 @@ pub fn TopBar() -> impl IntoView {
                                 <A href="/disks">{tr("nav.disks")}</A>
                                 <A href="/isos">{tr("nav.isos")}</A>
                                 {is_admin.then(|| view! { <A href="/admin/users">{tr("nav.users")}</A> })}
+                                {is_admin.then(|| view! { <A href="/admin/nodes">{tr("nav.nodes")}</A> })}
                                 <A href="/profile">{tr("nav.profile")}</A>
                                 <a href="/api/v1/docs" rel="external">{tr("nav.api_docs")}</a>
                             </nav>

@@ -28,6 +28,7 @@ fn Disks() -> impl IntoView {
                     name: name.get_untracked(),
                     format: Some(format.get_untracked()),
                     size_mib: size.get_untracked().trim().parse().unwrap_or(0),
+                    node_id: None,
                 }});
             }>
                 <input placeholder=tr("vm.name") bind:value=name required/>

@@ -19,6 +19,9 @@ pub struct DiskView {
     pub actual_size: Option<u64>,
     pub vm_id: Option<i64>,
     pub created_at: String,
+    /// The node (host) its file lives on.
+    #[serde(default)]
+    pub node_id: Option<i64>,
 }
 
 /// A new, empty disk.
@@ -31,6 +34,10 @@ pub struct NewDisk {
     #[serde(default)]
     pub format: Option<String>,
     pub size_mib: u64,
+    /// The node to make it on, e.g. the node of the VM it is for (default:
+    /// the node answering).
+    #[serde(default)]
+    pub node_id: Option<i64>,
 }
 
 /// Grow a disk.

@@ -66,6 +66,9 @@ pub struct VmView {
     pub needs_restart: bool,
     pub created_at: String,
     pub updated_at: String,
+    /// The node (host) its disks and QEMU live on.
+    #[serde(default)]
+    pub node_id: Option<i64>,
 }
 
 /// Input for creating a VM.
@@ -103,6 +106,10 @@ pub struct NewVm {
     /// Admins and teachers may create a VM for someone else.
     #[serde(default)]
     pub owner_id: Option<i64>,
+    /// Admins: the node to make it on. Otherwise vlab picks the enabled,
+    /// online node with the most free memory.
+    #[serde(default)]
+    pub node_id: Option<i64>,
 }
 
 /// Changes to a VM's configuration. Applied at the next start when running.
@@ -123,6 +130,14 @@ pub struct VmPatch {
     /// For a lab VM only the lab's teachers change this.
     #[serde(default)]
     pub outbound: Option<bool>,
+}
+
+/// Move a stopped VM (its disks copied and checked) to another node.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VmMove {
+    pub node_id: i64,
 }
 
 /// A lifecycle request.

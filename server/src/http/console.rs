@@ -57,6 +57,16 @@ pub async fn console_socket(
     ApiQuery(q): ApiQuery<SocketQuery>,
     mut parts: Parts,
 ) -> Response {
+    // A VM of another node: that node issued the ticket and serves the console.
+    let node = match state.store.vm_node(id).await {
+        Ok(node) => node.flatten(),
+        Err(e) => return crate::error::ServerError::from(e).into_response(),
+    };
+    match crate::cluster::elsewhere(&state, node).await {
+        Ok(Some(node)) => return crate::cluster::relay_upgrade(&state, &node, parts).await,
+        Ok(None) => {}
+        Err(e) => return e.into_response(),
+    }
     let kind = match q.kind.as_deref().map(ConsoleKind::parse) {
         Some(None) => return error_response(AppError::invalid("kind", "must be vnc or serial")),
         Some(Some(k)) => Some(k),

@@ -22,7 +22,7 @@ use utoipa::{Modify, OpenApi};
         super::users::list_users, super::users::create_user, super::users::get_user,
         super::users::update_user, super::users::delete_user, super::users::reset_password,
         super::vms::list_vms, super::vms::create_vm, super::vms::get_vm, super::vms::update_vm,
-        super::vms::delete_vm, super::vms::change_vm_state,
+        super::vms::delete_vm, super::vms::change_vm_state, super::vms::move_vm,
         super::operations::list_operations, super::operations::get_operation,
         super::operations::wait_operation, super::operations::cancel_operation, super::operations::stream_events,
         super::storage::list_disks, super::storage::create_disk, super::storage::get_disk,

@@ -5,10 +5,10 @@ use crate::auth::CurrentUser;
 use crate::error::Result;
 use crate::service::vms as svc;
 use crate::state::AppState;
-use app::types::{ListQuery, NewVm, OperationView, StateChangeRequest, VmPatch, VmView};
+use app::types::{ListQuery, NewVm, OperationView, StateChangeRequest, VmMove, VmPatch, VmView};
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use axum::Router;
 use serde::Deserialize;
 
@@ -17,6 +17,7 @@ pub fn router() -> Router<AppState> {
         .route("/vms", get(list_vms).post(create_vm))
         .route("/vms/{id}", get(get_vm).patch(update_vm).delete(delete_vm))
         .route("/vms/{id}/state", put(change_vm_state))
+        .route("/vms/{id}/move", post(move_vm))
 }
 
 /// VMs the caller may see (students: their own), paginated.
@@ -79,6 +80,23 @@ pub async fn delete_vm(
 ) -> Result<Response> {
     svc::delete(&state, &me, id, q.force, q.delete_disks).await?;
     Ok(done("VM deleted"))
+}
+
+/// Admins: move a stopped VM to another node. Its disks are copied there
+/// and checked by SHA-256, then the VM belongs to that node; answers 202
+/// with the operation that tracks the copy.
+#[utoipa::path(post, path = "/api/v1/vms/{id}/move", tag = "vms", security(("bearer" = [])), request_body = VmMove,
+    params(("id" = i64, Path, description = "VM id")),
+    responses((status = 202, description = "Accepted; follow the operation", body = OperationView),
+              (status = 409, description = "VM_RUNNING, SAME_NODE, NODE_DISABLED, VM_MOVING or IMAGE_NOT_SHARED"),
+              (status = 503, description = "NODE_UNREACHABLE")))]
+pub async fn move_vm(
+    State(state): State<AppState>,
+    CurrentUser(me): CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<VmMove>,
+) -> Result<Response> {
+    Ok(accepted(svc::move_vm(&state, &me, id, input).await?))
 }
 
 /// Start, stop, shut down (ACPI, forced after `timeout`), restart, pause,

@@ -26,7 +26,7 @@ pub struct ConsoleRequest {
     pub view_only: bool,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ConsoleTicket {
     /// Single use; valid for `expires_in` seconds.
     pub ticket: String,
@@ -48,6 +48,10 @@ async fn require_live(state: &AppState, vm: &crate::store::VmRecord) -> Result<(
 pub async fn open(state: &AppState, caller: &Caller, vm_id: i64, req: ConsoleRequest) -> Result<ConsoleTicket> {
     let kind = ConsoleKind::parse(&req.kind).ok_or_else(|| AppError::invalid("kind", "must be vnc or serial"))?;
     let vm = load(state, caller, vm_id).await?;
+    if let Some(node) = crate::cluster::elsewhere(state, vm.view.node_id).await? {
+        let call = crate::cluster::NodeCall::OpenConsole { vm_id, kind: req.kind, view_only: req.view_only };
+        return crate::cluster::call(state, &node, caller, call).await;
+    }
     require_live(state, &vm).await?;
     let grant = Grant { user_id: caller.id(), via: caller.via, vm_id, kind, view_only: req.view_only };
     let ticket = state.tickets.mint(grant, Instant::now());
@@ -67,6 +71,13 @@ pub async fn screenshot(state: &AppState, caller: &Caller, vm_id: i64, width: Op
     let vm = load(state, caller, vm_id).await?;
     if width.is_some_and(|w| !(16..=4096).contains(&w)) {
         return Err(AppError::invalid("width", "must be between 16 and 4096").into());
+    }
+    if let Some(node) = crate::cluster::elsewhere(state, vm.view.node_id).await? {
+        use base64::Engine as _;
+        let png: String = crate::cluster::call(state, &node, caller, crate::cluster::NodeCall::Screenshot { vm_id, width }).await?;
+        return base64::engine::general_purpose::STANDARD
+            .decode(png)
+            .map_err(|e| ServerError::internal(format!("node '{}' sent a bad screenshot: {e}", node.name)));
     }
     require_live(state, &vm).await?;
     let width = width.unwrap_or(0);

@@ -18,6 +18,10 @@ pub async fn list_port_forwards(state: &AppState, caller: &Caller, vm_id: i64) -
 /// Adds a forward; on a running VM it takes effect at once.
 pub async fn add_port_forward(state: &AppState, caller: &Caller, vm_id: i64, f: NewPortForward) -> Result<PortForwardView> {
     let vm = load(state, caller, vm_id).await?;
+    let call = || crate::cluster::NodeCall::AddPortForward { vm_id, input: f.clone() };
+    if let Some(pf) = crate::cluster::route(state, vm.view.node_id, caller, call).await? {
+        return Ok(pf);
+    }
     if vm.view.network != app::types::NetworkMode::User {
         return Err(AppError::conflict("NO_USER_NETWORK", "port forwards need user-mode networking").into());
     }
@@ -46,6 +50,10 @@ pub async fn add_port_forward(state: &AppState, caller: &Caller, vm_id: i64, f: 
 
 pub async fn remove_port_forward(state: &AppState, caller: &Caller, vm_id: i64, id: i64) -> Result<()> {
     let vm = load(state, caller, vm_id).await?;
+    let call = || crate::cluster::NodeCall::RemovePortForward { vm_id, forward_id: id };
+    if crate::cluster::route_unit(state, vm.view.node_id, caller, call).await? {
+        return Ok(());
+    }
     let pf = state
         .store
         .delete_port_forward(vm_id, id)

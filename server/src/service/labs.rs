@@ -162,12 +162,20 @@ async fn roll_out(state: &AppState, lab: &LabRecord, version: &VersionRecord, pr
     let total = students.len().max(1);
     let mut failures = Vec::new();
     let mut done = 0;
-    for chunk in students.chunks(PARALLEL_CLONES) {
+    // Students are spread over the nodes by free memory; another node
+    // makes its clones itself, asked as the lab's publisher.
+    let nodes = super::vms::spread(state, students.len(), lab.view.memory_mib).await.map_err(|e| crate::error::describe(&e))?;
+    let publisher = system_caller(state, lab).await.map_err(|e| crate::error::describe(&e))?;
+    let plan: Vec<_> = students.iter().zip(nodes).collect();
+    for chunk in plan.chunks(PARALLEL_CLONES) {
         if progress.cancelled() {
             return Err(format!("cancelled after {done} of {} clones", students.len()));
         }
-        let made = futures_util::future::join_all(chunk.iter().map(|(uid, _)| provision(state, lab, version, *uid))).await;
-        for ((_, username), r) in chunk.iter().zip(made) {
+        let made = futures_util::future::join_all(
+            chunk.iter().map(|((uid, _), node)| provision_on(state, publisher.as_ref(), node.as_ref(), lab, version, *uid)),
+        )
+        .await;
+        for (((_, username), _), r) in chunk.iter().zip(made) {
             if let Err(e) = r {
                 failures.push(format!("{username}: {}", crate::error::describe(&e)));
             }
@@ -180,6 +188,34 @@ async fn roll_out(state: &AppState, lab: &LabRecord, version: &VersionRecord, pr
     } else {
         Err(format!("{} of {} clones failed: {}", failures.len(), students.len(), failures.join("; ")))
     }
+}
+
+/// `provision` on `node` (`None`: this one), asked as `caller` there.
+async fn provision_on(
+    state: &AppState,
+    caller: Option<&Caller>,
+    node: Option<&crate::store::NodeRoute>,
+    lab: &LabRecord,
+    version: &VersionRecord,
+    user_id: i64,
+) -> Result<i64> {
+    match (node, caller) {
+        (Some(node), Some(caller)) => {
+            if let Some(id) = state.store.lab_vm_of(lab.view.id, user_id).await? {
+                return Ok(id);
+            }
+            let call = crate::cluster::NodeCall::Provision { lab_id: lab.view.id, user_id };
+            crate::cluster::call(state, node, caller, call).await
+        }
+        _ => provision(state, lab, version, user_id).await,
+    }
+}
+
+/// Makes a student's lab VM on this node, for another node's roll-out.
+pub async fn provision_here(state: &AppState, caller: &Caller, lab_id: i64, user_id: i64) -> Result<i64> {
+    let lab = state.store.lab(lab_id, caller.id()).await?.ok_or_else(|| not_found(lab_id))?;
+    let version = lab_version(state, &lab).await?;
+    provision(state, &lab, &version, user_id).await
 }
 
 /// The template version a lab hands out now.
@@ -318,7 +354,12 @@ pub async fn delete(state: &AppState, caller: &Caller, id: i64, delete_vms: bool
 pub async fn open(state: &AppState, caller: &Caller, id: i64) -> Result<OpenedLab> {
     let lab = load(state, caller, id, Access::Attend).await?;
     check_open(state, caller, id).await?;
-    let vm_id = match provision(state, &lab, &lab_version(state, &lab).await?, caller.id()).await {
+    let node = match state.store.lab_vm_of(id, caller.id()).await? {
+        Some(_) => None,
+        None => super::vms::spread(state, 1, lab.view.memory_mib).await?.pop().flatten(),
+    };
+    let version = lab_version(state, &lab).await?;
+    let vm_id = match provision_on(state, Some(caller), node.as_ref(), &lab, &version, caller.id()).await {
         Err(ServerError::App(AppError::Conflict { code, .. })) if code == "VM_EXISTS" => {
             state.store.lab_vm_of(id, caller.id()).await?.ok_or_else(|| not_found(id))?
         }
@@ -353,6 +394,9 @@ pub async fn reset(state: &AppState, caller: &Caller, vm_id: i64, req: ResetRequ
     let Some(lab_id) = vm.view.lab_id else {
         return Err(AppError::conflict("NOT_A_LAB_VM", "only a lab VM has a baseline to reset to").into());
     };
+    if let Some(node) = crate::cluster::elsewhere(state, vm.view.node_id).await? {
+        return crate::cluster::call(state, &node, caller, crate::cluster::NodeCall::ResetVm { vm_id, request: req }).await;
+    }
     let lab = state.store.lab(lab_id, caller.id()).await?.ok_or_else(|| not_found(lab_id))?;
     let course = state.store.course(lab.view.course_id, caller.id()).await?.ok_or_else(|| ServerError::internal("the lab's course is gone"))?;
     // Only the lab's overlay is reset (and kept): never another disk the VM has.
@@ -389,7 +433,7 @@ pub async fn reset(state: &AppState, caller: &Caller, vm_id: i64, req: ResetRequ
         .map_err(|e| ServerError::internal(format!("qemu-img create: {e}")))?;
     if let Some(teacher) = keeper {
         let name = format!("{} before reset {}", vm.view.owner, time::now_rfc3339());
-        let kept = state.store.insert_disk(&name.chars().take(64).collect::<String>(), teacher, "qcow2", disk.virtual_size).await?;
+        let kept = state.store.insert_disk(&name.chars().take(64).collect::<String>(), teacher, "qcow2", disk.virtual_size, state.node_id).await?;
         state.store.set_disk_backing(kept.id, state.store.disk_backing(disk.id).await?).await?;
         std::fs::rename(&path, super::storage::disk_path(state, &kept)).map_err(|e| ServerError::internal(e.to_string()))?;
     }
@@ -457,6 +501,18 @@ pub async fn bulk(state: &AppState, caller: &Caller, id: i64, req: BulkAction) -
 /// after it closes, and stop VMs idle longer than the lab allows.
 pub async fn tick(state: &AppState, started: &mut std::collections::HashMap<i64, i64>) -> Result<()> {
     let now = time::now();
+    // Every node stops its own VMs; one node (the online one with the
+    // lowest id) hands out and starts the VMs of labs about to open.
+    let leads = state
+        .store
+        .node_routes()
+        .await?
+        .into_iter()
+        .filter(|(r, _)| r.id == state.node_id || crate::cluster::online(state, r))
+        .map(|(r, _)| r.id)
+        .min()
+        .is_none_or(|id| id == state.node_id);
+    let mine = |vm: &crate::store::VmRecord| vm.view.node_id.is_none_or(|n| n == state.node_id);
     for lab in state.store.scheduled_labs().await? {
         let id = lab.view.id;
         let system = system_caller(state, &lab).await?;
@@ -464,7 +520,7 @@ pub async fn tick(state: &AppState, started: &mut std::collections::HashMap<i64,
         if let (Some(opens), Some(m)) = (lab.opens_at, lab.view.auto_start_minutes) {
             let from = opens - m as i64 * 60;
             let before_close = lab.closes_at.is_none_or(|c| now < c);
-            if now >= from && before_close && started.get(&id) != Some(&opens) {
+            if leads && now >= from && before_close && started.get(&id) != Some(&opens) {
                 started.insert(id, opens);
                 let version = lab_version(state, &lab).await?;
                 for (uid, _) in state.store.course_students(lab.view.course_id).await? {
@@ -479,7 +535,7 @@ pub async fn tick(state: &AppState, started: &mut std::collections::HashMap<i64,
                 }
             }
         }
-        let running = |vm: &crate::store::VmRecord| vm.state.has_process();
+        let running = |vm: &crate::store::VmRecord| mine(vm) && vm.state.has_process();
         if let (Some(closes), Some(m)) = (lab.closes_at, lab.view.auto_stop_minutes) {
             if now >= closes + m as i64 * 60 {
                 for vm_id in state.store.lab_vm_ids(id).await? {

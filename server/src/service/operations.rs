@@ -94,7 +94,7 @@ impl Running {
 /// Records an operation and tells whoever may see it.
 pub async fn start(state: &AppState, caller: &Caller, spec: Spec) -> Result<Running> {
     let (target_kind, target_id) = spec.target.parts();
-    let op = state.store.insert_operation(spec.kind, target_kind, target_id, spec.owner_id, caller.id()).await?;
+    let op = state.store.insert_operation(spec.kind, target_kind, target_id, spec.owner_id, caller.id(), state.node_id).await?;
     let audience = audience(state, spec.target, caller.id()).await;
     publish(state, &op, &audience);
     let op_id = op.view.id;
@@ -123,7 +123,7 @@ where
 }
 
 fn publish(state: &AppState, op: &OpRecord, audience: &Audience) {
-    let _ = state.events.send(Event::Operation { owner_id: op.owner_id, operation: op.view.clone(), audience: audience.clone() });
+    crate::cluster::publish(state, Event::Operation { owner_id: op.owner_id, operation: op.view.clone(), audience: audience.clone() });
 }
 
 /// Who besides admins hears about work on `target`: those who may see it,
@@ -231,13 +231,10 @@ pub fn spawn_state_forwarder(state: AppState) {
                 _ => continue,
             };
             let audience: Audience = state.store.vm_audience(change.vm.0).await.unwrap_or_else(|_| vec![owner_id]).into();
-            let _ = state.events.send(Event::VmState {
-                vm_id: change.vm.0,
-                owner_id,
-                state: change.state.as_str().into(),
-                reason: change.reason,
-                audience,
-            });
+            crate::cluster::publish(
+                &state,
+                Event::VmState { vm_id: change.vm.0, owner_id, state: change.state.as_str().into(), reason: change.reason, audience },
+            );
         }
     });
 }

@@ -7,6 +7,7 @@ use crate::auth::Caller;
 use crate::engine::qemu::commands::QemuCommand;
 use crate::engine::qemu::img;
 use crate::engine::VmId;
+use crate::cluster::NodeCall;
 use crate::error::Result;
 use crate::state::AppState;
 use app::error::AppError;
@@ -41,6 +42,9 @@ pub async fn list_snapshots(state: &AppState, caller: &Caller, vm_id: i64) -> Re
 
 pub async fn create_snapshot(state: &AppState, caller: &Caller, vm_id: i64, s: NewSnapshot) -> Result<SnapshotView> {
     let vm = load(state, caller, vm_id).await?;
+    if let Some(v) = crate::cluster::route(state, vm.view.node_id, caller, || NodeCall::CreateSnapshot { vm_id, input: s.clone() }).await? {
+        return Ok(v);
+    }
     if let Some(p) = snapshot_name_problem(&s.name) {
         return Err(AppError::invalid("name", p).into());
     }
@@ -93,6 +97,9 @@ async fn find_snapshot(state: &AppState, vm_id: i64, id: i64) -> Result<(Snapsho
 /// Puts the VM's disks back to the snapshot (VM stopped).
 pub async fn revert_snapshot(state: &AppState, caller: &Caller, vm_id: i64, id: i64) -> Result<SnapshotView> {
     let vm = load(state, caller, vm_id).await?;
+    if let Some(v) = crate::cluster::route(state, vm.view.node_id, caller, || NodeCall::RevertSnapshot { vm_id, snapshot_id: id }).await? {
+        return Ok(v);
+    }
     let (snap, tag) = find_snapshot(state, vm_id, id).await?;
     if current_state(state, &vm).await.has_process() {
         return Err(AppError::conflict("VM_RUNNING", "stop the VM before reverting it").into());
@@ -108,6 +115,9 @@ pub async fn revert_snapshot(state: &AppState, caller: &Caller, vm_id: i64, id: 
 
 pub async fn delete_snapshot(state: &AppState, caller: &Caller, vm_id: i64, id: i64) -> Result<()> {
     let vm = load(state, caller, vm_id).await?;
+    if crate::cluster::route_unit(state, vm.view.node_id, caller, || NodeCall::DeleteSnapshot { vm_id, snapshot_id: id }).await? {
+        return Ok(());
+    }
     let (_, tag) = find_snapshot(state, vm_id, id).await?;
     let running = current_state(state, &vm).await.has_process();
     for (index, path) in qcow2_disks(state, vm_id).await.unwrap_or_default() {

@@ -7,6 +7,7 @@ use crate::engine::qemu::commands::QemuCommand;
 use crate::engine::qemu::img;
 use crate::engine::state::VmState;
 use crate::engine::VmId;
+use crate::cluster::NodeCall;
 use crate::error::{Result, ServerError};
 use crate::state::AppState;
 use app::error::{AppError, FieldErrors};
@@ -114,6 +115,13 @@ pub(crate) fn ensure_pool(state: &AppState, pool: &str) -> Result<PathBuf> {
 }
 
 pub async fn create_disk(state: &AppState, caller: &Caller, input: NewDisk) -> Result<DiskView> {
+    if let Some(node) = input.node_id.filter(|n| *n != state.node_id) {
+        if state.store.node_route(node).await?.is_none() {
+            return Err(AppError::invalid("node_id", format!("no node with id {node}")).into());
+        }
+        let input = NewDisk { node_id: None, ..input };
+        return Ok(crate::cluster::route(state, Some(node), caller, || NodeCall::CreateDisk { input }).await?.expect("another node"));
+    }
     let format = input.format.unwrap_or_else(|| "qcow2".into());
     let mut fields = FieldErrors::new();
     if let Some(p) = name_problem(&input.name) {
@@ -131,7 +139,7 @@ pub async fn create_disk(state: &AppState, caller: &Caller, input: NewDisk) -> R
     ensure_room(state, "disks", NEW_DISK_BYTES)?;
     let _admission = state.admission.lock().await;
     super::quotas::check_create(state, caller.id(), None, super::quotas::Demand { disk_mib: input.size_mib, ..Default::default() }).await?;
-    let disk = state.store.insert_disk(input.name.trim(), caller.id(), &format, input.size_mib << 20).await?;
+    let disk = state.store.insert_disk(input.name.trim(), caller.id(), &format, input.size_mib << 20, state.node_id).await?;
     let path = disk_path(state, &disk);
     if let Err(e) = img::create(qemu_img(state), &path, &format, input.size_mib << 20).await {
         // Nothing half-made: the row goes with the failed file.
@@ -156,6 +164,9 @@ pub async fn list_disks(state: &AppState, caller: &Caller, q: ListQuery) -> Resu
 /// One disk, with its real sizes from `qemu-img info`.
 pub async fn get_disk(state: &AppState, caller: &Caller, id: i64) -> Result<DiskView> {
     let mut d = load_disk(state, caller, id).await?;
+    if let Some(d) = crate::cluster::route(state, d.node_id, caller, || NodeCall::GetDisk { disk_id: id }).await? {
+        return Ok(d);
+    }
     let info = img::info(qemu_img(state), &disk_path(state, &d), &d.format).await.map_err(|e| ServerError::internal(format!("qemu-img info: {e}")))?;
     d.virtual_size = info.virtual_size;
     d.actual_size = Some(info.actual_size);
@@ -179,6 +190,9 @@ async fn require_vm_stopped(state: &AppState, vm_id: i64) -> Result<()> {
 
 pub async fn resize_disk(state: &AppState, caller: &Caller, id: i64, r: DiskResize) -> Result<DiskView> {
     let d = load_disk(state, caller, id).await?;
+    if let Some(d) = crate::cluster::route(state, d.node_id, caller, || NodeCall::ResizeDisk { disk_id: id, resize: r.clone() }).await? {
+        return Ok(d);
+    }
     let new_size = r.size_mib.checked_shl(20).filter(|_| r.size_mib <= MAX_DISK_MIB).ok_or_else(|| AppError::invalid("size_mib", "is too large"))?;
     if new_size <= d.virtual_size {
         return Err(AppError::invalid("size_mib", format!("must be larger than the current {} MiB (disks only grow)", d.virtual_size >> 20)).into());
@@ -216,6 +230,19 @@ pub async fn attach_disk(state: &AppState, caller: &Caller, id: i64, a: DiskAtta
     if d.vm_id.is_some() {
         return Err(AppError::conflict("DISK_ATTACHED", "the disk is attached to a VM already; detach it first").into());
     }
+    if d.node_id.is_some() && vm.view.node_id.is_some() && d.node_id != vm.view.node_id {
+        return Err(AppError::conflict(
+            "DISK_ON_OTHER_NODE",
+            format!(
+                "disk {id} is on node {} and VM {} on node {}: make the disk with \"node_id\": {} (or move the VM)",
+                d.node_id.unwrap_or_default(),
+                vm.view.id,
+                vm.view.node_id.unwrap_or_default(),
+                vm.view.node_id.unwrap_or_default()
+            ),
+        )
+        .into());
+    }
     require_vm_stopped(state, vm.view.id).await?;
     if !state.store.set_disk_vm(id, None, Some(vm.view.id)).await? {
         return Err(AppError::conflict("DISK_ATTACHED", "the disk was attached elsewhere just now").into());
@@ -241,6 +268,9 @@ pub async fn detach_disk(state: &AppState, caller: &Caller, id: i64) -> Result<D
 
 pub async fn delete_disk(state: &AppState, caller: &Caller, id: i64) -> Result<()> {
     let d = load_disk(state, caller, id).await?;
+    if d.vm_id.is_none() && crate::cluster::route_unit(state, d.node_id, caller, || NodeCall::DeleteDisk { disk_id: id }).await? {
+        return Ok(());
+    }
     if d.vm_id.is_some() || !state.store.delete_disk(id).await? {
         return Err(AppError::conflict("DISK_ATTACHED", "the disk is attached to a VM; detach it first").into());
     }
@@ -457,6 +487,9 @@ pub async fn delete_iso(state: &AppState, caller: &Caller, id: i64) -> Result<()
 /// Puts an ISO in a VM's CD-ROM drive (or ejects it); live on a running VM.
 pub async fn change_cdrom(state: &AppState, caller: &Caller, vm_id: i64, c: CdromChange) -> Result<VmView> {
     let vm = super::vms::load(state, caller, vm_id).await?;
+    if let Some(v) = crate::cluster::route(state, vm.view.node_id, caller, || NodeCall::ChangeCdrom { vm_id, change: c.clone() }).await? {
+        return Ok(v);
+    }
     if let Some(iso_id) = c.iso_id {
         let iso = load_iso(state, caller, iso_id).await?;
         if iso.status != "ready" {

@@ -184,7 +184,72 @@ fn host_port_free(protocol: &str, port: u16) -> bool {
     }
 }
 
+/// Makes a VM on the node placement picks (`place`): here, or through
+/// that node.
 pub async fn create(state: &AppState, caller: &Caller, input: NewVm) -> Result<VmView> {
+    match place(state, caller, input.node_id, input.memory_mib.unwrap_or(DEFAULT_MEMORY_MIB)).await? {
+        None => create_here(state, caller, input).await,
+        Some(node) => crate::cluster::call(state, &node, caller, crate::cluster::NodeCall::CreateVm { input }).await,
+    }
+}
+
+/// The node a new VM goes to: the one an admin pinned, else the enabled,
+/// online node with the most free memory, counted in whole GiB (this one
+/// when it ties, so a request is not sent elsewhere for a few MiB). `None`
+/// means this node.
+pub async fn place(state: &AppState, caller: &Caller, pinned: Option<i64>, memory_mib: u32) -> Result<Option<crate::store::NodeRoute>> {
+    if let Some(id) = pinned {
+        if caller.user.role != Role::Admin {
+            return Err(AppError::denied("FORBIDDEN", "only admins choose the node a VM is made on").into());
+        }
+        let Some(node) = state.store.node_route(id).await? else {
+            return Err(AppError::invalid("node_id", format!("no node with id {id}")).into());
+        };
+        if !node.enabled {
+            return Err(AppError::conflict("NODE_DISABLED", format!("node '{}' is disabled and takes no new VMs", node.name)).into());
+        }
+        return crate::cluster::elsewhere(state, Some(node.id)).await;
+    }
+    let routes = state.store.node_routes().await?;
+    let best = routes
+        .into_iter()
+        .filter(|(r, _)| r.enabled && (r.id == state.node_id || crate::cluster::online(state, r)))
+        // Room for this VM first, then free memory; this node wins a tie.
+        .max_by_key(|(r, free)| (*free >= memory_mib as i64, *free >> 10, r.id == state.node_id));
+    match best {
+        Some((r, _)) if r.id != state.node_id => Ok(Some(r)),
+        _ => Ok(None),
+    }
+}
+
+/// Nodes for `count` new VMs of `memory_mib` each, spread over the
+/// enabled, online nodes by free memory (`None`: this node).
+pub async fn spread(state: &AppState, count: usize, memory_mib: u32) -> Result<Vec<Option<crate::store::NodeRoute>>> {
+    // Another node can clone a template only from a pool it shares.
+    if state.config.shared_pool_dir.is_none() {
+        return Ok(vec![None; count]);
+    }
+    let mut nodes: Vec<(crate::store::NodeRoute, i64)> = state
+        .store
+        .node_routes()
+        .await?
+        .into_iter()
+        .filter(|(r, _)| r.enabled && (r.id == state.node_id || crate::cluster::online(state, r)))
+        .collect();
+    let mut out = Vec::with_capacity(count);
+    for _ in 0..count {
+        let Some(best) = (0..nodes.len()).max_by_key(|&i| (nodes[i].1, nodes[i].0.id == state.node_id)) else {
+            out.push(None);
+            continue;
+        };
+        nodes[best].1 -= memory_mib as i64;
+        out.push(Some(nodes[best].0.clone()).filter(|r| r.id != state.node_id));
+    }
+    Ok(out)
+}
+
+/// Makes a VM on this node.
+pub async fn create_here(state: &AppState, caller: &Caller, input: NewVm) -> Result<VmView> {
     let mut fields = FieldErrors::new();
     let (name, description) = check_label(&input.name, input.description, &mut fields);
     let cpus = input.cpus.unwrap_or(DEFAULT_CPUS);
@@ -292,13 +357,17 @@ pub(crate) fn new_uuid() -> String {
 }
 
 pub async fn get(state: &AppState, caller: &Caller, id: i64) -> Result<VmView> {
-    Ok(load(state, caller, id).await?.view)
+    let mut view = load(state, caller, id).await?.view;
+    crate::cluster::mark_unknown(state, std::slice::from_mut(&mut view)).await?;
+    Ok(view)
 }
 
 pub async fn list(state: &AppState, caller: &Caller, query: ListQuery) -> Result<Page<VmView>> {
     let (filter, paging) = list_filter(caller, query)?;
     let (items, total) = state.store.list_vms(&filter).await?;
-    Ok(Page { items: items.into_iter().map(|r| r.view).collect(), pagination: paging.describe(total) })
+    let mut items: Vec<VmView> = items.into_iter().map(|r| r.view).collect();
+    crate::cluster::mark_unknown(state, &mut items).await?;
+    Ok(Page { items, pagination: paging.describe(total) })
 }
 
 /// `list` as the members of its API answer, kept in `state.answers` until
@@ -309,7 +378,10 @@ pub async fn list_answer(state: &AppState, caller: &Caller, query: ListQuery) ->
     let key = format!("vms {:?} {:?} {} {}", filter.owner_id, filter.search, filter.limit, filter.offset);
     let make = || async {
         let (items, total) = state.store.list_vms(&filter).await?;
-        let page = Page { items: items.into_iter().map(|r| r.view).collect(), pagination: paging.describe(total) };
+        let mut items: Vec<VmView> = items.into_iter().map(|r| r.view).collect();
+        // Only PostgreSQL has other nodes, and it keeps no pages.
+        crate::cluster::mark_unknown(state, &mut items).await?;
+        let page = Page { items, pagination: paging.describe(total) };
         crate::http::page_members(&page)
     };
     state.answers.get_or_make(key, crate::store::VM_LIST_TABLES, state.store.changes(), make).await
@@ -396,6 +468,10 @@ pub async fn delete(state: &AppState, caller: &Caller, id: i64, force: bool, del
     let vm = load(state, caller, id).await?;
     if !manages_lab_vm(state, caller, &vm).await? {
         return Err(lab_locked("deleting it").into());
+    }
+    if let Some(node) = crate::cluster::elsewhere(state, vm.view.node_id).await? {
+        let call = crate::cluster::NodeCall::DeleteVm { vm_id: id, force, delete_disks };
+        return crate::cluster::call::<serde_json::Value>(state, &node, caller, call).await.map(|_| ());
     }
     let current = current_state(state, &vm).await;
     if current.has_process() {
@@ -496,14 +572,119 @@ async fn machine(state: &AppState, vm: &VmRecord) -> Result<Machine> {
     })
 }
 
+/// Moves a stopped VM to another node (admins): its disks are sent there
+/// and checked, then the VM and its disks belong to that node and the old
+/// files go. An operation tracks the copy.
+pub async fn move_vm(state: &AppState, caller: &Caller, id: i64, input: app::types::VmMove) -> Result<OperationView> {
+    if caller.user.role != Role::Admin {
+        return Err(AppError::denied("FORBIDDEN", "only admins move VMs between nodes").into());
+    }
+    let vm = load(state, caller, id).await?;
+    let Some(target) = state.store.node_route(input.node_id).await? else {
+        return Err(AppError::invalid("node_id", format!("no node with id {}", input.node_id)).into());
+    };
+    if vm.view.node_id == Some(target.id) || (vm.view.node_id.is_none() && target.id == state.node_id) {
+        return Err(AppError::conflict("SAME_NODE", format!("the VM is on node '{}' already", target.name)).into());
+    }
+    if !target.enabled {
+        return Err(AppError::conflict("NODE_DISABLED", format!("node '{}' is disabled and takes no new VMs", target.name)).into());
+    }
+    if !crate::cluster::online(state, &target) {
+        return Err(AppError::unavailable("NODE_UNREACHABLE", format!("node '{}' does not answer", target.name)).into());
+    }
+    let call = || crate::cluster::NodeCall::MoveVm { vm_id: id, node_id: target.id };
+    if let Some(op) = crate::cluster::route(state, vm.view.node_id, caller, call).await? {
+        return Ok(op);
+    }
+    let current = current_state(state, &vm).await;
+    if current.has_process() {
+        return Err(AppError::conflict("VM_RUNNING", format!("the VM is {}; stop it before moving it", current.as_str())).into());
+    }
+    let disks = state.store.vm_disks(id).await?;
+    if state.config.shared_pool_dir.is_none() {
+        let mut on_template = false;
+        for d in &disks {
+            on_template |= state.store.disk_backing(d.id).await?.is_some();
+        }
+        if on_template || vm.view.iso_id.is_some() {
+            return Err(AppError::conflict(
+                "IMAGE_NOT_SHARED",
+                "the VM uses a template or an ISO, which only a shared pool (shared_pool_dir) makes reachable from another node",
+            )
+            .into());
+        }
+    }
+    if !state.cluster.moving.lock().unwrap_or_else(|p| p.into_inner()).insert(id) {
+        return Err(AppError::conflict("VM_MOVING", "the VM is being moved already").into());
+    }
+    let spec = Spec { kind: "move", target: Target::Vm(id), owner_id: Some(vm.view.owner_id), cancellable: false };
+    let s = state.clone();
+    let result = operations::run(state, caller, spec, move |progress| async move {
+        let outcome = send_vm(&s, id, &target, disks, progress).await;
+        s.cluster.moving.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+        outcome
+    })
+    .await;
+    if result.is_err() {
+        state.cluster.moving.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+    }
+    result
+}
+
+/// The work of a move: every disk sent and checked, then the hand-over.
+async fn send_vm(
+    state: &AppState,
+    id: i64,
+    target: &crate::store::NodeRoute,
+    disks: Vec<app::types::DiskView>,
+    progress: operations::Progress,
+) -> std::result::Result<(), String> {
+    let paths: Vec<_> = disks.iter().map(|d| super::storage::disk_path(state, d)).collect();
+    let total: u64 = paths.iter().map(|p| std::fs::metadata(p).map_or(0, |m| m.len())).sum::<u64>().max(1);
+    let mut before = 0u64;
+    for (d, path) in disks.iter().zip(&paths) {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let seen = done.clone();
+        let reporter = {
+            let progress = progress.clone();
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    let sent = before + seen.load(std::sync::atomic::Ordering::Relaxed);
+                    progress.set((sent * 95 / total) as u8).await;
+                }
+            })
+        };
+        let sent = crate::cluster::send_disk(state, target, d.id, path, move |n| done.store(n, std::sync::atomic::Ordering::Relaxed)).await;
+        reporter.abort();
+        sent?;
+        before += std::fs::metadata(path).map_or(0, |m| m.len());
+    }
+    if !state.store.hand_over_vm(id, state.node_id, target.id).await.map_err(|e| e.to_string())? {
+        return Err("the VM changed while its disks were copied; nothing was moved".into());
+    }
+    state.engine.forget(VmId(id));
+    for path in &paths {
+        let _ = std::fs::remove_file(path);
+    }
+    tracing::info!(vm_id = id, to = %target.name, "VM moved to another node");
+    Ok(())
+}
+
 /// Asks for a lifecycle action. Returns the operation that tracks it; the
 /// work goes on after the call returns.
 pub async fn change_state(state: &AppState, caller: &Caller, id: i64, req: StateChangeRequest) -> Result<OperationView> {
     let vm = load(state, caller, id).await?;
+    if let Some(node) = crate::cluster::elsewhere(state, vm.view.node_id).await? {
+        return crate::cluster::call(state, &node, caller, crate::cluster::NodeCall::ChangeState { vm_id: id, request: req }).await;
+    }
     let mut action = req.action;
     let timeout = req.timeout.unwrap_or(DEFAULT_SHUTDOWN_SECS);
     if timeout > MAX_SHUTDOWN_SECS {
         return Err(AppError::invalid("timeout", format!("must be at most {MAX_SHUTDOWN_SECS} seconds")).into());
+    }
+    if matches!(action, Action::Start | Action::Restart) && state.cluster.moving.lock().unwrap_or_else(|p| p.into_inner()).contains(&id) {
+        return Err(AppError::conflict("VM_MOVING", "the VM's disks are being copied to another node; start it when the move is done").into());
     }
     if action == Action::Shutdown && req.force == Some(true) && timeout == 0 {
         action = Action::Stop;

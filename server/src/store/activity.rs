@@ -23,10 +23,15 @@ impl Store {
         })
     }
 
-    pub async fn end_open_console_activity(&self) -> Result<(), sqlx::Error> {
+    /// Ends the console activity a node's earlier run left open.
+    pub async fn end_open_console_activity(&self, node_id: i64) -> Result<(), sqlx::Error> {
         on_db!(&self.pool, p, DB => {
-            sqlx::query(&DB::sql("UPDATE vm_activity SET ended_at = started_at WHERE kind = 'console' AND ended_at IS NULL"))
-                .execute(p)
+            sqlx::query(&DB::sql(
+                "UPDATE vm_activity SET ended_at = started_at WHERE kind = 'console' AND ended_at IS NULL \
+                 AND vm_id IN (SELECT id FROM vms WHERE node_id = ?)",
+            ))
+            .bind(node_id)
+            .execute(p)
                 .await
                 .map(|_| ())
         })

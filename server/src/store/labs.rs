@@ -312,8 +312,8 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             let disk_id: i64 = sqlx::query_scalar(&DB::sql(
-                "INSERT INTO disks (name, owner_id, format, size_bytes, vm_id, backing_version_id, created_at, updated_at) \
-                 VALUES (?, ?, 'qcow2', ?, ?, ?, ?, ?) RETURNING id",
+                "INSERT INTO disks (name, owner_id, format, size_bytes, vm_id, backing_version_id, created_at, updated_at, node_id) \
+                 VALUES (?, ?, 'qcow2', ?, ?, ?, ?, ?, ?) RETURNING id",
             ))
             .bind(c.name)
             .bind(c.owner_id)
@@ -322,6 +322,7 @@ impl Store {
             .bind(c.version_id)
             .bind(t)
             .bind(t)
+            .bind(c.node_id)
             .fetch_one(&mut *tx)
             .await?;
             tx.commit().await?;

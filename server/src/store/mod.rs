@@ -18,7 +18,7 @@ mod vms;
 
 pub use courses::{EnrolmentAccount, NewStudentRow};
 pub use labs::{LabRecord, NewCloneRow, NewLabRow};
-pub use nodes::{NodeFacts, NodePulse, NodeRecord};
+pub use nodes::{NodeFacts, NodePulse, NodeRecord, NodeRoute};
 pub use quotas::QuotaScope;
 pub use templates::VersionRecord;
 pub use tokens::{NewTokenRow, TokenKind, TokenOwner};

@@ -86,6 +86,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             sqlx::query(&DB::sql("UPDATE vms SET node_id = ? WHERE node_id IS NULL")).bind(id).execute(&mut *tx).await?;
+            sqlx::query(&DB::sql("UPDATE disks SET node_id = ? WHERE node_id IS NULL")).bind(id).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(id)
         })
@@ -148,4 +149,57 @@ impl Store {
             Ok(r.rows_affected() == 1)
         })
     }
+
+    /// A node's name, address and last heartbeat: where calls for its VMs go.
+    pub async fn node_route(&self, id: i64) -> Result<Option<NodeRoute>, sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            sqlx::query_as(&DB::sql("SELECT id, name, address, enabled, heartbeat_at FROM nodes WHERE id = ?"))
+                .bind(id)
+                .fetch_optional(p)
+                .await
+        })
+    }
+
+    /// Every node's route, for placement.
+    pub async fn node_routes(&self) -> Result<Vec<(NodeRoute, i64)>, sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            let rows: Vec<(i64, String, String, bool, i64, i64)> = sqlx::query_as(&DB::sql(
+                "SELECT id, name, address, enabled, heartbeat_at, memory_free_mib FROM nodes ORDER BY id",
+            ))
+            .fetch_all(p)
+            .await?;
+            Ok(rows
+                .into_iter()
+                .map(|(id, name, address, enabled, heartbeat_at, free)| (NodeRoute { id, name, address, enabled, heartbeat_at }, free))
+                .collect())
+        })
+    }
+
+    /// The node a VM lives on; `None` when there is no such VM.
+    pub async fn vm_node(&self, vm_id: i64) -> Result<Option<Option<i64>>, sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            sqlx::query_scalar(&DB::sql("SELECT node_id FROM vms WHERE id = ?")).bind(vm_id).fetch_optional(p).await
+        })
+    }
+
+    /// The cluster's signing key: the stored one, else `fresh`, stored now.
+    pub async fn cluster_secret(&self, fresh: &str) -> Result<String, sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            sqlx::query(&DB::sql("INSERT INTO cluster_keys (id, secret) VALUES (1, ?) ON CONFLICT (id) DO NOTHING"))
+                .bind(fresh)
+                .execute(p)
+                .await?;
+            sqlx::query_scalar(&DB::sql("SELECT secret FROM cluster_keys WHERE id = 1")).fetch_one(p).await
+        })
+    }
+}
+
+/// Where a node is reached.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NodeRoute {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+    pub enabled: bool,
+    pub heartbeat_at: i64,
 }

@@ -60,12 +60,13 @@ impl Store {
         target_id: i64,
         owner_id: Option<i64>,
         requested_by: i64,
+        node_id: i64,
     ) -> Result<OpRecord, sqlx::Error> {
         on_db!(&self.pool, p, DB => {
             let t = now();
             let row: OpRow = sqlx::query_as(&DB::sql(&format!(
-                "INSERT INTO operations (kind, target_kind, target_id, owner_id, status, requested_by, created_at, updated_at) \
-                 VALUES (?, ?, ?, ?, 'running', ?, ?, ?) RETURNING {OP_COLUMNS}"
+                "INSERT INTO operations (kind, target_kind, target_id, owner_id, status, requested_by, created_at, updated_at, node_id) \
+                 VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?) RETURNING {OP_COLUMNS}"
             )))
             .bind(kind)
             .bind(target_kind)
@@ -74,6 +75,7 @@ impl Store {
             .bind(requested_by)
             .bind(t)
             .bind(t)
+            .bind(node_id)
             .fetch_one(p)
             .await?;
             Ok(row.into_record())
@@ -191,15 +193,17 @@ impl Store {
     }
 
     /// Operations left running by a previous process can never finish.
-    pub async fn fail_orphaned_operations(&self) -> Result<u64, sqlx::Error> {
+    pub async fn fail_orphaned_operations(&self, node_id: i64) -> Result<u64, sqlx::Error> {
         on_db!(&self.pool, p, DB => {
             let t = now();
             let r = sqlx::query(&DB::sql(
                 "UPDATE operations SET status = 'failed', error = 'vlab restarted while this was running', \
-                 updated_at = ?, finished_at = ? WHERE status IN ('pending', 'running')",
+                 updated_at = ?, finished_at = ? WHERE status IN ('pending', 'running') \
+                 AND (node_id = ? OR node_id IS NULL)",
             ))
             .bind(t)
             .bind(t)
+            .bind(node_id)
             .execute(p)
             .await?;
             Ok(r.rows_affected())

@@ -14,6 +14,7 @@ struct DiskRow {
     size_bytes: i64,
     vm_id: Option<i64>,
     created_at: i64,
+    node_id: Option<i64>,
 }
 
 impl DiskRow {
@@ -27,11 +28,12 @@ impl DiskRow {
             actual_size: None,
             vm_id: self.vm_id,
             created_at: rfc3339(self.created_at),
+            node_id: self.node_id,
         }
     }
 }
 
-const DISK_COLUMNS: &str = "id, name, owner_id, format, size_bytes, vm_id, created_at";
+const DISK_COLUMNS: &str = "id, name, owner_id, format, size_bytes, vm_id, created_at, node_id";
 
 #[derive(sqlx::FromRow)]
 struct IsoRow {
@@ -65,11 +67,11 @@ impl IsoRow {
 const ISO_COLUMNS: &str = "id, name, owner_id, size_bytes, sha256, received_bytes, status, created_at, demo";
 
 impl Store {
-    pub async fn insert_disk(&self, name: &str, owner_id: i64, format: &str, size_bytes: u64) -> Result<DiskView, sqlx::Error> {
+    pub async fn insert_disk(&self, name: &str, owner_id: i64, format: &str, size_bytes: u64, node_id: i64) -> Result<DiskView, sqlx::Error> {
         on_db!(&self.pool, p, DB => {
             let t = now();
             let row: DiskRow = sqlx::query_as(&DB::sql(&format!(
-                "INSERT INTO disks (name, owner_id, format, size_bytes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) \
+                "INSERT INTO disks (name, owner_id, format, size_bytes, created_at, updated_at, node_id) VALUES (?, ?, ?, ?, ?, ?, ?) \
                  RETURNING {DISK_COLUMNS}"
             )))
             .bind(name)
@@ -78,6 +80,7 @@ impl Store {
             .bind(size_bytes as i64)
             .bind(t)
             .bind(t)
+            .bind(node_id)
             .fetch_one(p)
             .await?;
             Ok(row.into_view())

@@ -38,6 +38,7 @@ struct VmRow {
     lab_id: Option<i64>,
     created_at: i64,
     updated_at: i64,
+    node_id: Option<i64>,
     #[sqlx(skip)]
     #[serde(default)]
     forwards: Vec<(i64, String, i64, i64)>,
@@ -62,7 +63,7 @@ fn int_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 
 const VM_SELECT: &str = "SELECT v.id, v.uuid, v.name, v.description, v.owner_id, u.username AS owner, v.cpus, \
     v.memory_mib, v.boot_order, v.disk_bus, v.network, v.outbound, v.bridge, v.kernel, v.state, v.state_reason, \
-    v.needs_restart, v.iso_id, v.lab_id, v.created_at, v.updated_at FROM vms v JOIN users u ON u.id = v.owner_id";
+    v.needs_restart, v.iso_id, v.lab_id, v.created_at, v.updated_at, v.node_id FROM vms v JOIN users u ON u.id = v.owner_id";
 
 /// A VM as the engine and services need it.
 #[derive(Debug, Clone)]
@@ -101,6 +102,7 @@ impl VmRow {
                 needs_restart: self.needs_restart,
                 created_at: rfc3339(self.created_at),
                 updated_at: rfc3339(self.updated_at),
+                node_id: self.node_id,
             },
         }
     }
@@ -228,7 +230,7 @@ impl Store {
                  'owner', u.username, 'cpus', v.cpus, 'memory_mib', v.memory_mib, 'boot_order', v.boot_order, \
                  'disk_bus', v.disk_bus, 'network', v.network, 'outbound', v.outbound, 'bridge', v.bridge, 'kernel', v.kernel, \
                  'state', v.state, 'state_reason', v.state_reason, 'needs_restart', v.needs_restart, 'iso_id', v.iso_id, \
-                 'lab_id', v.lab_id, 'created_at', v.created_at, 'updated_at', v.updated_at, \
+                 'lab_id', v.lab_id, 'created_at', v.created_at, 'updated_at', v.updated_at, 'node_id', v.node_id, \
                  'forwards', {}, 'disks', {}) AS j \
                  FROM vms v JOIN users u ON u.id = v.owner_id",
                 DB::json_nested("page.j"),
@@ -257,12 +259,36 @@ impl Store {
         })
     }
 
-    /// VMs whose recorded state says a QEMU process should exist.
-    pub async fn vms_not_stopped(&self) -> Result<Vec<(i64, String, VmState)>, sqlx::Error> {
+    /// Gives a stopped VM of `from` and its disks to `to`; false if the VM
+    /// is no longer a stopped VM of `from`.
+    pub async fn hand_over_vm(&self, vm_id: i64, from: i64, to: i64) -> Result<bool, sqlx::Error> {
         on_db!(&self.pool, p, DB => {
-            let rows: Vec<(i64, String, String)> =
-                sqlx::query_as(&DB::sql("SELECT id, uuid, state FROM vms WHERE state IN ('starting', 'running', 'paused', 'stopping')"))
-                    .fetch_all(p)
+            let mut tx = p.begin().await?;
+            let r = sqlx::query(&DB::sql(
+                "UPDATE vms SET node_id = ? WHERE id = ? AND node_id = ? AND state IN ('stopped', 'crashed')",
+            ))
+            .bind(to)
+            .bind(vm_id)
+            .bind(from)
+            .execute(&mut *tx)
+            .await?;
+            if r.rows_affected() != 1 {
+                return Ok(false);
+            }
+            sqlx::query(&DB::sql("UPDATE disks SET node_id = ? WHERE vm_id = ?")).bind(to).bind(vm_id).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// VMs of `node_id` whose recorded state says a QEMU process should exist.
+    pub async fn vms_not_stopped(&self, node_id: i64) -> Result<Vec<(i64, String, VmState)>, sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            let rows: Vec<(i64, String, String)> = sqlx::query_as(&DB::sql(
+                "SELECT id, uuid, state FROM vms WHERE state IN ('starting', 'running', 'paused', 'stopping') AND node_id = ?",
+            ))
+            .bind(node_id)
+            .fetch_all(p)
                     .await?;
             Ok(rows.into_iter().map(|(id, uuid, s)| (id, uuid, VmState::parse(&s).unwrap_or(VmState::Crashed))).collect())
         })

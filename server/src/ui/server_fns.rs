@@ -5,7 +5,7 @@
 
 use crate::auth::identify;
 use crate::auth::{Admin, Caller, Proof, Teacher};
-use crate::service::{auth, courses, forwards, labs, quotas, snapshots, statistics, storage, system, templates, users, vms};
+use crate::service::{auth, courses, forwards, labs, nodes, quotas, snapshots, statistics, storage, system, templates, users, vms};
 use crate::state::AppState;
 use app::backend::Backend;
 use app::error::AppError;
@@ -67,6 +67,12 @@ impl Backend for ServerFns {
     }
     async fn revoke_token(&self, req: &Parts, id: i64) -> R<()> {
         call!(self, req, Caller, |s, me| auth::revoke_token(s, &me, id))
+    }
+    async fn list_nodes(&self, req: &Parts) -> R<Vec<NodeView>> {
+        call!(self, req, Admin, |s, admin| nodes::list(s, &admin))
+    }
+    async fn update_node(&self, req: &Parts, id: i64, patch: NodePatch) -> R<NodeView> {
+        call!(self, req, Admin, |s, admin| nodes::update(s, &admin, id, patch))
     }
     async fn get_system_overview(&self, req: &Parts) -> R<SystemOverview> {
         call!(self, req, Admin, |s, admin| system::overview(s, &admin))

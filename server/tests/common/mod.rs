@@ -130,11 +130,15 @@ impl TestApp {
         v["data"]["id"].as_i64().expect("id")
     }
 
-    /// A file of vlab's that no guest may read: the SQLite database, or
-    /// with PostgreSQL the session key.
+    /// A file on vlab's host that no guest may read: the SQLite database,
+    /// or with PostgreSQL (no secret file of vlab's own) one put there.
     pub fn host_secret(&self) -> PathBuf {
         if on_postgres() {
-            self.data_dir.path().join("session.key")
+            let path = self.data_dir.path().join("host-secret.txt");
+            if !path.exists() {
+                std::fs::write(&path, "a secret of the host's").unwrap();
+            }
+            path
         } else {
             self.data_dir.path().join("vlab.db")
         }
