@@ -10,3 +10,6 @@ ALTER TABLE operations ADD COLUMN node_id BIGINT REFERENCES nodes (id) ON DELETE
 
 -- The node a disk's file lives on (an attached disk: its VM's node).
 ALTER TABLE disks ADD COLUMN node_id BIGINT REFERENCES nodes (id) ON DELETE RESTRICT;
+
+-- A lab an admin pinned to a node: its VMs are made there.
+ALTER TABLE labs ADD COLUMN node_id BIGINT REFERENCES nodes (id) ON DELETE SET NULL;

@@ -162,6 +162,48 @@ fn unreachable(node: &NodeRoute, why: impl std::fmt::Display) -> ServerError {
     AppError::unavailable("NODE_UNREACHABLE", format!("node '{}' does not answer ({why}); try again when it is back", node.name)).into()
 }
 
+/// Held while quotas are checked and what they allow is recorded: one at a
+/// time on this node and, with PostgreSQL, one at a time over all nodes (a
+/// PostgreSQL advisory lock on a connection of its own), so quotas hold
+/// however many nodes take requests.
+pub struct Admission {
+    _local: tokio::sync::OwnedMutexGuard<()>,
+    shared: Option<sqlx::pool::PoolConnection<sqlx::Postgres>>,
+}
+
+/// The advisory lock's key ("vlab admission").
+const ADMISSION_LOCK: i64 = 0x766c_6162_6164_6d69;
+
+/// Waits for admission (see `Admission`).
+pub async fn admit(state: &AppState) -> Result<Admission> {
+    let local = state.admission.clone().lock_owned().await;
+    let shared = match state.store.pool() {
+        crate::store::db::Pool::Postgres(pool) => {
+            let mut conn = pool.acquire().await?;
+            sqlx::query("SELECT pg_advisory_lock($1)").bind(ADMISSION_LOCK).execute(&mut *conn).await?;
+            Some(conn)
+        }
+        crate::store::db::Pool::Sqlite(_) => None,
+    };
+    Ok(Admission { _local: local, shared })
+}
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        let Some(mut conn) = self.shared.take() else { return };
+        let Ok(rt) = tokio::runtime::Handle::try_current() else {
+            // A closed connection lets go of its locks.
+            conn.close_on_drop();
+            return;
+        };
+        rt.spawn(async move {
+            if sqlx::query("SELECT pg_advisory_unlock($1)").bind(ADMISSION_LOCK).execute(&mut *conn).await.is_err() {
+                conn.close_on_drop();
+            }
+        });
+    }
+}
+
 /// Whether the node heartbeat recently enough to be asked.
 pub fn online(state: &AppState, node: &NodeRoute) -> bool {
     crate::time::now() - node.heartbeat_at <= state.config.node_timeout_secs as i64

@@ -177,8 +177,8 @@ async fn two_nodes_share_one_database_and_answer_for_each_other() {
     // The serial console and a screenshot through A.
     let (s, v) = a.json(Method::POST, &format!("/api/v1/vms/{vm}/console"), Some(&stu), Some(json!({"kind": "serial"}))).await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    let url = format!("{}{}?ticket={}", a.base.replace("http://", "ws://"), v["data"]["ws_path"].as_str().unwrap(), v["data"]["ticket"].as_str().unwrap());
-    let mut req = url.into_client_request().unwrap();
+    let ws_url = format!("{}{}?ticket={}", a.base.replace("http://", "ws://"), v["data"]["ws_path"].as_str().unwrap(), v["data"]["ticket"].as_str().unwrap());
+    let mut req = ws_url.into_client_request().unwrap();
     req.headers_mut().insert("authorization", format!("Bearer {stu}").parse().unwrap());
     let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("console websocket through A");
     let mut seen = String::new();
@@ -234,6 +234,45 @@ async fn two_nodes_share_one_database_and_answer_for_each_other() {
     serial_command(&b_run, "head -c 13 /dev/vda; echo", "moved-data-42").await;
     assert_eq!(a.vm_action(&admin, mover, json!({"action": "stop"})).await["status"], "succeeded");
 
+    // Quotas hold over both nodes: a student allowed 128 MiB of disks asks
+    // both nodes at once for eight 64 MiB disks, each on the node asked,
+    // and gets exactly two.
+    let racer = a.create_user(&admin, "racer", "student").await;
+    ok(&a, Method::PUT, &format!("/api/v1/users/{racer}/quota"), &admin, Some(json!({"max_disk_mib": 128}))).await;
+    let racer_token = a.login("racer", "racer-password").await;
+    let asks = (0..8).map(|i| {
+        let (base, node) = if i % 2 == 0 { (a.base.clone(), node_a) } else { (b.base(), node_b) };
+        let token = racer_token.clone();
+        async move {
+            let body = json!({"name": format!("race-{i}"), "size_mib": 64, "node_id": node});
+            client().post(format!("{base}/api/v1/disks")).bearer_auth(token).json(&body).send().await.unwrap().status()
+        }
+    });
+    let statuses = futures_util::future::join_all(asks).await;
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CREATED).count(), 2, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == StatusCode::CREATED || *s == StatusCode::CONFLICT), "{statuses:?}");
+
+    // That is one admission for all nodes: while the database's admission
+    // lock is held elsewhere, neither node admits a VM.
+    let mut holder = <sqlx::PgConnection as sqlx::Connection>::connect(&url).await.unwrap();
+    sqlx::query("SELECT pg_advisory_lock($1)").bind(0x766c_6162_6164_6d69_i64).execute(&mut holder).await.unwrap();
+    let waiting: Vec<_> = [a.base.clone(), b.base()]
+        .into_iter()
+        .map(|base| {
+            let token = admin.clone();
+            tokio::spawn(async move {
+                let body = json!({"name": "admitted-later", "network": "none"});
+                client().post(format!("{base}/api/v1/vms")).bearer_auth(token).json(&body).send().await.unwrap().status()
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(waiting.iter().all(|w| !w.is_finished()), "a node admitted a VM past the shared lock");
+    sqlx::query("SELECT pg_advisory_unlock($1)").bind(0x766c_6162_6164_6d69_i64).execute(&mut holder).await.unwrap();
+    for w in waiting {
+        assert_eq!(tokio::time::timeout(Duration::from_secs(10), w).await.unwrap().unwrap(), StatusCode::CREATED);
+    }
+
     // A forged or replayed node call is refused.
     let r = a.http.post(a.url("/internal/v1/call")).json(&json!({"user_id": 1, "via": "internal", "do": {"call": "delete_vm", "vm_id": vm, "force": true, "delete_disks": true}})).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
@@ -266,6 +305,17 @@ async fn two_nodes_share_one_database_and_answer_for_each_other() {
     }
     assert_eq!(on.values().map(Vec::len).sum::<usize>(), 10);
     assert!(on.get(&node_a).is_some_and(|v| v.len() >= 3) && on.get(&node_b).is_some_and(|v| v.len() >= 3), "spread: {on:?}");
+    // Only an admin pins a lab; a pinned lab's VMs are all made on its node.
+    let (s, v) = a.json(Method::POST, &format!("/api/v1/courses/{course}/labs"), Some(&t), Some(json!({"name": "Pinned", "template_version_id": version, "node_id": node_b}))).await;
+    assert_error(s, &v, 403, "FORBIDDEN");
+    let pinned = ok(&a, Method::POST, &format!("/api/v1/courses/{course}/labs"), &admin, Some(json!({"name": "Pinned", "template_version_id": version, "node_id": node_b}))).await;
+    assert_eq!(pinned["lab"]["node_id"], node_b, "{pinned}");
+    assert_eq!(wait_op(&a, &admin, &json!({"data": pinned["operation"]})).await["status"], "succeeded");
+    let seats = ok(&a, Method::GET, &format!("/api/v1/labs/{}/seats", pinned["lab"]["id"]), &admin, None).await;
+    for seat in seats.as_array().unwrap() {
+        let vm = ok(&a, Method::GET, &format!("/api/v1/vms/{}", seat["vm_id"]), &admin, None).await;
+        assert_eq!(vm["node_id"], node_b, "{vm}");
+    }
     let clone_on_b = on[&node_b][0];
     let (s, v) = a.json(Method::PUT, &format!("/api/v1/vms/{clone_on_b}/state"), Some(&t), Some(json!({"action": "start"}))).await;
     assert_eq!(s, StatusCode::ACCEPTED, "{v}");

@@ -37,6 +37,9 @@ pub struct LabView {
     pub my_vm_id: Option<i64>,
     pub my_vm_state: Option<String>,
     pub created_at: String,
+    /// The node an admin pinned the lab to: its VMs are made there.
+    #[serde(default)]
+    pub node_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -64,6 +67,10 @@ pub struct NewLab {
     /// Default true.
     #[serde(default)]
     pub outbound: Option<bool>,
+    /// Admins: make every VM of the lab on this node (default: students are
+    /// spread over the nodes by free memory).
+    #[serde(default)]
+    pub node_id: Option<i64>,
 }
 
 /// Changes to a lab. A new `template_version_id` applies to VMs made or

@@ -111,6 +111,23 @@ pub async fn publish(state: &AppState, caller: &Caller, course_id: i64, input: N
     if input.idle_stop_minutes == Some(0) {
         fields.insert("idle_stop_minutes".into(), "must be 1 or more".into());
     }
+    if let Some(node) = input.node_id {
+        if caller.user.role != app::types::Role::Admin {
+            return Err(AppError::denied("FORBIDDEN", "only admins pin a lab to a node").into());
+        }
+        match state.store.node_route(node).await? {
+            None => {
+                fields.insert("node_id".into(), format!("no node with id {node}"));
+            }
+            Some(n) if !n.enabled => {
+                return Err(AppError::conflict("NODE_DISABLED", format!("node '{}' is disabled and takes no new VMs", n.name)).into());
+            }
+            Some(n) if n.id != state.node_id && state.config.shared_pool_dir.is_none() => {
+                fields.insert("node_id".into(), format!("node '{}' cannot reach this node's templates without shared_pool_dir", n.name));
+            }
+            Some(_) => {}
+        }
+    }
     if let Some(e) = AppError::from_fields(fields) {
         return Err(e.into());
     }
@@ -142,6 +159,7 @@ pub async fn publish(state: &AppState, caller: &Caller, course_id: i64, input: N
             idle_stop_minutes: input.idle_stop_minutes,
             outbound: input.outbound.unwrap_or(true),
             created_by: caller.id(),
+            node_id: input.node_id,
         })
         .await
         .map_err(crate::error::unique_as(|| AppError::conflict("LAB_NAME_TAKEN", format!("the course has a lab named '{name}' already"))))?;
@@ -164,7 +182,7 @@ async fn roll_out(state: &AppState, lab: &LabRecord, version: &VersionRecord, pr
     let mut done = 0;
     // Students are spread over the nodes by free memory; another node
     // makes its clones itself, asked as the lab's publisher.
-    let nodes = super::vms::spread(state, students.len(), lab.view.memory_mib).await.map_err(|e| crate::error::describe(&e))?;
+    let nodes = super::vms::spread_lab(state, lab, students.len()).await.map_err(|e| crate::error::describe(&e))?;
     let publisher = system_caller(state, lab).await.map_err(|e| crate::error::describe(&e))?;
     let plan: Vec<_> = students.iter().zip(nodes).collect();
     for chunk in plan.chunks(PARALLEL_CLONES) {
@@ -231,7 +249,7 @@ async fn provision(state: &AppState, lab: &LabRecord, version: &VersionRecord, u
     }
     let l = &lab.view;
     let (vm_id, disk_id) = {
-        let _admission = state.admission.lock().await;
+        let _admission = crate::cluster::admit(state).await?;
         super::nodes::check_takes_new_vms(state).await?;
         let demand = Demand { vms: 1, vcpus: l.cpus as u64, memory_mib: l.memory_mib as u64, disk_mib: version.view.size_bytes >> 20 };
         quotas::check_create(state, user_id, Some(l.course_id), demand).await?;
@@ -356,7 +374,7 @@ pub async fn open(state: &AppState, caller: &Caller, id: i64) -> Result<OpenedLa
     check_open(state, caller, id).await?;
     let node = match state.store.lab_vm_of(id, caller.id()).await? {
         Some(_) => None,
-        None => super::vms::spread(state, 1, lab.view.memory_mib).await?.pop().flatten(),
+        None => super::vms::spread_lab(state, &lab, 1).await?.pop().flatten(),
     };
     let version = lab_version(state, &lab).await?;
     let vm_id = match provision_on(state, Some(caller), node.as_ref(), &lab, &version, caller.id()).await {

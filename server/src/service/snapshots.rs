@@ -56,7 +56,7 @@ pub async fn create_snapshot(state: &AppState, caller: &Caller, vm_id: i64, s: N
     // of the owner's (and a lab VM's course's) disk quota.
     let bytes: u64 = disks.iter().map(|(_, p)| crate::reserve::allocated(p)).sum();
     let course = state.store.vm_course(vm_id).await?;
-    let _admission = state.admission.lock().await;
+    let _admission = crate::cluster::admit(state).await?;
     let demand = super::quotas::Demand { disk_mib: bytes.div_ceil(1 << 20), ..Default::default() };
     super::quotas::check_create(state, vm.view.owner_id, course, demand).await?;
     let tag = format!("vlab-{}", crate::auth::token::short_id());

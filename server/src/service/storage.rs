@@ -93,9 +93,9 @@ pub(crate) fn ensure_room(state: &AppState, pool: &str, bytes: u64) -> Result<()
 /// Admits a new upload of `bytes` into `pool`: the pool has room and the
 /// uploader's disk quota holds it. The guard keeps admission closed until
 /// the upload's row exists.
-pub(crate) async fn admit_upload<'a>(state: &'a AppState, caller: &Caller, pool: &str, bytes: u64) -> Result<tokio::sync::MutexGuard<'a, ()>> {
+pub(crate) async fn admit_upload(state: &AppState, caller: &Caller, pool: &str, bytes: u64) -> Result<crate::cluster::Admission> {
     ensure_room(state, pool, bytes)?;
-    let admission = state.admission.lock().await;
+    let admission = crate::cluster::admit(state).await?;
     let demand = super::quotas::Demand { disk_mib: bytes.div_ceil(1 << 20), ..Default::default() };
     super::quotas::check_create(state, caller.id(), None, demand).await?;
     Ok(admission)
@@ -137,7 +137,7 @@ pub async fn create_disk(state: &AppState, caller: &Caller, input: NewDisk) -> R
         return Err(e.into());
     }
     ensure_room(state, "disks", NEW_DISK_BYTES)?;
-    let _admission = state.admission.lock().await;
+    let _admission = crate::cluster::admit(state).await?;
     super::quotas::check_create(state, caller.id(), None, super::quotas::Demand { disk_mib: input.size_mib, ..Default::default() }).await?;
     let disk = state.store.insert_disk(input.name.trim(), caller.id(), &format, input.size_mib << 20, state.node_id).await?;
     let path = disk_path(state, &disk);
@@ -205,7 +205,7 @@ pub async fn resize_disk(state: &AppState, caller: &Caller, id: i64, r: DiskResi
         None => None,
     };
     // Growing counts against the owner's quota (and the course's, for a lab disk).
-    let _admission = state.admission.lock().await;
+    let _admission = crate::cluster::admit(state).await?;
     let demand = super::quotas::Demand { disk_mib: (new_size - d.virtual_size).div_ceil(1 << 20), ..Default::default() };
     super::quotas::check_create(state, d.owner_id, course, demand).await?;
     img::resize(qemu_img(state), &disk_path(state, &d), &d.format, new_size)

@@ -248,6 +248,19 @@ pub async fn spread(state: &AppState, count: usize, memory_mib: u32) -> Result<V
     Ok(out)
 }
 
+/// Nodes for `count` new VMs of a lab: the node it is pinned to, else
+/// spread (`spread`).
+pub async fn spread_lab(state: &AppState, lab: &crate::store::LabRecord, count: usize) -> Result<Vec<Option<crate::store::NodeRoute>>> {
+    match lab.view.node_id {
+        Some(n) if n != state.node_id => {
+            let node = crate::cluster::elsewhere(state, Some(n)).await?;
+            Ok(vec![node; count])
+        }
+        Some(_) => Ok(vec![None; count]),
+        None => spread(state, count, lab.view.memory_mib).await,
+    }
+}
+
 /// Makes a VM on this node.
 pub async fn create_here(state: &AppState, caller: &Caller, input: NewVm) -> Result<VmView> {
     let mut fields = FieldErrors::new();
@@ -317,7 +330,7 @@ pub async fn create_here(state: &AppState, caller: &Caller, input: NewVm) -> Res
     if let Some(e) = AppError::from_fields(fields) {
         return Err(e.into());
     }
-    let _admission = state.admission.lock().await;
+    let _admission = crate::cluster::admit(state).await?;
     super::nodes::check_takes_new_vms(state).await?;
     let demand = super::quotas::Demand { vms: 1, vcpus: cpus as u64, memory_mib: memory as u64, disk_mib: 0 };
     super::quotas::check_create(state, owner_id, None, demand).await?;
@@ -443,7 +456,7 @@ pub async fn update(state: &AppState, caller: &Caller, id: i64, patch: VmPatch) 
         _ => None,
     };
     // More vCPUs or memory count against the owner's (and the course's) quota.
-    let _admission = state.admission.lock().await;
+    let _admission = crate::cluster::admit(state).await?;
     if raise_cpus.is_some() || raise_memory.is_some() {
         let demand = super::quotas::Demand {
             vcpus: raise_cpus.map_or(0, |c| (c - vm.view.cpus) as u64),
@@ -689,7 +702,7 @@ pub async fn change_state(state: &AppState, caller: &Caller, id: i64, req: State
     if action == Action::Shutdown && req.force == Some(true) && timeout == 0 {
         action = Action::Stop;
     }
-    let _admission = state.admission.lock().await;
+    let _admission = crate::cluster::admit(state).await?;
     let current = current_state(state, &vm).await;
     let machine = match action {
         Action::Start | Action::Restart => Some(machine(state, &vm).await?),

@@ -28,6 +28,7 @@ struct LabRow {
     my_vm_id: Option<i64>,
     my_vm_state: Option<String>,
     created_at: i64,
+    node_id: Option<i64>,
 }
 
 impl LabRow {
@@ -54,6 +55,7 @@ impl LabRow {
             my_vm_id: self.my_vm_id,
             my_vm_state: self.my_vm_state,
             created_at: rfc3339(self.created_at),
+            node_id: self.node_id,
         }
     }
 }
@@ -63,7 +65,7 @@ const LAB_SELECT: &str = "SELECT l.id, l.course_id, c.code AS course_code, l.nam
     t.name AS template_name, l.template_version_id, tv.version, l.cpus, l.memory_mib, l.opens_at, l.closes_at, \
     l.auto_start_minutes, l.auto_stop_minutes, l.idle_stop_minutes, l.outbound, \
     (SELECT COUNT(*) FROM vms WHERE lab_id = l.id) AS vm_count, \
-    mv.id AS my_vm_id, mv.state AS my_vm_state, l.created_at \
+    mv.id AS my_vm_id, mv.state AS my_vm_state, l.created_at, l.node_id \
     FROM labs l JOIN courses c ON c.id = l.course_id JOIN template_versions tv ON tv.id = l.template_version_id \
     JOIN templates t ON t.id = tv.template_id LEFT JOIN vms mv ON mv.lab_id = l.id AND mv.owner_id = ?";
 
@@ -90,6 +92,7 @@ pub struct NewLabRow<'a> {
     pub idle_stop_minutes: Option<u32>,
     pub outbound: bool,
     pub created_by: i64,
+    pub node_id: Option<i64>,
 }
 
 /// A lab VM to insert with its overlay disk.
@@ -115,8 +118,8 @@ impl Store {
             let t = now();
             sqlx::query_scalar(&DB::sql(
                 "INSERT INTO labs (course_id, template_version_id, name, description, cpus, memory_mib, opens_at, closes_at, \
-                 auto_start_minutes, auto_stop_minutes, idle_stop_minutes, outbound, created_by, created_at, updated_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                 auto_start_minutes, auto_stop_minutes, idle_stop_minutes, outbound, created_by, created_at, updated_at, node_id) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             ))
             .bind(l.course_id)
             .bind(l.template_version_id)
@@ -133,6 +136,7 @@ impl Store {
             .bind(l.created_by)
             .bind(t)
             .bind(t)
+            .bind(l.node_id)
             .fetch_one(p)
             .await
         })
