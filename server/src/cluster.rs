@@ -627,22 +627,40 @@ impl Cluster {
     }
 }
 
-/// An event as it travels between nodes.
+/// What travels between nodes: an event, or word that someone's access
+/// may have changed (so consoles and streams on every node check again).
 #[derive(Serialize, Deserialize)]
-struct Travelling {
-    from: i64,
-    audience: Vec<i64>,
-    event: Event,
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Travelling {
+    Event { from: i64, audience: Vec<i64>, event: Event },
+    Access { from: i64, user_id: Option<i64> },
+}
+
+fn send_out(state: &AppState, t: &Travelling) {
+    if let Some(outbox) = &state.cluster.outbox {
+        if let Ok(text) = serde_json::to_string(t) {
+            let _ = outbox.send(text);
+        }
+    }
+}
+
+/// Tells this node's and, with PostgreSQL, the other nodes' open consoles
+/// and streams that `change` may have ended or narrowed access.
+pub fn announce_access(state: &AppState, change: crate::auth::revoke::AccessChange) {
+    use crate::auth::revoke::AccessChange;
+    let user_id = match change {
+        AccessChange::User(id) => Some(id),
+        AccessChange::Everyone => None,
+    };
+    send_out(state, &Travelling::Access { from: state.node_id, user_id });
+    let _ = state.access_changes.send(change);
 }
 
 /// Sends an event to this node's streams and, with PostgreSQL, to the
 /// other nodes'.
 pub fn publish(state: &AppState, event: Event) {
-    if let Some(outbox) = &state.cluster.outbox {
-        let audience = event.audience().to_vec();
-        if let Ok(text) = serde_json::to_string(&Travelling { from: state.node_id, audience, event: event.clone() }) {
-            let _ = outbox.send(text);
-        }
+    if state.cluster.outbox.is_some() {
+        send_out(state, &Travelling::Event { from: state.node_id, audience: event.audience().to_vec(), event: event.clone() });
     }
     let _ = state.events.send(event);
 }
@@ -687,11 +705,16 @@ pub fn spawn_event_relay(state: AppState, mut outgoing: tokio::sync::mpsc::Unbou
                         break;
                     }
                 };
-                let Ok(t) = serde_json::from_str::<Travelling>(n.payload()) else { continue };
-                if t.from == state.node_id {
-                    continue;
+                match serde_json::from_str::<Travelling>(n.payload()) {
+                    Ok(Travelling::Event { from, audience, event }) if from != state.node_id => {
+                        let _ = state.events.send(event.with_audience(audience.into()));
+                    }
+                    Ok(Travelling::Access { from, user_id }) if from != state.node_id => {
+                        use crate::auth::revoke::AccessChange;
+                        let _ = state.access_changes.send(user_id.map_or(AccessChange::Everyone, AccessChange::User));
+                    }
+                    _ => {}
                 }
-                let _ = state.events.send(t.event.with_audience(t.audience.into()));
             }
         }
     });

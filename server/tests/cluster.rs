@@ -195,7 +195,22 @@ async fn two_nodes_share_one_database_and_answer_for_each_other() {
         }
     }
     assert!(seen.contains("via-42-a"), "no echo through A's relay: {seen}");
-    drop(ws);
+    // A password reset through A ends, at once, the console B serves.
+    let (s, v) = a.json(Method::PUT, &format!("/api/v1/users/{student}/password"), Some(&admin), Some(json!({"new_password": "stu-new-password-1"}))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        match tokio::time::timeout_at(deadline, ws.next()).await {
+            Ok(Some(Ok(Message::Close(c)))) => {
+                assert_eq!(c.map(|c| u16::from(c.code)), Some(1008));
+                break;
+            }
+            Ok(Some(Ok(_))) => continue,
+            Ok(other) => panic!("the console ended without a close frame: {other:?}"),
+            Err(_) => panic!("the console on B was still open 5 s after the password reset on A"),
+        }
+    }
+    let stu = a.login("stu", "stu-new-password-1").await;
     let shot = a.call(Method::GET, &format!("/api/v1/vms/{vm}/screenshot"), Some(&stu), None).await;
     assert_eq!(shot.status(), StatusCode::OK);
     assert!(shot.bytes().await.unwrap().starts_with(b"\x89PNG\r\n\x1a\n"));

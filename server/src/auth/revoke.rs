@@ -27,7 +27,7 @@ pub fn channel() -> broadcast::Sender<AccessChange> {
 
 /// Tells open connections that `change` may have ended or narrowed access.
 pub fn announce(state: &AppState, change: AccessChange) {
-    let _ = state.access_changes.send(change);
+    crate::cluster::announce_access(state, change);
 }
 
 /// User `user_id` as credential `via` still proves them, if it does.
