@@ -129,6 +129,8 @@ pub enum NodeCall {
     ChangeCdrom { vm_id: i64, change: app::types::CdromChange },
     CreateTemplate { course_id: i64, input: app::types::NewTemplate },
     AddTemplateVersion { template_id: i64, input: app::types::NewTemplateVersion },
+    /// Send a detached disk to node `to` (to join a VM there).
+    CarryDisk { disk_id: i64, to: i64 },
     /// Copy the (stopped) VM's disks to `node_id` and hand the VM over.
     MoveVm { vm_id: i64, node_id: i64 },
 }
@@ -536,6 +538,7 @@ async fn run(state: &AppState, envelope: Envelope) -> Result<serde_json::Value> 
         NodeCall::CreateDisk { input } => json(serde_json::to_value(storage::create_disk(s, &caller, input).await?)),
         NodeCall::GetDisk { disk_id } => json(serde_json::to_value(storage::get_disk(s, &caller, disk_id).await?)),
         NodeCall::ResizeDisk { disk_id, resize } => json(serde_json::to_value(storage::resize_disk(s, &caller, disk_id, resize).await?)),
+        NodeCall::CarryDisk { disk_id, to } => storage::carry_disk(s, &caller, disk_id, to).await.map(|_| serde_json::Value::Null),
         NodeCall::DeleteDisk { disk_id } => storage::delete_disk(s, &caller, disk_id).await.map(|_| serde_json::Value::Null),
         NodeCall::CreateSnapshot { vm_id, input } => json(serde_json::to_value(snapshots::create_snapshot(s, &caller, vm_id, input).await?)),
         NodeCall::RevertSnapshot { vm_id, snapshot_id } => {

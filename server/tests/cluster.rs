@@ -215,11 +215,18 @@ async fn two_nodes_share_one_database_and_answer_for_each_other() {
     assert_eq!(shot.status(), StatusCode::OK);
     assert!(shot.bytes().await.unwrap().starts_with(b"\x89PNG\r\n\x1a\n"));
 
-    // A disk lives on one node: one made on A cannot join B's VM.
+    // A disk lives on one node: one made on A that joins a VM of B goes to
+    // B first (its file sent and checked).
     let stray = ok(&a, Method::POST, "/api/v1/disks", &admin, Some(json!({"name": "stray", "size_mib": 8}))).await;
     assert_eq!(stray["node_id"], node_a, "{stray}");
     let (s, v) = a.json(Method::POST, &format!("/api/v1/disks/{}/attach", stray["id"]), Some(&admin), Some(json!({"vm_id": vm}))).await;
-    assert_error(s, &v, 409, "DISK_ON_OTHER_NODE");
+    assert_error(s, &v, 409, "VM_RUNNING");
+    let parked = a.create_vm(&admin, json!({"name": "parked", "network": "none", "node_id": node_b})).await;
+    let carried = ok(&a, Method::POST, "/api/v1/disks", &admin, Some(json!({"name": "carried", "size_mib": 8}))).await;
+    let attached = ok(&a, Method::POST, &format!("/api/v1/disks/{}/attach", carried["id"]), &admin, Some(json!({"vm_id": parked}))).await;
+    assert_eq!((attached["node_id"].as_i64(), attached["vm_id"].as_i64()), (Some(node_b), Some(parked)), "{attached}");
+    let carried_file = format!("pools/disks/{}.qcow2", carried["id"]);
+    assert!(b.dir.path().join(&carried_file).is_file() && !a.data_dir.path().join(&carried_file).exists(), "the disk file went to B");
 
     // A stopped VM moves from A to B with its disk: what the guest wrote
     // on A, it reads on B.

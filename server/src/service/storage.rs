@@ -230,25 +230,43 @@ pub async fn attach_disk(state: &AppState, caller: &Caller, id: i64, a: DiskAtta
     if d.vm_id.is_some() {
         return Err(AppError::conflict("DISK_ATTACHED", "the disk is attached to a VM already; detach it first").into());
     }
-    if d.node_id.is_some() && vm.view.node_id.is_some() && d.node_id != vm.view.node_id {
-        return Err(AppError::conflict(
-            "DISK_ON_OTHER_NODE",
-            format!(
-                "disk {id} is on node {} and VM {} on node {}: make the disk with \"node_id\": {} (or move the VM)",
-                d.node_id.unwrap_or_default(),
-                vm.view.id,
-                vm.view.node_id.unwrap_or_default(),
-                vm.view.node_id.unwrap_or_default()
-            ),
-        )
-        .into());
-    }
     require_vm_stopped(state, vm.view.id).await?;
+    // A disk on another node goes to the VM's node first.
+    if let (Some(from), Some(to)) = (d.node_id, vm.view.node_id) {
+        if from != to {
+            if !crate::cluster::route_unit(state, Some(from), caller, || NodeCall::CarryDisk { disk_id: id, to }).await? {
+                carry_disk(state, caller, id, to).await?;
+            }
+        }
+    }
     if !state.store.set_disk_vm(id, None, Some(vm.view.id)).await? {
         return Err(AppError::conflict("DISK_ATTACHED", "the disk was attached elsewhere just now").into());
     }
     tracing::info!(disk_id = id, vm_id = vm.view.id, "disk attached");
     Ok(state.store.disk(id).await?.ok_or_else(|| disk_not_found(id))?)
+}
+
+/// Sends a detached disk of this node to node `to` (checked by SHA-256)
+/// and hands it over.
+pub async fn carry_disk(state: &AppState, caller: &Caller, id: i64, to: i64) -> Result<()> {
+    let d = load_disk(state, caller, id).await?;
+    if d.vm_id.is_some() {
+        return Err(AppError::conflict("DISK_ATTACHED", "the disk is attached to a VM already; detach it first").into());
+    }
+    if state.config.shared_pool_dir.is_none() && state.store.disk_backing(id).await?.is_some() {
+        return Err(AppError::conflict("IMAGE_NOT_SHARED", "the disk is a template's clone, which only a shared pool (shared_pool_dir) makes reachable from another node").into());
+    }
+    let Some(target) = crate::cluster::elsewhere(state, Some(to)).await? else { return Ok(()) };
+    let path = disk_path(state, &d);
+    crate::cluster::send_disk(state, &target, id, &path, |_| {})
+        .await
+        .map_err(|e| AppError::conflict("DISK_TRANSFER_FAILED", e))?;
+    if !state.store.set_disk_node(id, state.node_id, to).await? {
+        return Err(AppError::conflict("DISK_ATTACHED", "the disk changed while it was sent; try again").into());
+    }
+    let _ = std::fs::remove_file(&path);
+    tracing::info!(disk_id = id, to = %target.name, "disk sent to another node");
+    Ok(())
 }
 
 pub async fn detach_disk(state: &AppState, caller: &Caller, id: i64) -> Result<DiskView> {

@@ -259,6 +259,19 @@ impl Store {
         })
     }
 
+    /// Gives a detached disk of `from` to `to`; false if it is not one.
+    pub async fn set_disk_node(&self, disk_id: i64, from: i64, to: i64) -> Result<bool, sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            let r = sqlx::query(&DB::sql("UPDATE disks SET node_id = ? WHERE id = ? AND node_id = ? AND vm_id IS NULL"))
+                .bind(to)
+                .bind(disk_id)
+                .bind(from)
+                .execute(p)
+                .await?;
+            Ok(r.rows_affected() == 1)
+        })
+    }
+
     /// Gives a stopped VM of `from` and its disks to `to`; false if the VM
     /// is no longer a stopped VM of `from`.
     pub async fn hand_over_vm(&self, vm_id: i64, from: i64, to: i64) -> Result<bool, sqlx::Error> {
