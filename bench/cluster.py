@@ -10,9 +10,9 @@ measured in the same run:
              node that does not own the VM (relayed) vs its own node
 
 Usage: bench/cluster.py [databases rollout console] [--rounds 3]
-Needs a release build (scripts/build.sh --release), PostgreSQL (scripts/
-setup.sh test), wrk, the test guests (guests/build.sh), and Debian's
-python3-websockify for the console client (hence /usr/bin/python3).
+Needs a release build (scripts/build.sh --release), PostgreSQL, wrk and
+Debian's python3-websockets (scripts/setup.sh test installs them; hence
+/usr/bin/python3), and the test guests (guests/build.sh).
 Starts its own throwaway PostgreSQL cluster. Prints medians.
 """
 import argparse, os, shutil, struct, subprocess, sys, tempfile, time
@@ -106,61 +106,49 @@ def bench_rollout(pg, rounds):
     print(f"  clones per node: two nodes {two[1]}, one node {one[1]}")
 
 
-def rfb_session(ws):
-    """RFB 3.8 handshake with no security, shared; the screen size."""
-    buf = bytearray()
+async def rfb_frames(url, seconds):
+    """RFB 3.8 with no security, shared, raw encoding: full-screen frames
+    asked one after another for `seconds`; (frames, bytes, seconds, size)."""
+    import websockets
+    async with websockets.connect(url, subprotocols=["binary"], max_size=None, compression=None) as ws:
+        buf = bytearray()
 
-    def need(n):
-        while len(buf) < n:
-            buf.extend(recv(ws))
-        out = bytes(buf[:n]); del buf[:n]; return out
+        async def need(n):
+            while len(buf) < n:
+                buf.extend(await ws.recv())
+            out = bytes(buf[:n]); del buf[:n]; return out
 
-    need(12); ws.send(b"RFB 003.008\n")
-    count = need(1)[0]; types = need(count)
-    assert 1 in types, types
-    ws.send(b"\x01"); assert need(4) == b"\0\0\0\0"
-    ws.send(b"\x01")
-    w, h = struct.unpack(">HH", need(4)); need(16); name_len = struct.unpack(">I", need(4))[0]; need(name_len)
-    ws.send(struct.pack(">BBHi", 2, 0, 1, 0))  # SetEncodings: raw only
-    return w, h, need
-
-
-def recv(ws):
-    while True:
-        try:
-            data = ws.recv()
-        except Exception as e:  # websockify raises WebSocketWantReadError on a partial frame
-            if type(e).__name__ == "WebSocketWantReadError":
-                continue
-            raise
-        if data is None:
-            raise EOFError("the console closed")
-        return data
+        await need(12); await ws.send(b"RFB 003.008\n")
+        count = (await need(1))[0]; types = await need(count)
+        assert 1 in types, types
+        await ws.send(b"\x01"); assert await need(4) == b"\0\0\0\0"
+        await ws.send(b"\x01")
+        w, h = struct.unpack(">HH", await need(4)); await need(16)
+        await need(struct.unpack(">I", await need(4))[0])
+        await ws.send(struct.pack(">BBHi", 2, 0, 1, 0))  # SetEncodings: raw only
+        got, n, size = 0, 0, (w, h)
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < seconds:
+            await ws.send(struct.pack(">BBHHHH", 3, 0, 0, 0, w, h))
+            rects = struct.unpack(">H", (await need(4))[2:])[0]
+            for _ in range(rects):
+                x, y, rw, rh, enc = struct.unpack(">HHHHi", await need(12))
+                size = (rw, rh)
+                await need(rw * rh * 4)
+                got += 12 + rw * rh * 4
+            n += 1
+        return n, got, time.perf_counter() - t0, size
 
 
 def frames(base, token, vm, seconds):
     """Full raw frames per second and MB/s through `base`'s console websocket."""
-    import json, urllib.request
-    from websockify.websocket import WebSocket
+    import asyncio, json, urllib.request
     req = urllib.request.Request(f"{base}/api/v1/vms/{vm}/console", data=json.dumps({"kind": "vnc"}).encode(), method="POST",
                                  headers={"content-type": "application/json", "authorization": f"Bearer {token}"})
     ticket = json.loads(urllib.request.urlopen(req).read())["data"]
-    ws = WebSocket()
-    ws.connect(f"{base.replace('http', 'ws')}{ticket['ws_path']}?ticket={ticket['ticket']}", protocols=["binary"])
-    w, h, need = rfb_session(ws)
-    got, n = 0, 0
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < seconds:
-        ws.send(struct.pack(">BBHHHH", 3, 0, 0, 0, w, h))
-        head = need(4); rects = struct.unpack(">H", head[2:])[0]
-        for _ in range(rects):
-            x, y, rw, rh, enc = struct.unpack(">HHHHi", need(12))
-            need(rw * rh * 4)
-            got += 12 + rw * rh * 4
-        n += 1
-    t = time.perf_counter() - t0
-    ws.socket.close()
-    return n / t, got / t / 1e6, (w, h)
+    url = f"{base.replace('http', 'ws')}{ticket['ws_path']}?ticket={ticket['ticket']}"
+    n, got, t, size = asyncio.run(rfb_frames(url, seconds))
+    return n / t, got / t / 1e6, size
 
 
 def bench_console(pg, rounds):
@@ -172,7 +160,13 @@ def bench_console(pg, rounds):
         ids = node_ids(a)
         vm = a.call("POST", "/api/v1/vms", {"name": "screen", "kernel": "test-guest", "memory_mib": 128, "network": "none", "node_id": ids["b"]})["data"]["id"]
         a.wait(a.call("PUT", f"/api/v1/vms/{vm}/state", {"action": "start"})["data"]["id"])
-        time.sleep(3)
+        # Measure the guest's settled screen: wait until it has booted.
+        log = os.path.join(b.data, "run", f"vm-{vm}", "serial.log")
+        for _ in range(600):
+            if os.path.exists(log) and b"VLAB-GUEST-READY" in open(log, "rb").read():
+                break
+            time.sleep(0.1)
+        time.sleep(1)
         direct, relayed = [], []
         for _ in range(rounds):
             direct.append(frames(f"http://127.0.0.1:{b.port}", b.token, vm, 5))

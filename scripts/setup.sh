@@ -25,7 +25,7 @@ need+=(nftables)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 if [ "$purpose" = test ]; then
   # fonts-wqy-zenhei: Chinese text in browser-test screenshots.
-  need+=(chromium fonts-wqy-zenhei wrk websockify)
+  need+=(chromium fonts-wqy-zenhei wrk websockify python3-websockets)
   # The test suite runs against PostgreSQL too, in a throwaway cluster of
   # its own (scripts/pg.sh): no system service is used.
   need+=(postgresql)
