@@ -208,7 +208,12 @@ impl Drop for Admission {
 
 /// Whether the node heartbeat recently enough to be asked.
 pub fn online(state: &AppState, node: &NodeRoute) -> bool {
-    crate::time::now() - node.heartbeat_at <= state.config.node_timeout_secs as i64
+    heartbeat_recent(state, node.heartbeat_at)
+}
+
+/// Whether a heartbeat at `at` is within `node_timeout_secs`.
+pub fn heartbeat_recent(state: &AppState, at: i64) -> bool {
+    crate::time::now() - at <= state.config.node_timeout_secs as i64
 }
 
 /// The node that must do the work on a VM of `node_id`: `None` for this
@@ -335,28 +340,6 @@ pub fn router() -> axum::Router<AppState> {
 /// Largest disk file a node takes from another.
 pub const MAX_DISK_BYTES: usize = 4 << 40;
 
-/// The SHA-256 and size of a file, read once.
-pub async fn file_digest(path: std::path::PathBuf) -> std::io::Result<(String, u64)> {
-    tokio::task::spawn_blocking(move || {
-        use std::io::Read;
-        let mut file = std::fs::File::open(&path)?;
-        let mut hash = Sha256::new();
-        let mut buf = vec![0u8; 1 << 20];
-        let mut size = 0u64;
-        loop {
-            let n = file.read(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-            hash.update(&buf[..n]);
-            size += n as u64;
-        }
-        Ok((hex::encode(hash.finalize()), size))
-    })
-    .await
-    .map_err(std::io::Error::other)?
-}
-
 /// Sends a disk's file to `node`, which keeps it only if its SHA-256 and
 /// size match; `sent` is told the bytes sent so far.
 pub async fn send_disk(
@@ -366,7 +349,8 @@ pub async fn send_disk(
     path: &std::path::Path,
     sent: impl Fn(u64) + Send + Sync + 'static,
 ) -> std::result::Result<(), String> {
-    let (sha256, size) = file_digest(path.to_owned()).await.map_err(|e| format!("reading disk {disk_id}: {e}"))?;
+    let size = std::fs::metadata(path).map_err(|e| format!("reading disk {disk_id}: {e}"))?.len();
+    let sha256 = crate::service::storage::sha256_file(path).await.map_err(|e| format!("reading disk {disk_id}: {e}"))?;
     let target = format!("/internal/v1/disks/{disk_id}?sha256={sha256}&size={size}");
     let file = tokio::fs::File::open(path).await.map_err(|e| format!("opening disk {disk_id}: {e}"))?;
     let sent = std::sync::Arc::new(sent);

@@ -88,7 +88,7 @@ pub async fn check_takes_new_vms(state: &AppState) -> Result<()> {
 }
 
 fn view(state: &AppState, r: NodeRecord) -> NodeView {
-    let online = now() - r.heartbeat_at <= state.config.node_timeout_secs as i64;
+    let online = crate::cluster::heartbeat_recent(state, r.heartbeat_at);
     NodeView {
         id: r.id,
         this_node: r.id == state.node_id,

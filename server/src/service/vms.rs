@@ -210,16 +210,23 @@ pub async fn place(state: &AppState, caller: &Caller, pinned: Option<i64>, memor
         }
         return crate::cluster::elsewhere(state, Some(node.id)).await;
     }
-    let routes = state.store.node_routes().await?;
-    let best = routes
+    let best = candidates(state)
+        .await?
         .into_iter()
-        .filter(|(r, _)| r.enabled && (r.id == state.node_id || crate::cluster::online(state, r)))
         // Room for this VM first, then free memory; this node wins a tie.
         .max_by_key(|(r, free)| (*free >= memory_mib as i64, *free >> 10, r.id == state.node_id));
     match best {
         Some((r, _)) if r.id != state.node_id => Ok(Some(r)),
         _ => Ok(None),
     }
+}
+
+/// The nodes that may take new VMs (enabled, and this one or online),
+/// with their free memory in MiB.
+async fn candidates(state: &AppState) -> Result<Vec<(crate::store::NodeRoute, i64)>> {
+    let mut routes = state.store.node_routes().await?;
+    routes.retain(|(r, _)| r.enabled && (r.id == state.node_id || crate::cluster::online(state, r)));
+    Ok(routes)
 }
 
 /// Nodes for `count` new VMs of `memory_mib` each, spread over the
@@ -229,13 +236,7 @@ pub async fn spread(state: &AppState, count: usize, memory_mib: u32) -> Result<V
     if state.config.shared_pool_dir.is_none() {
         return Ok(vec![None; count]);
     }
-    let mut nodes: Vec<(crate::store::NodeRoute, i64)> = state
-        .store
-        .node_routes()
-        .await?
-        .into_iter()
-        .filter(|(r, _)| r.enabled && (r.id == state.node_id || crate::cluster::online(state, r)))
-        .collect();
+    let mut nodes = candidates(state).await?;
     let mut out = Vec::with_capacity(count);
     for _ in 0..count {
         let Some(best) = (0..nodes.len()).max_by_key(|&i| (nodes[i].1, nodes[i].0.id == state.node_id)) else {
