@@ -22,14 +22,27 @@ struct NodeB {
     shared: std::path::PathBuf,
     port: u16,
     database_url: String,
+    /// More lines for its vlab.toml.
+    settings: String,
 }
 
 impl NodeB {
     fn start(database_url: &str, shared: &std::path::Path) -> NodeB {
+        NodeB::start_with(database_url, shared, "")
+    }
+
+    fn start_with(database_url: &str, shared: &std::path::Path, settings: &str) -> NodeB {
         let dir = tempfile::tempdir().unwrap();
         install_guest_kernel(dir.path(), "test-guest", "");
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut b = NodeB { child: None, dir, shared: shared.to_owned(), port, database_url: database_url.to_owned() };
+        let mut b = NodeB {
+            child: None,
+            dir,
+            shared: shared.to_owned(),
+            port,
+            database_url: database_url.to_owned(),
+            settings: settings.to_owned(),
+        };
         b.spawn();
         b
     }
@@ -37,8 +50,9 @@ impl NodeB {
     fn spawn(&mut self) {
         let config = self.dir.path().join("vlab.toml");
         let settings = format!(
-            "node_name = \"node-b\"\nheartbeat_secs = 1\nnode_timeout_secs = {TIMEOUT_SECS}\nshared_pool_dir = \"{}\"\n",
-            self.shared.display()
+            "node_name = \"node-b\"\nheartbeat_secs = 1\nnode_timeout_secs = {TIMEOUT_SECS}\nshared_pool_dir = \"{}\"\n{}",
+            self.shared.display(),
+            self.settings
         );
         std::fs::write(&config, settings).unwrap();
         let log = std::fs::File::create(self.dir.path().join("vlab.log")).unwrap();
@@ -391,6 +405,65 @@ async fn two_nodes_share_one_database_and_answer_for_each_other() {
     // Deleted through A: B removes it.
     let (s, v) = a.json(Method::DELETE, &format!("/api/v1/vms/{vm}"), Some(&admin), None).await;
     assert_eq!(s, StatusCode::OK, "{v}");
+}
+
+/// Password guesses and API requests spread over two nodes count against
+/// one budget: each node alone would let through twice as many.
+#[tokio::test]
+async fn limits_count_over_all_nodes() {
+    let Some(url) = postgres_database().await else {
+        eprintln!("skipped: two nodes need PostgreSQL (VLAB_TEST_PG)");
+        return;
+    };
+    const PER_MINUTE: u32 = 120;
+    let shared = tempfile::tempdir().unwrap();
+    let a = TestApp::spawn_with(|c| {
+        c.database_url = url.clone();
+        c.node_name = "node-a".into();
+        c.api_rate_limit = PER_MINUTE;
+    })
+    .await;
+    let b = NodeB::start_with(&url, shared.path(), &format!("api_rate_limit = {PER_MINUTE}\n"));
+    b.wait_healthy().await;
+    let admin = a.admin_token().await;
+    a.create_user(&admin, "mallory", "student").await;
+    a.create_user(&admin, "quinn", "student").await;
+
+    // Five guesses (login_max_failures) alternate between the nodes; then
+    // even the right password waits, on either node.
+    let guess = |base: String, password: &'static str| async move {
+        let r = client()
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&json!({"username": "mallory", "password": password}))
+            .send()
+            .await
+            .unwrap();
+        r.status()
+    };
+    for i in 0..5 {
+        let base = if i % 2 == 0 { a.url("") } else { b.base() };
+        assert_eq!(guess(base, "not-it").await, StatusCode::UNAUTHORIZED, "guess {i}");
+    }
+    assert_eq!(guess(b.base(), "mallory-password").await, StatusCode::TOO_MANY_REQUESTS, "B counted A's guesses");
+    assert_eq!(guess(a.url(""), "mallory-password").await, StatusCode::TOO_MANY_REQUESTS, "A counted B's guesses");
+
+    // 100 requests to each node with one token: one budget of 120 a minute
+    // (plus what refills meanwhile and a node's unused lease) passes.
+    let token = a.login("quinn", "quinn-password").await;
+    let mut passed = [0u32; 2];
+    for (n, base) in [a.url(""), b.base()].into_iter().enumerate() {
+        for _ in 0..100 {
+            let r = client().get(format!("{base}/api/v1/auth/me")).bearer_auth(&token).send().await.unwrap();
+            match r.status() {
+                StatusCode::OK => passed[n] += 1,
+                StatusCode::TOO_MANY_REQUESTS => assert!(r.headers().contains_key("retry-after")),
+                other => panic!("unexpected {other}"),
+            }
+        }
+    }
+    assert_eq!(passed[0], 100, "{passed:?}");
+    assert!(passed[1] < 40, "B let through {} of 100 after A used most of the budget", passed[1]);
+    assert!(passed[1] >= 10, "B had the rest of the budget: {passed:?}");
 }
 
 fn time_now() -> i64 {

@@ -1,19 +1,91 @@
-//! In-memory limits: a token bucket per API client, and a failure counter
-//! per login key. Both answer with how long to wait.
+//! Limits: a token bucket per API client, and a failure counter per login
+//! key. Both answer with how long to wait. One node counts in memory;
+//! nodes sharing PostgreSQL count there together (`store::limits`), so
+//! spreading requests or guesses over nodes gains nothing.
 
+use crate::store::Store;
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// A node leases whole tokens from a shared bucket this many to a
+/// minute's budget, so most requests are counted without a round trip;
+/// all nodes together pass at most the budget plus one lease each.
+const LEASE_PARTS: f64 = 40.0;
 
 /// Token bucket: `per_minute` requests a minute, bursts up to the same.
 pub struct RateLimiter {
     per_minute: f64,
     buckets: Mutex<HashMap<String, (f64, Instant)>>,
+    leases: Mutex<HashMap<String, Lease>>,
+}
+
+/// Tokens this node took from a shared bucket and has not used yet, or
+/// until when the bucket said it was empty.
+#[derive(Debug, Default)]
+struct Lease {
+    tokens: f64,
+    empty_until: Option<Instant>,
+}
+
+/// Wall-clock seconds, as nodes compare them.
+fn wall_secs() -> f64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or_default()
 }
 
 impl RateLimiter {
     pub fn new(per_minute: u32) -> Self {
-        Self { per_minute: per_minute.max(1) as f64, buckets: Mutex::new(HashMap::new()) }
+        Self {
+            per_minute: per_minute.max(1) as f64,
+            buckets: Mutex::new(HashMap::new()),
+            leases: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Takes one request from `key`'s bucket: this node's, or with several
+    /// nodes the one they share. Err(seconds to wait).
+    pub async fn take(&self, store: &Store, key: &str) -> Result<(), u64> {
+        let now = Instant::now();
+        if !store.shares_limits() {
+            return self.check(key, now);
+        }
+        {
+            let mut leases = self.leases.lock().unwrap_or_else(|p| p.into_inner());
+            if leases.len() > 50_000 {
+                // Unused leased tokens are lost: the limit only tightens.
+                leases.clear();
+            }
+            let lease = leases.entry(key.to_owned()).or_default();
+            if lease.tokens >= 1.0 {
+                lease.tokens -= 1.0;
+                return Ok(());
+            }
+            if let Some(until) = lease.empty_until.filter(|u| *u > now) {
+                return Err((until - now).as_secs_f64().ceil().max(1.0) as u64);
+            }
+        }
+        let rate = self.per_minute / 60.0;
+        let want = (self.per_minute / LEASE_PARTS).floor().max(1.0);
+        let took = store.take_tokens(key, self.per_minute, rate, want, wall_secs()).await;
+        let mut leases = self.leases.lock().unwrap_or_else(|p| p.into_inner());
+        let lease = leases.entry(key.to_owned()).or_default();
+        match took {
+            Ok(t) if t.taken >= 1.0 => {
+                lease.tokens += t.taken - 1.0;
+                lease.empty_until = None;
+                Ok(())
+            }
+            Ok(t) => {
+                let wait = ((1.0 - t.left) / rate).max(0.0);
+                lease.empty_until = Some(now + Duration::from_secs_f64(wait));
+                Err(wait.ceil().max(1.0) as u64)
+            }
+            Err(e) => {
+                drop(leases);
+                tracing::warn!(error = %e, "shared rate limit unavailable; counting on this node alone");
+                self.check(key, now)
+            }
+        }
     }
 
     /// Takes one request from `key`'s bucket, or says how many seconds
@@ -44,9 +116,69 @@ pub struct LoginThrottle {
     failures: Mutex<HashMap<String, Vec<Instant>>>,
 }
 
+/// The marks a reservation made: at an instant in this node's memory, or
+/// rows of the shared table (one per key, in order).
+#[derive(Debug)]
+pub enum Marks {
+    Local(Instant),
+    Shared(Vec<i64>),
+}
+
 impl LoginThrottle {
     pub fn new(window: Duration) -> Self {
         Self { window, failures: Mutex::new(HashMap::new()) }
+    }
+
+    /// [`LoginThrottle::reserve`] on this node, or with several nodes in
+    /// the database they share.
+    pub async fn reserve_in(&self, store: &Store, keys: &[(&str, u32)]) -> crate::error::Result<Marks> {
+        let limited = |s: u64| app::error::AppError::RateLimited { retry_after_secs: s }.into();
+        if !store.shares_limits() {
+            let now = Instant::now();
+            return self.reserve(keys, now).map(|()| Marks::Local(now)).map_err(limited);
+        }
+        let window = self.window.as_secs_f64();
+        let now = wall_secs();
+        match store.reserve_login(keys, window, now).await? {
+            Ok(ids) => Ok(Marks::Shared(ids)),
+            Err(oldest) => {
+                let wait = oldest.iter().map(|o| window - (now - o)).fold(1.0, f64::max);
+                Err(limited(wait.ceil() as u64))
+            }
+        }
+    }
+
+    /// Takes back the mark of `keys[index]` that `marks` made.
+    pub async fn forgive_in(&self, store: &Store, marks: &Marks, index: usize, key: &str) {
+        match marks {
+            Marks::Local(at) => self.forgive(key, *at),
+            Marks::Shared(ids) => {
+                if let Some(id) = ids.get(index) {
+                    if let Err(e) = store.forgive_login(*id).await {
+                        tracing::warn!(error = %e, "could not take back a login mark");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Forgets every failure of `key`.
+    pub async fn clear_in(&self, store: &Store, key: &str) {
+        if !store.shares_limits() {
+            return self.clear(key);
+        }
+        if let Err(e) = store.clear_login(key).await {
+            tracing::warn!(error = %e, "could not clear login marks");
+        }
+    }
+
+    /// With several nodes: drops shared marks and buckets nobody needs.
+    pub async fn prune_shared(&self, store: &Store, idle_bucket_secs: f64) {
+        if store.shares_limits() {
+            if let Err(e) = store.prune_limits(self.window.as_secs_f64(), idle_bucket_secs, wall_secs()).await {
+                tracing::warn!(error = %e, "could not prune shared limits");
+            }
+        }
     }
 
     /// Err(seconds to wait) when `key` has had `max_failures` inside the window.

@@ -31,7 +31,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::time::Instant;
 
 /// Largest JSON body the API reads.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -84,7 +83,7 @@ async fn rate_limit(State(state): State<AppState>, mut req: Request, next: Next)
         }
         None => format!("ip:{ip}"),
     };
-    match state.api_limiter.check(&key, Instant::now()) {
+    match state.api_limiter.take(&state.store, &key).await {
         Ok(()) => next.run(req).await,
         Err(retry_after_secs) => error_response(AppError::RateLimited { retry_after_secs }),
     }

@@ -10,7 +10,6 @@ use crate::time;
 use app::error::AppError;
 use app::types::{CreatedToken, LoginGrant, NewToken, PasswordChange, TokenView, UserView};
 use axum::http::request::Parts;
-use std::time::Instant;
 use tower_sessions::Session;
 
 /// An address may fail this many times the per-user budget.
@@ -29,26 +28,26 @@ pub async fn check_password(state: &AppState, parts: &Parts, username: &str, pas
     let ip = crate::serve::ClientAddr::of(&parts.extensions);
     let user_key = format!("u:{}|{ip}", username.trim().to_lowercase());
     let ip_key = format!("ip:{ip}");
-    let now = Instant::now();
     let max = state.config.login_max_failures;
     // The attempt counts as a failure before the hash runs, so parallel
     // guesses cannot all pass the check; the per-address budget is wider
     // (several users may share an address).
     let budget = [(user_key.as_str(), max), (ip_key.as_str(), max.saturating_mul(IP_FAILURE_FACTOR))];
-    state.login_throttle.reserve(&budget, now).map_err(|s| AppError::RateLimited { retry_after_secs: s })?;
+    let throttle = &state.login_throttle;
+    let marks = throttle.reserve_in(&state.store, &budget).await?;
     let creds = state.store.credentials_by_username(username.trim()).await?;
     let hash = creds.as_ref().map(|c| c.password_hash.clone());
     let verified = password::verify(password.to_owned(), hash).await;
     if matches!(verified, Ok(true)) {
-        state.login_throttle.clear(&user_key);
-        state.login_throttle.forgive(&ip_key, now);
+        throttle.clear_in(&state.store, &user_key).await;
+        throttle.forgive_in(&state.store, &marks, 1, &ip_key).await;
         // verify() is true only with a stored hash, so creds is Some here.
         return creds.map(|c| c.user).ok_or_else(|| ServerError::internal("verified without a user"));
     }
     if verified.is_err() {
         // Not checked (no turn to hash): not a failed guess.
-        state.login_throttle.forgive(&user_key, now);
-        state.login_throttle.forgive(&ip_key, now);
+        throttle.forgive_in(&state.store, &marks, 0, &user_key).await;
+        throttle.forgive_in(&state.store, &marks, 1, &ip_key).await;
         verified?;
     }
     tracing::info!(username = %username.trim(), ip, "failed login");

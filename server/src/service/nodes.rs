@@ -71,6 +71,9 @@ pub fn spawn_heartbeat(state: AppState) {
                 Ok(false) => tracing::warn!(node_id = state.node_id, "this node's row is gone; restart vlab to register it again"),
                 Err(e) => tracing::warn!(error = %e, "heartbeat failed"),
             }
+            // A bucket untouched for two minutes is full again: dropping it
+            // changes nothing.
+            state.login_throttle.prune_shared(&state.store, 120.0).await;
         }
     });
 }

@@ -7,6 +7,7 @@ pub mod db;
 pub mod sessions;
 mod courses;
 mod labs;
+mod limits;
 mod nodes;
 mod quotas;
 mod operations;
@@ -18,6 +19,7 @@ mod vms;
 
 pub use courses::{EnrolmentAccount, NewStudentRow};
 pub use labs::{LabRecord, NewCloneRow, NewLabRow};
+pub use limits::Take;
 pub use nodes::{NodeFacts, NodePulse, NodeRecord, NodeRoute};
 pub use quotas::QuotaScope;
 pub use templates::VersionRecord;
