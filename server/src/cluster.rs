@@ -133,6 +133,9 @@ pub enum NodeCall {
     CarryDisk { disk_id: i64, to: i64 },
     /// Copy the (stopped) VM's disks to `node_id` and hand the VM over.
     MoveVm { vm_id: i64, node_id: i64 },
+    /// Remove the files a move or carry that did not finish sent here
+    /// (only of disks that still belong to another node).
+    DropReceived { disk_ids: Vec<i64> },
 }
 
 /// How the user proved who they are on the node the request reached.
@@ -414,6 +417,10 @@ async fn take_disk(
         Ok(None) => return error_response(AppError::not_found("DISK_NOT_FOUND", format!("no disk with id {id}"))),
         Err(e) => return ServerError::from(e).into_response(),
     };
+    if disk.node_id == Some(state.node_id) {
+        // Its file here may be in use: nothing overwrites it.
+        return error_response(AppError::conflict("DISK_HERE", format!("disk {id} belongs to this node already")));
+    }
     if let Err(e) = crate::service::storage::ensure_pool(&state, "disks") {
         return e.into_response();
     }
@@ -538,6 +545,7 @@ async fn run(state: &AppState, envelope: Envelope) -> Result<serde_json::Value> 
         NodeCall::ChangeCdrom { vm_id, change } => json(serde_json::to_value(storage::change_cdrom(s, &caller, vm_id, change).await?)),
         NodeCall::CreateTemplate { course_id, input } => json(serde_json::to_value(templates::create(s, &caller, course_id, input).await?)),
         NodeCall::AddTemplateVersion { template_id, input } => json(serde_json::to_value(templates::add(s, &caller, template_id, input).await?)),
+        NodeCall::DropReceived { disk_ids } => storage::drop_received(s, &disk_ids).await.map(|_| serde_json::Value::Null),
         NodeCall::MoveVm { vm_id, node_id } => {
             let input = app::types::VmMove { node_id };
             json(serde_json::to_value(crate::service::vms::move_vm(s, &caller, vm_id, input).await?))

@@ -270,6 +270,23 @@ async fn two_nodes_share_one_database_and_answer_for_each_other() {
     serial_command(&b_run, "head -c 13 /dev/vda; echo", "moved-data-42").await;
     assert_eq!(a.vm_action(&admin, mover, json!({"action": "stop"})).await["status"], "succeeded");
 
+    // A move that fails half-way leaves nothing behind on B: the disk sent
+    // before the failure is removed there, and the VM stays on A.
+    let half = a.create_vm(&admin, json!({"name": "half", "network": "none", "node_id": node_a})).await;
+    let mut halves = vec![];
+    for name in ["half-1", "half-2"] {
+        let d = ok(&a, Method::POST, "/api/v1/disks", &admin, Some(json!({"name": name, "size_mib": 8}))).await;
+        ok(&a, Method::POST, &format!("/api/v1/disks/{}/attach", d["id"]), &admin, Some(json!({"vm_id": half}))).await;
+        halves.push(format!("pools/disks/{}.qcow2", d["id"]));
+    }
+    std::fs::remove_file(a.data_dir.path().join(&halves[1])).unwrap();
+    let (s, v) = a.json(Method::POST, &format!("/api/v1/vms/{half}/move"), Some(&admin), Some(json!({"node_id": node_b}))).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    assert_eq!(wait_op(&a, &admin, &v).await["status"], "failed");
+    assert!(a.data_dir.path().join(&halves[0]).is_file(), "the sender keeps its disk");
+    assert!(!b.dir.path().join(&halves[0]).exists(), "the copy B took before the failure stayed there");
+    assert_eq!(ok(&a, Method::GET, &format!("/api/v1/vms/{half}"), &admin, None).await["node_id"], node_a);
+
     // Quotas hold over both nodes: a student allowed 128 MiB of disks asks
     // both nodes at once for eight 64 MiB disks, each on the node asked,
     // and gets exactly two.

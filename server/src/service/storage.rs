@@ -262,10 +262,36 @@ pub async fn carry_disk(state: &AppState, caller: &Caller, id: i64, to: i64) -> 
         .await
         .map_err(|e| AppError::conflict("DISK_TRANSFER_FAILED", e))?;
     if !state.store.set_disk_node(id, state.node_id, to).await? {
+        drop_sent(state, caller, &target, vec![id]).await;
         return Err(AppError::conflict("DISK_ATTACHED", "the disk changed while it was sent; try again").into());
     }
     let _ = std::fs::remove_file(&path);
     tracing::info!(disk_id = id, to = %target.name, "disk sent to another node");
+    Ok(())
+}
+
+/// Has `target` remove the files of `disk_ids` it was sent before the
+/// move or carry failed, so no copy stays behind there.
+pub async fn drop_sent(state: &AppState, caller: &Caller, target: &crate::store::NodeRoute, disk_ids: Vec<i64>) {
+    if disk_ids.is_empty() {
+        return;
+    }
+    let call = NodeCall::DropReceived { disk_ids: disk_ids.clone() };
+    match crate::cluster::call::<serde_json::Value>(state, target, caller, call).await {
+        Ok(_) => tracing::info!(?disk_ids, node = %target.name, "copies of an unfinished transfer removed"),
+        Err(e) => tracing::warn!(?disk_ids, node = %target.name, error = %crate::error::describe(&e), "copies of an unfinished transfer stay"),
+    }
+}
+
+/// Removes the files of `disk_ids` that another node sent here, as long as
+/// the disks still belong to another node (a transfer that did not finish).
+pub async fn drop_received(state: &AppState, disk_ids: &[i64]) -> Result<()> {
+    for id in disk_ids {
+        let Some(d) = state.store.disk(*id).await? else { continue };
+        if d.node_id.is_some_and(|n| n != state.node_id) {
+            let _ = std::fs::remove_file(disk_path(state, &d));
+        }
+    }
     Ok(())
 }
 

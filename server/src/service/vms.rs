@@ -632,9 +632,9 @@ pub async fn move_vm(state: &AppState, caller: &Caller, id: i64, input: app::typ
         return Err(AppError::conflict("VM_MOVING", "the VM is being moved already").into());
     }
     let spec = Spec { kind: "move", target: Target::Vm(id), owner_id: Some(vm.view.owner_id), cancellable: false };
-    let s = state.clone();
+    let (s, who) = (state.clone(), caller.clone());
     let result = operations::run(state, caller, spec, move |progress| async move {
-        let outcome = send_vm(&s, id, &target, disks, progress).await;
+        let outcome = send_vm(&s, &who, id, &target, disks, progress).await;
         s.cluster.moving.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
         outcome
     })
@@ -648,6 +648,7 @@ pub async fn move_vm(state: &AppState, caller: &Caller, id: i64, input: app::typ
 /// The work of a move: every disk sent and checked, then the hand-over.
 async fn send_vm(
     state: &AppState,
+    caller: &Caller,
     id: i64,
     target: &crate::store::NodeRoute,
     disks: Vec<app::types::DiskView>,
@@ -656,6 +657,7 @@ async fn send_vm(
     let paths: Vec<_> = disks.iter().map(|d| super::storage::disk_path(state, d)).collect();
     let total: u64 = paths.iter().map(|p| std::fs::metadata(p).map_or(0, |m| m.len())).sum::<u64>().max(1);
     let mut before = 0u64;
+    let mut sent_ids = Vec::new();
     for (d, path) in disks.iter().zip(&paths) {
         let done = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         let seen = done.clone();
@@ -671,11 +673,17 @@ async fn send_vm(
         };
         let sent = crate::cluster::send_disk(state, target, d.id, path, move |n| done.store(n, std::sync::atomic::Ordering::Relaxed)).await;
         reporter.abort();
-        sent?;
+        if let Err(e) = sent {
+            super::storage::drop_sent(state, caller, target, sent_ids).await;
+            return Err(e);
+        }
+        sent_ids.push(d.id);
         before += std::fs::metadata(path).map_or(0, |m| m.len());
     }
-    if !state.store.hand_over_vm(id, state.node_id, target.id).await.map_err(|e| e.to_string())? {
-        return Err("the VM changed while its disks were copied; nothing was moved".into());
+    let handed = state.store.hand_over_vm(id, state.node_id, target.id).await.map_err(|e| e.to_string());
+    if handed != Ok(true) {
+        super::storage::drop_sent(state, caller, target, sent_ids).await;
+        return Err(handed.err().unwrap_or_else(|| "the VM changed while its disks were copied; nothing was moved".into()));
     }
     state.engine.forget(VmId(id));
     for path in &paths {
