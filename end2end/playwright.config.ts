@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 // The system Chromium (Debian's package); Playwright never downloads a browser.
 const port = Number(process.env.VLAB_E2E_PORT ?? 3199);
 export const freshPort = Number(process.env.VLAB_E2E_FRESH_PORT ?? 3198);
+// Two nodes sharing a throwaway PostgreSQL: node-a here, node-b on the next port.
+export const clusterPort = Number(process.env.VLAB_E2E_CLUSTER_PORT ?? 3195);
 
 export default defineConfig({
   testDir: './tests',
@@ -42,6 +44,16 @@ export default defineConfig({
       env: { VLAB_ADMIN_PASSWORD: 'e2e-admin-password', VLAB_LOG: 'warn', VLAB_E2E_FRESH_PORT: String(freshPort) },
       reuseExistingServer: false,
       timeout: 90_000,
+    },
+    {
+      command: './start-cluster.sh',
+      // Ready once both nodes heartbeat: node-a lists two online nodes.
+      url: `http://127.0.0.1:${clusterPort + 1}/api/v1/health`,
+      env: { VLAB_ADMIN_PASSWORD: 'e2e-admin-password', VLAB_LOG: 'warn', VLAB_E2E_CLUSTER_PORT: String(clusterPort) },
+      reuseExistingServer: false,
+      timeout: 90_000,
+      // The script stops both nodes and its database cluster on SIGTERM.
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
     },
   ],
 });

@@ -114,6 +114,13 @@ pub async fn vm_action(id: i64, request: StateChangeRequest) -> Result<Operation
     b.vm_action(&req, id, request).await
 }
 
+/// Moves a stopped VM to another node (admins).
+#[server(input = Json)]
+pub async fn move_vm(id: i64, to: VmMove) -> Result<OperationView, AppError> {
+    let (b, req) = backend()?;
+    b.move_vm(&req, id, to).await
+}
+
 #[server(input = Json)]
 pub async fn list_disks(query: ListQuery) -> Result<Page<DiskView>, AppError> {
     let (b, req) = backend()?;

@@ -38,6 +38,7 @@ pub trait Backend: Send + Sync + 'static {
     async fn update_vm(&self, req: &Parts, id: i64, patch: VmPatch) -> R<VmView>;
     async fn delete_vm(&self, req: &Parts, id: i64, force: bool, delete_disks: bool) -> R<()>;
     async fn vm_action(&self, req: &Parts, id: i64, request: StateChangeRequest) -> R<OperationView>;
+    async fn move_vm(&self, req: &Parts, id: i64, to: VmMove) -> R<OperationView>;
     async fn list_snapshots(&self, req: &Parts, vm_id: i64) -> R<Vec<SnapshotView>>;
     async fn create_snapshot(&self, req: &Parts, vm_id: i64, input: NewSnapshot) -> R<SnapshotView>;
     async fn revert_snapshot(&self, req: &Parts, vm_id: i64, id: i64) -> R<SnapshotView>;

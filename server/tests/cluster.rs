@@ -369,6 +369,14 @@ async fn two_nodes_share_one_database_and_answer_for_each_other() {
         let vm = ok(&a, Method::GET, &format!("/api/v1/vms/{}", seat["vm_id"]), &admin, None).await;
         assert_eq!(vm["node_id"], node_b, "{vm}");
     }
+    // The pin changes later (for VMs made from then on); only admins do it.
+    let pinned_path = format!("/api/v1/labs/{}", pinned["lab"]["id"]);
+    let (s, v) = a.json(Method::PATCH, &pinned_path, Some(&t), Some(json!({"node_id": node_a}))).await;
+    assert_error(s, &v, 403, "FORBIDDEN");
+    let (s, v) = a.json(Method::PATCH, &pinned_path, Some(&admin), Some(json!({"node_id": 9999}))).await;
+    assert_error(s, &v, 422, "VALIDATION_FAILED");
+    assert_eq!(ok(&a, Method::PATCH, &pinned_path, &admin, Some(json!({"node_id": node_a}))).await["node_id"], node_a);
+    assert_eq!(ok(&a, Method::PATCH, &pinned_path, &admin, Some(json!({"node_id": 0}))).await["node_id"], Value::Null);
     let clone_on_b = on[&node_b][0];
     let (s, v) = a.json(Method::PUT, &format!("/api/v1/vms/{clone_on_b}/state"), Some(&t), Some(json!({"action": "start"}))).await;
     assert_eq!(s, StatusCode::ACCEPTED, "{v}");

@@ -63,11 +63,11 @@ fn Courses(me: UserView) -> impl IntoView {
 #[component]
 pub fn CoursePage() -> impl IntoView {
     let id = param_id("id");
-    view! { <RequireUser signed_in=move |_me: UserView| view! { <Course id/> }/> }
+    view! { <RequireUser signed_in=move |me: UserView| view! { <Course id admin=me.role == Role::Admin/> }/> }
 }
 
 #[component]
-fn Course(id: i64) -> impl IntoView {
+fn Course(id: i64, admin: bool) -> impl IntoView {
     let update = ServerAction::<UpdateCourse>::new();
     let course = Resource::new(move || update.version().get(), move |_| get_course(id));
     let set = move |patch: CoursePatch| {
@@ -95,12 +95,12 @@ fn Course(id: i64) -> impl IntoView {
                             </label>
                             {move || update.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBox error=e/> })}
                         </section>
-                        <CourseLabs id manage=true/>
+                        <CourseLabs id manage=true admin/>
                         <CourseTemplates id/>
                         <CourseMembers id/>
                     }.into_any()
                 } else {
-                    view! { <CourseLabs id manage=false/> }.into_any()
+                    view! { <CourseLabs id manage=false admin=false/> }.into_any()
                 }}
             }
         }}/>

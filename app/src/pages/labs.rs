@@ -54,8 +54,10 @@ pub fn MyLabs() -> impl IntoView {
 }
 
 #[component]
-pub(super) fn CourseLabs(id: i64, manage: bool) -> impl IntoView {
+pub(super) fn CourseLabs(id: i64, manage: bool, admin: bool) -> impl IntoView {
     let publish = ServerAction::<PublishLab>::new();
+    let nodes = super::machines::node_choice(admin);
+    let node = RwSignal::new(String::new());
     let labs = Resource::new(move || publish.version().get(), move |_| list_labs(id));
     let templates = Resource::new(|| (), move |_| list_templates(id));
     let name = RwSignal::new(String::new());
@@ -76,6 +78,7 @@ pub(super) fn CourseLabs(id: i64, manage: bool) -> impl IntoView {
                         closes_at: (!closes_at.trim().is_empty()).then_some(closes_at),
                         idle_stop_minutes: idle.get_untracked().trim().parse().ok(),
                         outbound: Some(outbound.get_untracked()),
+                        node_id: node.get_untracked().parse().ok(),
                         ..Default::default()
                     }});
                 }>
@@ -89,6 +92,7 @@ pub(super) fn CourseLabs(id: i64, manage: bool) -> impl IntoView {
                     <input placeholder=tr("lab.closes_at") bind:value=closes size="22"/>
                     <input placeholder=tr("lab.idle") bind:value=idle size="6"/>
                     <label class="check"><input type="checkbox" bind:checked=outbound data-testid="lab-outbound"/>{tr("vm.outbound")}</label>
+                    <super::machines::NodePick nodes value=node label="nodes.pin" testid="lab-node"/>
                     <button type="submit" class="primary">{tr("lab.publish")}</button>
                 </form>
                 {move || publish.value().get().map(|r| match r {

@@ -85,18 +85,53 @@ pub fn MachineList() -> impl IntoView {
 #[component]
 pub fn MachinesPage() -> impl IntoView {
     view! {
-        <RequireUser signed_in=move |_me: UserView| view! {
+        <RequireUser signed_in=move |me: UserView| view! {
             <h1>{tr("vm.title")}</h1>
-            <NewMachine/>
+            <NewMachine admin=me.role == Role::Admin/>
             <section class="card"><MachineList/></section>
         }/>
     }
 }
 
+/// The nodes an admin may pick from, when there is more than one.
+pub(super) fn node_choice(admin: bool) -> Resource<Vec<NodeView>> {
+    Resource::new(move || admin, |admin| async move {
+        if !admin {
+            return Vec::new();
+        }
+        list_nodes().await.ok().filter(|n| n.len() > 1).unwrap_or_default()
+    })
+}
+
+/// A choice of enabled node (or none: vlab places it), shown only when
+/// `nodes` offers some.
 #[component]
-fn NewMachine() -> impl IntoView {
+pub(super) fn NodePick(nodes: Resource<Vec<NodeView>>, value: RwSignal<String>, label: &'static str, testid: &'static str) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = nodes.await;
+                (!list.is_empty()).then(|| view! {
+                    <label class="inline-label">{tr(label)}
+                        <select name="node" bind:value=value data-testid=testid>
+                            <option value="">{tr("nodes.automatic")}</option>
+                            {list.into_iter().filter(|n| n.enabled).map(|n| view! {
+                                <option value=n.id.to_string()>{n.name}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NewMachine(admin: bool) -> impl IntoView {
     let create = ServerAction::<CreateVm>::new();
     provide_context(create);
+    let nodes = node_choice(admin);
+    let node = RwSignal::new(String::new());
     // The create form offers ready ISOs from the library's first page.
     let isos = Resource::new(|| (), |_| list_isos(ListQuery { page_size: Some(100), ..Default::default() }));
     let name = RwSignal::new(String::new());
@@ -126,7 +161,7 @@ fn NewMachine() -> impl IntoView {
             iso_id: iso.get_untracked().parse().ok(),
             bridge: None,
             owner_id: None,
-            node_id: None,
+            node_id: node.get_untracked().parse().ok(),
         };
         create.dispatch(CreateVm { input });
     };
@@ -176,6 +211,7 @@ fn NewMachine() -> impl IntoView {
                     </select>
                 </label>
                 <input name="forward" placeholder=tr("vm.forward") bind:value=forward size="14" inputmode="numeric"/>
+                <NodePick nodes value=node label="nodes.node" testid="vm-node"/>
                 <button type="submit" class="primary">{tr("vm.create")}</button>
             </form>
             {move || create.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorBox error=e/> })}
@@ -189,13 +225,22 @@ pub fn MachinePage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
     view! {
-        <RequireUser signed_in=move |_me: UserView| view! { <MachineDetail id=id()/> }/>
+        <RequireUser signed_in=move |me: UserView| view! { <MachineDetail id=id() admin=me.role == Role::Admin/> }/>
     }
 }
 
 #[component]
-fn MachineDetail(id: i64) -> impl IntoView {
+fn MachineDetail(id: i64, admin: bool) -> impl IntoView {
     let action = ServerAction::<VmAction>::new();
+    let relocate = ServerAction::<MoveVm>::new();
+    let nodes = node_choice(admin);
+    let live_ops = use_live();
+    // The move this page asked for, as it progresses; its end reloads the VM.
+    let move_op = Memo::new(move |_| {
+        let asked = relocate.value().get().and_then(|r| r.ok())?;
+        Some(live_ops.operations.with(|m| m.get(&asked.id).cloned()).unwrap_or(asked))
+    });
+    let moved = Memo::new(move |_| move_op.get().is_some_and(|o| o.finished_at.is_some()));
     let update = ServerAction::<UpdateVm>::new();
     let cdrom = ServerAction::<SetCdrom>::new();
     let attach = ServerAction::<AttachDisk>::new();
@@ -212,7 +257,7 @@ fn MachineDetail(id: i64) -> impl IntoView {
     let host_net = Resource::new(|| (), |_| get_guest_network());
     let vm = Resource::new(
         move || (action.version().get(), update.version().get(), cdrom.version().get(), attach.version().get(), detach.version().get(),
-                 add_fw.version().get(), rm_fw.version().get(), baseline.version().get()),
+                 add_fw.version().get(), rm_fw.version().get(), baseline.version().get(), moved.get()),
         move |_| get_vm(id),
     );
     let extras = Resource::new(
@@ -244,6 +289,7 @@ fn MachineDetail(id: i64) -> impl IntoView {
             .or_else(|| rm_fw.value().get().and_then(|r| r.err()))
             .or_else(|| delete.value().get().and_then(|r| r.err()))
             .or_else(|| baseline.value().get().and_then(|r| r.err()))
+            .or_else(|| relocate.value().get().and_then(|r| r.err()))
     };
     let confirm_reset = tr("wall.confirm_reset");
     let power = move |a: Action| {
@@ -351,6 +397,43 @@ fn MachineDetail(id: i64) -> impl IntoView {
                             view! { <p class="muted" data-testid="no-screen">{tr("vm.screen_when_running")}</p> }.into_any()
                         }}
                     </section>
+                    {
+                        let here = vm.node_id;
+                        let target = RwSignal::new(String::new());
+                        view! {
+                            <Suspense fallback=|| ()>
+                                {move || Suspend::new(async move {
+                                    let list = nodes.await;
+                                    (!list.is_empty()).then(|| {
+                                        let current = list.iter().find(|n| Some(n.id) == here).map(|n| n.name.clone()).unwrap_or_default();
+                                        let others: Vec<NodeView> = list.into_iter().filter(|n| Some(n.id) != here && n.enabled && n.status == "online").collect();
+                                        view! {
+                                            <section class="card row" data-testid="vm-placement">
+                                                <span>{tr("nodes.node")}": "<strong data-testid="vm-node-name">{current}</strong></span>
+                                                <select bind:value=target data-testid="move-target">
+                                                    <option value="">{tr("nodes.move")}"…"</option>
+                                                    {others.into_iter().map(|n| view! { <option value=n.id.to_string()>{n.name}</option> }).collect_view()}
+                                                </select>
+                                                <button type="button" data-testid="move-vm" on:click=move |_| {
+                                                    if let Ok(node_id) = target.get_untracked().parse() {
+                                                        relocate.dispatch(MoveVm { id, to: VmMove { node_id } });
+                                                    }
+                                                }>{tr("nodes.move")}</button>
+                                                <span class="muted">{tr("nodes.move_hint")}</span>
+                                                {move || move_op.get().map(|o| view! {
+                                                    <span class=format!("op op-{}", o.status) data-testid="move-operation" data-status=o.status.clone()>
+                                                        {o.finished_at.is_none().then(|| view! { <span class="spinner" aria-hidden="true"></span> })}
+                                                        {format!("{} {}%", o.kind, o.progress)}
+                                                        {o.error.clone().map(|e| view! { " — "{e} })}
+                                                    </span>
+                                                })}
+                                            </section>
+                                        }
+                                    })
+                                })}
+                            </Suspense>
+                        }
+                    }
                     <section class="card">
                         <h2>{tr("vm.config")}</h2>
                         <form class="row" on:submit=save>

@@ -98,6 +98,10 @@ pub struct LabPatch {
     /// Applies to every VM of the lab (a running one at its next start).
     #[serde(default)]
     pub outbound: Option<bool>,
+    /// Admins: the node the lab's VMs are made on from now on (those made
+    /// already stay where they are; an admin can move them); 0 unpins.
+    #[serde(default)]
+    pub node_id: Option<i64>,
 }
 
 /// A published lab and the operation making its VMs.

@@ -112,21 +112,7 @@ pub async fn publish(state: &AppState, caller: &Caller, course_id: i64, input: N
         fields.insert("idle_stop_minutes".into(), "must be 1 or more".into());
     }
     if let Some(node) = input.node_id {
-        if caller.user.role != app::types::Role::Admin {
-            return Err(AppError::denied("FORBIDDEN", "only admins pin a lab to a node").into());
-        }
-        match state.store.node_route(node).await? {
-            None => {
-                fields.insert("node_id".into(), format!("no node with id {node}"));
-            }
-            Some(n) if !n.enabled => {
-                return Err(AppError::conflict("NODE_DISABLED", format!("node '{}' is disabled and takes no new VMs", n.name)).into());
-            }
-            Some(n) if n.id != state.node_id && state.config.shared_pool_dir.is_none() => {
-                fields.insert("node_id".into(), format!("node '{}' cannot reach this node's templates without shared_pool_dir", n.name));
-            }
-            Some(_) => {}
-        }
+        check_pin(state, caller, node, &mut fields).await?;
     }
     if let Some(e) = AppError::from_fields(fields) {
         return Err(e.into());
@@ -318,6 +304,26 @@ pub async fn get(state: &AppState, caller: &Caller, id: i64) -> Result<LabView> 
     Ok(load(state, caller, id, Access::Attend).await?.view)
 }
 
+/// Whether `caller` may pin a lab to `node` and the node can take its VMs.
+async fn check_pin(state: &AppState, caller: &Caller, node: i64, fields: &mut FieldErrors) -> Result<()> {
+    if caller.user.role != app::types::Role::Admin {
+        return Err(AppError::denied("FORBIDDEN", "only admins pin a lab to a node").into());
+    }
+    match state.store.node_route(node).await? {
+        None => {
+            fields.insert("node_id".into(), format!("no node with id {node}"));
+        }
+        Some(n) if !n.enabled => {
+            return Err(AppError::conflict("NODE_DISABLED", format!("node '{}' is disabled and takes no new VMs", n.name)).into());
+        }
+        Some(n) if n.id != state.node_id && state.config.shared_pool_dir.is_none() => {
+            fields.insert("node_id".into(), format!("node '{}' cannot reach this node's templates without shared_pool_dir", n.name));
+        }
+        Some(_) => {}
+    }
+    Ok(())
+}
+
 pub async fn update(state: &AppState, caller: &Caller, id: i64, patch: LabPatch) -> Result<LabView> {
     let lab = load(state, caller, id, Access::Manage).await?;
     let mut fields = FieldErrors::new();
@@ -342,11 +348,19 @@ pub async fn update(state: &AppState, caller: &Caller, id: i64, patch: LabPatch)
     check_minutes("auto_start_minutes", patch.auto_start_minutes, &mut fields);
     check_minutes("auto_stop_minutes", patch.auto_stop_minutes, &mut fields);
     check_minutes("idle_stop_minutes", patch.idle_stop_minutes, &mut fields);
+    if let Some(node) = patch.node_id.filter(|n| *n != 0) {
+        check_pin(state, caller, node, &mut fields).await?;
+    } else if patch.node_id == Some(0) && caller.user.role != app::types::Role::Admin {
+        return Err(AppError::denied("FORBIDDEN", "only admins pin a lab to a node").into());
+    }
     if let Some(e) = AppError::from_fields(fields) {
         return Err(e.into());
     }
     let minutes = [patch.auto_start_minutes, patch.auto_stop_minutes, patch.idle_stop_minutes].map(|m| m.map(|v| (v > 0).then_some(v)));
     state.store.update_lab(id, patch.description.as_deref(), patch.template_version_id, opens, closes, minutes, patch.outbound).await?;
+    if let Some(node) = patch.node_id {
+        state.store.set_lab_node(id, (node != 0).then_some(node)).await?;
+    }
     Ok(load(state, caller, id, Access::Manage).await?.view)
 }
 

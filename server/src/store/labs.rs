@@ -247,6 +247,19 @@ impl Store {
         })
     }
 
+    /// Pins the lab to a node, or (None) unpins it.
+    pub async fn set_lab_node(&self, id: i64, node_id: Option<i64>) -> Result<(), sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            sqlx::query(&DB::sql("UPDATE labs SET node_id = ?, updated_at = ? WHERE id = ?"))
+                .bind(node_id)
+                .bind(now())
+                .bind(id)
+                .execute(p)
+                .await?;
+            Ok(())
+        })
+    }
+
     /// Deletes a lab whose VMs are all gone.
     pub async fn delete_lab(&self, id: i64) -> Result<bool, sqlx::Error> {
         self.delete_unreferenced("labs", id, &[("vms", "lab_id")]).await

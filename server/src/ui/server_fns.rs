@@ -98,6 +98,9 @@ impl Backend for ServerFns {
     async fn vm_action(&self, req: &Parts, id: i64, request: StateChangeRequest) -> R<OperationView> {
         call!(self, req, Caller, |s, me| vms::change_state(s, &me, id, request))
     }
+    async fn move_vm(&self, req: &Parts, id: i64, to: VmMove) -> R<OperationView> {
+        call!(self, req, Caller, |s, me| vms::move_vm(s, &me, id, to))
+    }
     async fn list_snapshots(&self, req: &Parts, vm_id: i64) -> R<Vec<SnapshotView>> {
         call!(self, req, Caller, |s, me| snapshots::list_snapshots(s, &me, vm_id))
     }
