@@ -63,6 +63,32 @@ pub async fn front_door(State(state): State<AppState>, req: Request, next: Next)
     resp
 }
 
+/// Server functions answer every error with 500. This gives a server
+/// function's `AppError` the status of its kind, so a client's mistake
+/// (bad arguments, a failed validation, a missing right) is a 4xx, and a
+/// rate limit carries `Retry-After`. Runs inside compression, on the body
+/// the function wrote.
+pub async fn server_fn_status(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let server_fn = path.starts_with("/api/") && !path.starts_with("/api/v1/");
+    let resp = next.run(req).await;
+    if !server_fn || resp.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    // An error's body is small; a larger one is not an AppError.
+    let Ok(bytes) = axum::body::to_bytes(body, 256 * 1024).await else {
+        return error_response(AppError::Internal { reference: "an oversized server function error".into() });
+    };
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let AppError::RateLimited { retry_after_secs } = err {
+            parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
 /// The Content-Security-Policy: scripts only from vlab itself (and, on a
 /// page, the inline hydration scripts carrying its nonce), WebAssembly
 /// compilation for the UI, connections (the API, event streams, console

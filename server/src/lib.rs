@@ -236,6 +236,7 @@ fn app_router(state: AppState) -> Router {
             move || app::shell(leptos.clone()),
         )
         .fallback(assets::file_or_page)
+        .layer(axum::middleware::from_fn(guard::server_fn_status))
         .layer(compression())
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::front_door))
         .with_state(state)

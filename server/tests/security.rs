@@ -21,6 +21,45 @@ async fn admin_browser(app: &TestApp) -> reqwest::Client {
     browser
 }
 
+async fn browser_of(app: &TestApp, username: &str, password: &str) -> reqwest::Client {
+    let browser = client();
+    let r = browser.post(app.url("/login")).header("origin", &app.base).form(&[("username", username), ("password", password)]).send().await.unwrap();
+    assert_eq!(r.headers()["location"], "/", "{username} signed in");
+    browser
+}
+
+/// A server function answers a client's mistake with the 4xx of its
+/// error, never 500, in the same envelope the UI decodes.
+#[tokio::test]
+async fn server_functions_answer_bad_input_with_4xx() {
+    let app = TestApp::spawn().await;
+    let admin = admin_browser(&app).await;
+    let call = |browser: &reqwest::Client, body: &str| {
+        let r = browser.post(app.url("/api/create_user")).header("origin", &app.base).header("content-type", "application/json").body(body.to_owned());
+        async move {
+            let r = r.send().await.unwrap();
+            let status = r.status().as_u16();
+            (status, r.json::<serde_json::Value>().await.unwrap_or_default())
+        }
+    };
+    for malformed in ["{", "{}", r#"{"input": 5}"#, r#"{"input": {"username": "x"}}"#] {
+        let (s, v) = call(&admin, malformed).await;
+        assert_eq!((s, v["code"].as_str()), (400, Some("BAD_ARGUMENTS")), "{malformed}: {v}");
+    }
+    let (s, v) = call(&admin, r#"{"input": {"username": "x", "password": "short", "role": "student"}}"#).await;
+    assert_eq!((s, v["kind"].as_str()), (422, Some("validation")), "{v}");
+    assert!(v["fields"]["password"].is_string(), "{v}");
+    let (s, v) = call(&admin, r#"{"input": {"username": "sam", "password": "sam-password", "role": "student"}}"#).await;
+    assert_eq!(s, 200, "{v}");
+    let (s, _) = call(&admin, r#"{"input": {"username": "sam", "password": "sam-password", "role": "student"}}"#).await;
+    assert_eq!(s, 409, "a taken username");
+    let student = browser_of(&app, "sam", "sam-password").await;
+    let (s, v) = call(&student, r#"{"input": {"username": "eve", "password": "eve-password", "role": "admin"}}"#).await;
+    assert_eq!(s, 403, "{v}");
+    let (s, _) = call(&client(), r#"{"input": {"username": "eve", "password": "eve-password", "role": "admin"}}"#).await;
+    assert_eq!(s, 401, "signed out");
+}
+
 async fn user_exists(app: &TestApp, admin: &str, username: &str) -> bool {
     let (_, v) = app.json(Method::GET, &format!("/api/v1/users?q={username}"), Some(admin), None).await;
     v["data"].as_array().unwrap().iter().any(|u| u["username"] == username)
