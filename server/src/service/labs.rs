@@ -535,15 +535,7 @@ pub async fn tick(state: &AppState, started: &mut std::collections::HashMap<i64,
     let now = time::now();
     // Every node stops its own VMs; one node (the online one with the
     // lowest id) hands out and starts the VMs of labs about to open.
-    let leads = state
-        .store
-        .node_routes()
-        .await?
-        .into_iter()
-        .filter(|(r, _)| r.id == state.node_id || crate::cluster::online(state, r))
-        .map(|(r, _)| r.id)
-        .min()
-        .is_none_or(|id| id == state.node_id);
+    let leads = super::vms::live_nodes(state).await?.into_iter().map(|(r, _)| r.id).min().is_none_or(|id| id == state.node_id);
     let mine = |vm: &crate::store::VmRecord| vm.view.node_id.is_none_or(|n| n == state.node_id);
     for lab in state.store.scheduled_labs().await? {
         let id = lab.view.id;

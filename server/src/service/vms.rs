@@ -224,8 +224,15 @@ pub async fn place(state: &AppState, caller: &Caller, pinned: Option<i64>, memor
 /// The nodes that may take new VMs (enabled, and this one or online),
 /// with their free memory in MiB.
 async fn candidates(state: &AppState) -> Result<Vec<(crate::store::NodeRoute, i64)>> {
+    let mut routes = live_nodes(state).await?;
+    routes.retain(|(r, _)| r.enabled);
+    Ok(routes)
+}
+
+/// This node and the others that heartbeat, with their free memory (MiB).
+pub async fn live_nodes(state: &AppState) -> Result<Vec<(crate::store::NodeRoute, i64)>> {
     let mut routes = state.store.node_routes().await?;
-    routes.retain(|(r, _)| r.enabled && (r.id == state.node_id || crate::cluster::online(state, r)));
+    routes.retain(|(r, _)| r.id == state.node_id || crate::cluster::online(state, r));
     Ok(routes)
 }
 
