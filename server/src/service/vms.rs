@@ -194,9 +194,9 @@ pub async fn create(state: &AppState, caller: &Caller, input: NewVm) -> Result<V
 }
 
 /// The node a new VM goes to: the one an admin pinned, else the enabled,
-/// online node with the most free memory, counted in whole GiB (this one
-/// when it ties, so a request is not sent elsewhere for a few MiB). `None`
-/// means this node.
+/// online node with the most free memory, counted in whole GiB, then the
+/// most idle CPUs (this one when it ties, so a request is not sent
+/// elsewhere for a few MiB). `None` means this node.
 pub async fn place(state: &AppState, caller: &Caller, pinned: Option<i64>, memory_mib: u32) -> Result<Option<crate::store::NodeRoute>> {
     if let Some(id) = pinned {
         if caller.user.role != Role::Admin {
@@ -210,34 +210,59 @@ pub async fn place(state: &AppState, caller: &Caller, pinned: Option<i64>, memor
         }
         return crate::cluster::elsewhere(state, Some(node.id)).await;
     }
-    let best = candidates(state)
-        .await?
-        .into_iter()
-        // Room for this VM first, then free memory; this node wins a tie.
-        .max_by_key(|(r, free)| (*free >= memory_mib as i64, *free >> 10, r.id == state.node_id));
-    match best {
-        Some((r, _)) if r.id != state.node_id => Ok(Some(r)),
-        _ => Ok(None),
+    Ok(best_node(candidates(state).await?, state.node_id, memory_mib))
+}
+
+/// Of `nodes`, the one for a VM of `memory_mib`: room for it first, then
+/// free memory (whole GiB), then idle CPUs; node `this` wins a tie.
+/// `None` means `this`.
+fn best_node(nodes: Vec<(crate::store::NodeRoute, crate::store::Room)>, this: i64, memory_mib: u32) -> Option<crate::store::NodeRoute> {
+    let best = nodes.into_iter().max_by_key(|(r, room)| {
+        let free = room.memory_free_mib;
+        (free >= memory_mib as i64, free >> 10, room.idle_cpus, r.id == this)
+    });
+    best.map(|(r, _)| r).filter(|r| r.id != this)
+}
+
+#[cfg(test)]
+mod placement_tests {
+    use super::best_node;
+    use crate::store::{NodeRoute, Room};
+
+    fn node(id: i64, memory_free_mib: i64, idle_cpus: i64) -> (NodeRoute, Room) {
+        let route = NodeRoute { id, name: format!("n{id}"), address: String::new(), enabled: true, heartbeat_at: 0 };
+        (route, Room { memory_free_mib, idle_cpus })
+    }
+
+    #[test]
+    fn memory_then_idle_cpus_then_this_node() {
+        let pick = |nodes, memory| best_node(nodes, 1, memory).map(|r| r.id);
+        assert_eq!(pick(vec![node(1, 4096, 1), node(2, 8192, 0)], 512), Some(2), "more GiB free");
+        assert_eq!(pick(vec![node(1, 4096, 1), node(2, 4400, 3)], 512), Some(2), "same GiB, more idle CPUs");
+        assert_eq!(pick(vec![node(1, 4096, 2), node(2, 4400, 2)], 512), None, "a tie stays here");
+        assert_eq!(pick(vec![node(1, 256, 8), node(2, 1024, 0)], 512), Some(2), "only one has room");
+        assert_eq!(pick(vec![], 512), None);
     }
 }
 
 /// The nodes that may take new VMs (enabled, and this one or online),
-/// with their free memory in MiB.
-async fn candidates(state: &AppState) -> Result<Vec<(crate::store::NodeRoute, i64)>> {
+/// with what they have free.
+async fn candidates(state: &AppState) -> Result<Vec<(crate::store::NodeRoute, crate::store::Room)>> {
     let mut routes = live_nodes(state).await?;
     routes.retain(|(r, _)| r.enabled);
     Ok(routes)
 }
 
-/// This node and the others that heartbeat, with their free memory (MiB).
-pub async fn live_nodes(state: &AppState) -> Result<Vec<(crate::store::NodeRoute, i64)>> {
+/// This node and the others that heartbeat, with what they have free.
+pub async fn live_nodes(state: &AppState) -> Result<Vec<(crate::store::NodeRoute, crate::store::Room)>> {
     let mut routes = state.store.node_routes().await?;
     routes.retain(|(r, _)| r.id == state.node_id || crate::cluster::online(state, r));
     Ok(routes)
 }
 
 /// Nodes for `count` new VMs of `memory_mib` each, spread over the
-/// enabled, online nodes by free memory (`None`: this node).
+/// enabled, online nodes by free memory, then idle CPUs (`None`: this
+/// node).
 pub async fn spread(state: &AppState, count: usize, memory_mib: u32) -> Result<Vec<Option<crate::store::NodeRoute>>> {
     // Another node can clone a template only from a pool it shares.
     if state.config.shared_pool_dir.is_none() {
@@ -246,11 +271,12 @@ pub async fn spread(state: &AppState, count: usize, memory_mib: u32) -> Result<V
     let mut nodes = candidates(state).await?;
     let mut out = Vec::with_capacity(count);
     for _ in 0..count {
-        let Some(best) = (0..nodes.len()).max_by_key(|&i| (nodes[i].1, nodes[i].0.id == state.node_id)) else {
+        // Free memory first, then idle CPUs; this node wins a tie.
+        let Some(best) = (0..nodes.len()).max_by_key(|&i| (nodes[i].1.memory_free_mib, nodes[i].1.idle_cpus, nodes[i].0.id == state.node_id)) else {
             out.push(None);
             continue;
         };
-        nodes[best].1 -= memory_mib as i64;
+        nodes[best].1.memory_free_mib -= memory_mib as i64;
         out.push(Some(nodes[best].0.clone()).filter(|r| r.id != state.node_id));
     }
     Ok(out)

@@ -20,7 +20,7 @@ mod vms;
 pub use courses::{EnrolmentAccount, NewStudentRow};
 pub use labs::{LabRecord, NewCloneRow, NewLabRow};
 pub use limits::Take;
-pub use nodes::{NodeFacts, NodePulse, NodeRecord, NodeRoute};
+pub use nodes::{NodeFacts, NodePulse, NodeRecord, NodeRoute, Room};
 pub use quotas::QuotaScope;
 pub use templates::VersionRecord;
 pub use tokens::{NewTokenRow, TokenKind, TokenOwner};

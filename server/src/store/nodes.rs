@@ -161,16 +161,19 @@ impl Store {
     }
 
     /// Every node's route, for placement.
-    pub async fn node_routes(&self) -> Result<Vec<(NodeRoute, i64)>, sqlx::Error> {
+    pub async fn node_routes(&self) -> Result<Vec<(NodeRoute, Room)>, sqlx::Error> {
         on_db!(&self.pool, p, DB => {
-            let rows: Vec<(i64, String, String, bool, i64, i64)> = sqlx::query_as(&DB::sql(
-                "SELECT id, name, address, enabled, heartbeat_at, memory_free_mib FROM nodes ORDER BY id",
+            let rows: Vec<(i64, String, String, bool, i64, i64, i64, f64)> = sqlx::query_as(&DB::sql(
+                "SELECT id, name, address, enabled, heartbeat_at, memory_free_mib, cpus, load_1m FROM nodes ORDER BY id",
             ))
             .fetch_all(p)
             .await?;
             Ok(rows
                 .into_iter()
-                .map(|(id, name, address, enabled, heartbeat_at, free)| (NodeRoute { id, name, address, enabled, heartbeat_at }, free))
+                .map(|(id, name, address, enabled, heartbeat_at, free, cpus, load)| {
+                    let room = Room { memory_free_mib: free, idle_cpus: (cpus as f64 - load).max(0.0).floor() as i64 };
+                    (NodeRoute { id, name, address, enabled, heartbeat_at }, room)
+                })
                 .collect())
         })
     }
@@ -192,6 +195,14 @@ impl Store {
             sqlx::query_scalar(&DB::sql("SELECT secret FROM cluster_keys WHERE id = 1")).fetch_one(p).await
         })
     }
+}
+
+/// What a node has free, as of its last heartbeat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Room {
+    pub memory_free_mib: i64,
+    /// CPUs less the 1-minute load, in whole CPUs.
+    pub idle_cpus: i64,
 }
 
 /// Where a node is reached.
