@@ -372,6 +372,23 @@ async fn openapi_document_lists_every_endpoint() {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} missing");
     }
     assert!(v["components"]["schemas"]["UserView"].is_object());
+    // Answers are described in the envelope they are sent in, lists with
+    // their pagination, and every operation lists its error statuses.
+    let list = &paths["/api/v1/vms"]["get"];
+    let ok_schema = &list["responses"]["200"]["content"]["application/json"]["schema"];
+    assert_eq!(ok_schema["properties"]["success"]["const"], true, "{ok_schema}");
+    assert_eq!(ok_schema["properties"]["data"]["type"], "array", "{ok_schema}");
+    assert_eq!(ok_schema["properties"]["pagination"]["$ref"], "#/components/schemas/Pagination");
+    for status in ["400", "401", "403", "422", "429", "500"] {
+        let schema = &list["responses"][status]["content"]["application/json"]["schema"];
+        assert_eq!(schema["$ref"], "#/components/schemas/ErrorEnvelope", "GET /vms {status}");
+    }
+    let page = list["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "page").expect("a page parameter");
+    assert_eq!((page["in"].as_str(), page["required"].as_bool().unwrap_or(false)), (Some("query"), false), "{page}");
+    let one = &paths["/api/v1/vms/{id}"]["get"]["responses"];
+    assert!(one["404"].is_object() && one["200"]["content"]["application/json"]["schema"]["properties"]["pagination"].is_null());
+    assert!(paths["/api/v1/health"]["get"]["responses"]["401"].is_null(), "health needs no token");
+    assert_eq!(v["components"]["schemas"]["ErrorEnvelope"]["properties"]["success"]["const"], false);
     let docs = app.http.get(app.url("/api/v1/docs")).send().await.unwrap().text().await.unwrap();
     assert!(docs.contains("/vendor/swagger-ui/swagger-ui-bundle.js") && !docs.contains("//cdn"));
 }

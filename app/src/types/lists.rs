@@ -7,14 +7,16 @@ use utoipa::ToSchema;
 
 /// Paging, sorting and search for list endpoints.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// 1-based page number (default 1).
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", param(minimum = 1))]
     pub page: Option<u32>,
     /// Items per page, 1..=100 (default 20).
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", param(minimum = 1, maximum = 100))]
     pub page_size: Option<u32>,
     /// Field to sort by; prefix with `-` for descending.
     #[serde(default)]

@@ -66,8 +66,118 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/openapi.json", get(get_openapi)).route("/docs", get(get_docs))
 }
 
+/// The document as served: the handlers' annotations, then every answer
+/// in the envelope it is sent in and every error status it can have.
+pub fn document() -> &'static serde_json::Value {
+    static DOC: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    DOC.get_or_init(|| {
+        let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serializes");
+        enveloped(&mut doc);
+        doc
+    })
+}
+
 async fn get_openapi() -> Response {
-    axum::Json(ApiDoc::openapi()).into_response()
+    axum::Json(document()).into_response()
+}
+
+/// Why an operation may answer each error status, in the error envelope.
+const ERRORS: [(&str, &str); 11] = [
+    ("400", "The request could not be read (malformed JSON, a bad parameter)"),
+    ("401", "Not signed in: no token, or one that expired or was revoked"),
+    ("403", "Signed in, but not allowed this"),
+    ("404", "No such resource, or one the caller may not see"),
+    ("409", "The resource's state does not allow this now"),
+    ("413", "The body is larger than this endpoint takes"),
+    ("415", "The body is not of a type this endpoint takes"),
+    ("422", "The request names invalid values (`details.fields` says which)"),
+    ("429", "Too many requests; `Retry-After` says when to try again"),
+    ("500", "An error of the server's (`details.reference` for its log)"),
+    ("503", "A node or the database does not answer now"),
+];
+
+/// Wraps each operation's success schema in `{success, data, message,
+/// timestamp}` (lists with `page` also get `pagination`), and gives each
+/// the error statuses it can answer with `ErrorEnvelope`.
+fn enveloped(doc: &mut serde_json::Value) {
+    use serde_json::json;
+    let schemas = &mut doc["components"]["schemas"];
+    schemas["Pagination"] = json!({
+        "type": "object",
+        "required": ["page", "page_size", "total", "total_pages"],
+        "properties": {
+            "page": {"type": "integer", "minimum": 1},
+            "page_size": {"type": "integer", "minimum": 1, "maximum": 100},
+            "total": {"type": "integer", "minimum": 0},
+            "total_pages": {"type": "integer", "minimum": 0},
+        },
+    });
+    schemas["ErrorEnvelope"] = json!({
+        "type": "object",
+        "required": ["success", "error", "timestamp"],
+        "properties": {
+            "success": {"const": false},
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string", "description": "A stable code, e.g. `VM_NOT_FOUND`"},
+                    "message": {"type": "string"},
+                    "details": {"type": "object", "description": "`fields` (422), `retry_after_secs` (429) or `reference` (500)"},
+                },
+            },
+            "timestamp": {"type": "string", "format": "date-time"},
+        },
+    });
+    let Some(paths) = doc["paths"].as_object_mut() else { return };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        for (method, op) in item.iter_mut() {
+            if !matches!(method.as_str(), "get" | "post" | "put" | "patch" | "delete") {
+                continue;
+            }
+            let paged = op["parameters"].as_array().is_some_and(|ps| ps.iter().any(|p| p["name"] == "page" && p["in"] == "query"));
+            let secured = op["security"].as_array().is_some_and(|s| s.iter().any(|r| r.as_object().is_some_and(|r| !r.is_empty())));
+            let changes = method != "get";
+            let Some(responses) = op["responses"].as_object_mut() else { continue };
+            for (status, response) in responses.iter_mut() {
+                if !status.starts_with('2') {
+                    continue;
+                }
+                let Some(schema) = response.pointer_mut("/content/application~1json/schema") else { continue };
+                let data = schema.take();
+                let mut envelope = json!({
+                    "type": "object",
+                    "required": ["success", "data", "message", "timestamp"],
+                    "properties": {
+                        "success": {"const": true},
+                        "data": data,
+                        "message": {"type": ["string", "null"]},
+                        "timestamp": {"type": "string", "format": "date-time"},
+                    },
+                });
+                if paged {
+                    envelope["required"].as_array_mut().expect("an array").push(json!("pagination"));
+                    envelope["properties"]["pagination"] = json!({"$ref": "#/components/schemas/Pagination"});
+                }
+                *schema = envelope;
+            }
+            for (status, why) in ERRORS {
+                let applies = match status {
+                    "401" | "403" => secured,
+                    "404" => path.contains('{'),
+                    "409" | "413" | "415" | "422" => changes || paged,
+                    _ => true,
+                };
+                if applies && !responses.contains_key(status) {
+                    responses.insert(
+                        status.to_owned(),
+                        json!({"description": why, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}}),
+                    );
+                }
+            }
+        }
+    }
 }
 
 async fn get_docs() -> Html<&'static str> {
