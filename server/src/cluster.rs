@@ -612,7 +612,7 @@ pub async fn relay_upgrade(state: &AppState, node: &NodeRoute, mut parts: http::
 /// Events of this node for the others, and theirs for this one, through
 /// PostgreSQL's `LISTEN/NOTIFY`. Nothing to do with SQLite (one node).
 pub fn outbox(store: &crate::store::Store) -> Option<(tokio::sync::mpsc::UnboundedSender<String>, tokio::sync::mpsc::UnboundedReceiver<String>)> {
-    matches!(store.pool(), crate::store::db::Pool::Postgres(_)).then(tokio::sync::mpsc::unbounded_channel)
+    store.shared().then(tokio::sync::mpsc::unbounded_channel)
 }
 
 impl Cluster {

@@ -63,14 +63,18 @@ pub async fn front_door(State(state): State<AppState>, req: Request, next: Next)
     resp
 }
 
+/// Server functions live under `/api/`, beside the REST API's `/api/v1/`.
+fn is_server_fn(path: &str) -> bool {
+    path.starts_with("/api/") && !path.starts_with("/api/v1/")
+}
+
 /// Server functions answer every error with 500. This gives a server
 /// function's `AppError` the status of its kind, so a client's mistake
 /// (bad arguments, a failed validation, a missing right) is a 4xx, and a
 /// rate limit carries `Retry-After`. Runs inside compression, on the body
 /// the function wrote.
 pub async fn server_fn_status(req: Request, next: Next) -> Response {
-    let path = req.uri().path();
-    let server_fn = path.starts_with("/api/") && !path.starts_with("/api/v1/");
+    let server_fn = is_server_fn(req.uri().path());
     let resp = next.run(req).await;
     if !server_fn || resp.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return resp;
@@ -161,7 +165,7 @@ pub fn check_origin(origins: &[String], https: bool, method: &Method, path: &str
 /// Server functions (under `/api/`, outside the REST API) decode JSON or
 /// forms; anything else never reaches a decoder.
 pub fn check_server_fn_body(method: &Method, path: &str, h: &HeaderMap) -> Result<(), String> {
-    if !changes_state(method) || !path.starts_with("/api/") || path.starts_with("/api/v1/") {
+    if !changes_state(method) || !is_server_fn(path) {
         return Ok(());
     }
     let ct = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");

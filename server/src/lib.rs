@@ -57,7 +57,7 @@ impl Application {
             .cluster_secret(&format!("{}{}", auth::token::generate(), auth::token::generate()))
             .await
             .context("reading the cluster key")?;
-        let several_nodes = matches!(store.pool(), store::db::Pool::Postgres(_));
+        let several_nodes = store.shared();
         let session_key = session_key(&config, several_nodes.then_some(cluster_secret.as_str()))?;
 
         let listener = TcpListener::bind(config.listen).await.with_context(|| format!("binding {}", config.listen))?;

@@ -46,7 +46,7 @@ impl RateLimiter {
     /// nodes the one they share. Err(seconds to wait).
     pub async fn take(&self, store: &Store, key: &str) -> Result<(), u64> {
         let now = Instant::now();
-        if !store.shares_limits() {
+        if !store.shared() {
             return self.check(key, now);
         }
         {
@@ -133,7 +133,7 @@ impl LoginThrottle {
     /// the database they share.
     pub async fn reserve_in(&self, store: &Store, keys: &[(&str, u32)]) -> crate::error::Result<Marks> {
         let limited = |s: u64| app::error::AppError::RateLimited { retry_after_secs: s }.into();
-        if !store.shares_limits() {
+        if !store.shared() {
             let now = Instant::now();
             return self.reserve(keys, now).map(|()| Marks::Local(now)).map_err(limited);
         }
@@ -164,7 +164,7 @@ impl LoginThrottle {
 
     /// Forgets every failure of `key`.
     pub async fn clear_in(&self, store: &Store, key: &str) {
-        if !store.shares_limits() {
+        if !store.shared() {
             return self.clear(key);
         }
         if let Err(e) = store.clear_login(key).await {
@@ -174,7 +174,7 @@ impl LoginThrottle {
 
     /// With several nodes: drops shared marks and buckets nobody needs.
     pub async fn prune_shared(&self, store: &Store, idle_bucket_secs: f64) {
-        if store.shares_limits() {
+        if store.shared() {
             if let Err(e) = store.prune_limits(self.window.as_secs_f64(), idle_bucket_secs, wall_secs()).await {
                 tracing::warn!(error = %e, "could not prune shared limits");
             }

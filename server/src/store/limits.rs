@@ -18,11 +18,6 @@ pub struct Take {
 }
 
 impl Store {
-    /// Whether limits are shared with other nodes (PostgreSQL).
-    pub fn shares_limits(&self) -> bool {
-        matches!(self.pool, Pool::Postgres(_))
-    }
-
     fn postgres(&self) -> Result<&sqlx::PgPool, sqlx::Error> {
         match &self.pool {
             Pool::Postgres(p) => Ok(p),

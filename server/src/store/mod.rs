@@ -74,6 +74,12 @@ impl Store {
         &self.pool
     }
 
+    /// Whether other nodes may share this database (PostgreSQL): their
+    /// commits, events and limits count here too.
+    pub fn shared(&self) -> bool {
+        matches!(self.pool, Pool::Postgres(_))
+    }
+
     /// Deletes row `id` of `table` unless a row of one of `refs` (table,
     /// column) points at it. Names are this module's constants.
     async fn delete_unreferenced(&self, table: &str, id: i64, refs: &[(&str, &str)]) -> Result<bool, sqlx::Error> {
