@@ -108,6 +108,9 @@ pub struct Cli {
     /// Failed logins allowed per user and address within the login window.
     #[arg(long, env = "VLAB_LOGIN_MAX_FAILURES")]
     pub login_max_failures: Option<u32>,
+    /// Print the OpenAPI document (what `/api/v1/openapi.json` serves) and exit.
+    #[arg(long)]
+    pub print_openapi: bool,
 }
 
 /// The TOML file: the same settings as the flags, in snake_case.

@@ -315,6 +315,9 @@ async fn browser_sessions_cycle_and_end() {
     let r = browser.post(app.url("/api/v1/auth/logout")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(browser.get(app.url("/api/v1/auth/me")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    // Nobody is signed in any more: logging out again is a 401, as without any credentials.
+    assert_eq!(browser.post(app.url("/api/v1/auth/logout")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.http.post(app.url("/api/v1/auth/logout")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]

@@ -36,12 +36,14 @@ pub async fn open_console(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SocketQuery {
     /// The ticket from `POST /vms/{id}/console`.
     ticket: String,
     /// Optional: the console kind expected (`vnc` or `serial`).
     #[serde(default)]
+    #[param(pattern = "^(vnc|serial)$")]
     kind: Option<String>,
 }
 
@@ -95,10 +97,12 @@ pub async fn console_socket(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ScreenshotQuery {
     /// Scale down to this width (16..=4096), e.g. for thumbnails.
     #[serde(default)]
+    #[param(minimum = 16, maximum = 4096)]
     width: Option<u32>,
     /// Ignored: a changing value lets a page ask for a fresh image.
     #[serde(default)]

@@ -72,7 +72,11 @@ pub fn document() -> &'static serde_json::Value {
     static DOC: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
     DOC.get_or_init(|| {
         let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serializes");
+        constrained(&mut doc);
+        list_parameters(&mut doc);
         enveloped(&mut doc);
+        linked(&mut doc);
+        streams(&mut doc);
         doc
     })
 }
@@ -138,11 +142,24 @@ fn enveloped(doc: &mut serde_json::Value) {
             }
             let paged = op["parameters"].as_array().is_some_and(|ps| ps.iter().any(|p| p["name"] == "page" && p["in"] == "query"));
             let secured = op["security"].as_array().is_some_and(|s| s.iter().any(|r| r.as_object().is_some_and(|r| !r.is_empty())));
-            let changes = method != "get";
+            let changes = method != "get"
+                || op["parameters"].as_array().is_some_and(|ps| ps.iter().any(|p| p["in"] == "query" && p["name"] != "page"));
+            // Raw bodies are bytes, not the array of numbers `Vec<u8>` reads as.
+            if let Some(body) = op.pointer_mut("/requestBody/content/application~1octet-stream") {
+                body["schema"] = json!({"type": "string", "format": "binary"});
+            }
             let Some(responses) = op["responses"].as_object_mut() else { continue };
+            let error = json!({"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}});
             for (status, response) in responses.iter_mut() {
+                if status.starts_with('4') || status.starts_with('5') {
+                    response["content"] = error.clone();
+                }
                 if !status.starts_with('2') {
                     continue;
+                }
+                // An answer without data ("Deleted") is the envelope with `data: null`.
+                if response.get("content").is_none() {
+                    response["content"] = json!({"application/json": {"schema": {"type": "null"}}});
                 }
                 let Some(schema) = response.pointer_mut("/content/application~1json/schema") else { continue };
                 let data = schema.take();
@@ -178,6 +195,226 @@ fn enveloped(doc: &mut serde_json::Value) {
             }
         }
     }
+}
+
+/// What `str::trim` removes (Unicode white space), as a regex class body.
+const WS: &str = r"\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+/// Control characters; and those free text may not hold (all but tab and line breaks).
+const CONTROL: &str = r"\u0000-\u001f\u007f-\u009f";
+const TEXT_CONTROL: &str = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f";
+
+/// A value the service trims, then wants at most `max` characters of, none
+/// of them in `bad` (`blank_ok`: may it be empty once trimmed?). The length
+/// is the trimmed one, so it is in the pattern rather than `maxLength`.
+fn trimmed(bad: &str, blank_ok: bool, max: u32) -> serde_json::Value {
+    let inner = max.saturating_sub(2);
+    let middle = if bad.is_empty() { r"[\s\S]".to_owned() } else { format!("[^{bad}]") };
+    let body = format!("[^{WS}{bad}](?:{middle}{{0,{inner}}}[^{WS}{bad}])?");
+    let body = if blank_ok { format!("(?:{body})?") } else { body };
+    serde_json::json!({"pattern": format!("^[{WS}]*{body}[{WS}]*$")})
+}
+
+/// What the services check of each request field (see `service::*`), as
+/// schema keywords. Limits an admin can set are given at their defaults.
+fn rules() -> Vec<(&'static str, &'static str, serde_json::Value)> {
+    use crate::auth::password::{MAX_LEN, MIN_LEN};
+    use crate::service::vms::MIN_MEMORY_MIB;
+    use serde_json::json;
+    // Names of VMs, templates, labs and snapshots are trimmed; those of disks and ISOs are taken as sent.
+    let name = trimmed(CONTROL, false, 64);
+    let file_name = json!({"minLength": 1, "maxLength": 64, "pattern": format!("^[^{CONTROL}]*[^{WS}{CONTROL}][^{CONTROL}]*$")});
+    let text = |max: u32| json!({"maxLength": max, "pattern": format!("^[^{TEXT_CONTROL}]*$")});
+    let password = json!({"minLength": MIN_LEN, "maxLength": MAX_LEN, "pattern": format!("[^{WS}]")});
+    let username = json!({"pattern": format!("^[{WS}]*[A-Za-z0-9][A-Za-z0-9_.-]{{2,31}}[{WS}]*$")});
+    let cpus = json!({"minimum": 1, "maximum": 16});
+    let memory = json!({"minimum": MIN_MEMORY_MIB, "maximum": 65536});
+    let sha256 = json!({"pattern": format!("^[{WS}]*[0-9A-Fa-f]{{64}}[{WS}]*$")});
+    let minutes = json!({"maximum": crate::service::labs::MAX_MINUTES});
+    let boot_order = json!({"pattern": "^(c|d|n|cd|cn|dc|dn|nc|nd|cdn|cnd|dcn|dnc|ncd|ndc)$"});
+    // Blank (no address) or local@domain, the domain with a dot and not starting with one.
+    let x = format!("{WS}{CONTROL}");
+    let email = json!({"maxLength": 254, "pattern": format!("^[{WS}]*(?:[^@{x}]+@[^.{x}][^{x}]*\\.[^{x}]*)?[{WS}]*$")});
+    let kernel = json!({"pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$"});
+    let required = json!({"minLength": 1, "pattern": format!("[^{WS}]")});
+    vec![
+        ("NewVm", "name", name.clone()),
+        ("NewVm", "description", json!({"maxLength": 2000})),
+        ("NewVm", "cpus", cpus.clone()),
+        ("NewVm", "memory_mib", memory.clone()),
+        ("NewVm", "boot_order", boot_order.clone()),
+        ("NewVm", "kernel", kernel.clone()),
+        ("NewVm", "port_forwards", json!({"maxItems": crate::service::vms::MAX_FORWARDS_PER_VM})),
+        ("VmPatch", "name", name.clone()),
+        ("VmPatch", "description", json!({"maxLength": 2000})),
+        ("VmPatch", "cpus", cpus.clone()),
+        ("VmPatch", "memory_mib", memory.clone()),
+        ("VmPatch", "boot_order", boot_order),
+        ("NewPortForward", "protocol", json!({"enum": ["tcp", "udp"]})),
+        ("NewPortForward", "guest_port", json!({"minimum": 1, "maximum": 65535})),
+        ("NewPortForward", "host_port", json!({"minimum": 20000, "maximum": 29999})),
+        ("StateChangeRequest", "timeout", json!({"maximum": crate::service::vms::MAX_SHUTDOWN_SECS})),
+        ("NewSnapshot", "name", file_name.clone()),
+        ("NewDisk", "name", file_name.clone()),
+        ("NewDisk", "format", json!({"pattern": "^(qcow2|raw|vmdk)$"})),
+        ("NewDisk", "size_mib", json!({"minimum": 1, "maximum": crate::service::storage::MAX_DISK_MIB})),
+        ("DiskResize", "size_mib", json!({"minimum": 1, "maximum": crate::service::storage::MAX_DISK_MIB})),
+        ("NewIso", "name", file_name.clone()),
+        ("NewIso", "size_bytes", json!({"minimum": 1, "maximum": crate::service::storage::MAX_ISO_BYTES})),
+        ("NewIso", "sha256", sha256.clone()),
+        ("ImageUpload", "size_bytes", json!({"minimum": 1, "maximum": crate::service::templates::MAX_IMAGE_BYTES})),
+        ("ImageUpload", "sha256", sha256),
+        ("NewUser", "username", username.clone()),
+        ("NewUser", "password", password.clone()),
+        ("NewUser", "display_name", trimmed(CONTROL, true, 100)),
+        ("NewUser", "email", email.clone()),
+        ("UserPatch", "display_name", trimmed(CONTROL, false, 100)),
+        ("UserPatch", "email", email),
+        ("Credentials", "username", required.clone()),
+        ("Credentials", "password", json!({"minLength": 1})),
+        ("PasswordChange", "new_password", password.clone()),
+        ("PasswordReset", "new_password", password),
+        ("NewToken", "name", trimmed("", false, 64)),
+        ("NewToken", "expires_in_days", json!({"minimum": 1, "maximum": 3650})),
+        ("NewCourse", "code", json!({"pattern": "^[A-Za-z0-9._-]{2,32}$"})),
+        ("NewCourse", "title", trimmed(TEXT_CONTROL, false, 200)),
+        ("NewCourse", "term", trimmed(TEXT_CONTROL, true, 64)),
+        ("NewCourse", "description", text(4000)),
+        ("CoursePatch", "title", trimmed(TEXT_CONTROL, false, 200)),
+        ("CoursePatch", "term", trimmed(TEXT_CONTROL, true, 64)),
+        ("CoursePatch", "description", text(4000)),
+        ("NewMember", "username", required),
+        ("NewMember", "role", json!({"enum": ["teacher", "student"]})),
+        ("NewTemplate", "name", name.clone()),
+        ("NewTemplate", "description", json!({"maxLength": 2000})),
+        ("NewTemplate", "cpus", cpus.clone()),
+        ("NewTemplate", "memory_mib", memory.clone()),
+        ("NewTemplate", "kernel", kernel),
+        ("NewTemplateVersion", "note", json!({"maxLength": 500})),
+        ("NewLab", "name", name),
+        ("NewLab", "description", json!({"maxLength": 4000})),
+        ("NewLab", "cpus", cpus),
+        ("NewLab", "memory_mib", memory),
+        ("NewLab", "opens_at", json!({"format": "date-time"})),
+        ("NewLab", "closes_at", json!({"format": "date-time"})),
+        ("NewLab", "auto_start_minutes", minutes.clone()),
+        ("NewLab", "auto_stop_minutes", minutes.clone()),
+        ("NewLab", "idle_stop_minutes", json!({"minimum": 1, "maximum": crate::service::labs::MAX_MINUTES})),
+        ("LabPatch", "description", json!({"maxLength": 4000})),
+        ("LabPatch", "auto_start_minutes", minutes.clone()),
+        ("LabPatch", "auto_stop_minutes", minutes.clone()),
+        ("LabPatch", "idle_stop_minutes", minutes),
+        ("BulkAction", "vm_ids", json!({"minItems": 1, "maxItems": 500})),
+        ("ResetRequest", "confirm", json!({"const": true})),
+        ("ConsoleRequest", "kind", json!({"enum": ["vnc", "serial"]})),
+    ]
+}
+
+/// Adds the services' checks to the schemas of the fields they check.
+fn constrained(doc: &mut serde_json::Value) {
+    for (schema, field, rule) in rules() {
+        let Some(property) = doc["components"]["schemas"][schema]["properties"].get_mut(field) else {
+            panic!("the OpenAPI document has no field {schema}.{field}");
+        };
+        let (Some(property), Some(rule)) = (property.as_object_mut(), rule.as_object()) else { continue };
+        for (k, v) in rule {
+            property.insert(k.clone(), v.clone());
+        }
+    }
+}
+
+/// Which list takes which of `ListQuery`'s filters (the others ignore them).
+fn list_parameters(doc: &mut serde_json::Value) {
+    use serde_json::json;
+    let Some(paths) = doc["paths"].as_object_mut() else { return };
+    for (path, item) in paths.iter_mut() {
+        let Some(params) = item.pointer_mut("/get/parameters").and_then(|p| p.as_array_mut()) else { continue };
+        if !params.iter().any(|p| p["name"] == "page_size") {
+            continue;
+        }
+        let sorts: &[&str] = match path.as_str() {
+            "/api/v1/users" => &["username", "display_name", "role", "created_at"],
+            "/api/v1/vms" => &["id"],
+            _ => &[],
+        };
+        let searched = matches!(path.as_str(), "/api/v1/users" | "/api/v1/vms" | "/api/v1/courses");
+        params.retain(|p| match p["name"].as_str() {
+            Some("sort") => !sorts.is_empty(),
+            Some("q") => searched,
+            Some("role") => path == "/api/v1/users",
+            _ => true,
+        });
+        for p in params.iter_mut() {
+            match p["name"].as_str() {
+                Some("page") => p["schema"]["maximum"] = json!(crate::service::MAX_PAGE),
+                Some("q") => p["schema"]["maxLength"] = json!(crate::service::MAX_SEARCH_CHARS),
+                Some("sort") => {
+                    // An empty sort is the default order.
+                    let names: Vec<String> = std::iter::once(String::new()).chain(sorts.iter().flat_map(|s| [s.to_string(), format!("-{s}")])).collect();
+                    p["schema"]["enum"] = json!(names);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Links each creating `POST /x` to the operations on `/x/{id}` and below,
+/// the new resource's id taken from the answer (`data.id`).
+fn linked(doc: &mut serde_json::Value) {
+    use serde_json::json;
+    let Some(paths) = doc["paths"].as_object() else { return };
+    let mut links: Vec<(String, String, String)> = Vec::new();
+    for (path, item) in paths {
+        if item.pointer("/post/responses/201").is_none() {
+            continue;
+        }
+        let below = format!("{path}/{{id}}");
+        for (other, other_item) in paths {
+            if other != &below && !other.starts_with(&format!("{below}/")) {
+                continue;
+            }
+            for method in ["get", "put", "patch", "post", "delete"] {
+                if let Some(id) = other_item[method]["operationId"].as_str() {
+                    links.push((path.clone(), id.to_owned(), format!("{method}{}", other.replace(['/', '{', '}', '-'], "_"))));
+                }
+            }
+        }
+    }
+    for (path, operation_id, name) in links {
+        doc["paths"][&path]["post"]["responses"]["201"]["links"][name] =
+            json!({"operationId": operation_id, "parameters": {"id": "$response.body#/data/id"}});
+    }
+}
+
+/// The console websocket's handshake headers and the event stream's
+/// media type, as far as OpenAPI describes either.
+fn streams(doc: &mut serde_json::Value) {
+    use serde_json::json;
+    let header = |name: &str, schema: serde_json::Value, why: &str| {
+        json!({"name": name, "in": "header", "required": true, "schema": schema, "description": why})
+    };
+    let socket = &mut doc["paths"]["/api/v1/vms/{id}/console/ws"]["get"];
+    if let Some(params) = socket["parameters"].as_array_mut() {
+        for p in params.iter_mut().filter(|p| p["name"] == "ticket") {
+            p["schema"]["minLength"] = json!(1);
+        }
+        params.push(header("Connection", json!({"type": "string", "enum": ["Upgrade"]}), "A websocket handshake (RFC 6455)"));
+        params.push(header("Upgrade", json!({"type": "string", "enum": ["websocket"]}), "A websocket handshake"));
+        params.push(header("Sec-WebSocket-Version", json!({"type": "string", "enum": ["13"]}), "A websocket handshake"));
+        params.push(header(
+            "Sec-WebSocket-Key",
+            json!({"type": "string", "pattern": "^[A-Za-z0-9+/]{22}==$"}),
+            "16 random bytes in base64",
+        ));
+        params.push(json!({"name": "Sec-WebSocket-Protocol", "in": "header", "required": false,
+            "schema": {"type": "string", "enum": ["binary"]}, "description": "`binary` (noVNC asks for it)"}));
+    }
+    socket["responses"]["101"]["description"] =
+        json!("Switched to a websocket: binary frames carry the VNC (RFB) or serial stream both ways");
+    doc["paths"]["/api/v1/events"]["get"]["responses"]["200"]["content"] = json!({"text/event-stream": {"schema": {
+        "type": "string",
+        "description": "Server-sent events, each `data:` a JSON object with a `type` (`vm_state`, `operation`) and the changed resource"
+    }}});
 }
 
 async fn get_docs() -> Html<&'static str> {

@@ -69,10 +69,12 @@ pub async fn update_lab(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteLabQuery {
     /// Delete the students' VMs and disks too (needed when there are any).
     #[serde(default)]
+    #[param(required = false)]
     delete_vms: bool,
 }
 

@@ -17,7 +17,7 @@ mod storage;
 mod users;
 mod vms;
 
-pub use docs::ApiDoc;
+pub use docs::{document as openapi_document, ApiDoc};
 
 use crate::error::{error_response, ServerError};
 use crate::state::AppState;
@@ -169,34 +169,53 @@ where
     type Rejection = ServerError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(rej) => Err(json_rejection(rej).into()),
+        let axum::Json(mut value) = axum::Json::<serde_json::Value>::from_request(req, state).await.map_err(json_rejection)?;
+        whole_numbers(&mut value);
+        serde_path_to_error::deserialize(value).map(ApiJson).map_err(|e| {
+            let path = e.path().to_string();
+            let text = if path == "." { e.inner().to_string() } else { format!("{path}: {}", e.inner()) };
+            data_error(text).into()
+        })
+    }
+}
+
+/// JSON does not tell `2.0` from `2` (nor does JSON Schema's `integer`):
+/// whole numbers written with a fraction are read as integers.
+fn whole_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|f| n.is_f64() && f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0) {
+                *n = if f < 0.0 { (f as i64).into() } else { (f as u64).into() };
+            }
         }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers),
+        _ => {}
     }
 }
 
 /// Turns serde's complaint into a field-level validation error where it
 /// names a field.
-fn json_rejection(rej: JsonRejection) -> AppError {
-    match rej {
-        JsonRejection::JsonDataError(e) => {
-            let text = std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_else(|| e.body_text());
-            let field_of = |marker: &str| {
-                text.split_once(marker).and_then(|(_, rest)| rest.split('`').next()).map(str::to_owned)
-            };
-            let mut fields = FieldErrors::new();
-            if let Some(f) = field_of("unknown field `") {
-                fields.insert(f, "is not a known field".into());
-            } else if let Some(f) = field_of("missing field `") {
-                fields.insert(f, "is required".into());
-            } else {
-                let path = text.split(':').next().unwrap_or("body").trim();
-                let path = if path.is_empty() || path.contains(' ') { "body" } else { path };
-                fields.insert(path.to_owned(), text.clone());
-            }
-            AppError::Validation { message: text, fields }
-        }
+fn data_error(text: String) -> AppError {
+    let field_of = |marker: &str| text.split_once(marker).and_then(|(_, rest)| rest.split('`').next()).map(str::to_owned);
+    let mut fields = FieldErrors::new();
+    if let Some(f) = field_of("unknown field `") {
+        fields.insert(f, "is not a known field".into());
+    } else if let Some(f) = field_of("missing field `") {
+        fields.insert(f, "is required".into());
+    } else {
+        let path = text.split(':').next().unwrap_or("body").trim();
+        let path = if path.is_empty() || path.contains(' ') { "body" } else { path };
+        fields.insert(path.to_owned(), text.clone());
+    }
+    AppError::Validation { message: text, fields }
+}
+
+/// The body could not be read as JSON at all.
+fn json_rejection(rej: JsonRejection) -> ServerError {
+    let err = match rej {
+        JsonRejection::JsonDataError(e) => data_error(std::error::Error::source(&e).map(|s| s.to_string()).unwrap_or_else(|| e.body_text())),
         JsonRejection::JsonSyntaxError(e) => AppError::bad_request(
             "MALFORMED_JSON",
             format!(
@@ -211,7 +230,8 @@ fn json_rejection(rej: JsonRejection) -> AppError {
             message: format!("the body is larger than {MAX_BODY_BYTES} bytes"),
         },
         other => AppError::bad_request("BAD_BODY", other.body_text()),
-    }
+    };
+    err.into()
 }
 
 /// Query string whose rejections are API errors.

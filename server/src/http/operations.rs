@@ -44,10 +44,12 @@ pub async fn get_operation(State(state): State<AppState>, CurrentUser(me): Curre
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct WaitQuery {
     /// Seconds to wait at most (default 30, at most 120).
     #[serde(default)]
+    #[param(maximum = 120)]
     timeout: Option<u64>,
 }
 

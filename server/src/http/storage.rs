@@ -130,6 +130,7 @@ pub async fn delete_iso(State(state): State<AppState>, CurrentUser(me): CurrentU
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ChunkQuery {
     /// Byte offset of this chunk in the file.

@@ -58,13 +58,16 @@ pub async fn update_vm(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteQuery {
     /// Power the VM off first if it is running.
     #[serde(default)]
+    #[param(required = false)]
     force: bool,
     /// Delete the VM's disks too (otherwise they are detached and kept).
     #[serde(default)]
+    #[param(required = false)]
     delete_disks: bool,
 }
 

@@ -93,18 +93,17 @@ pub async fn issue_login_token(state: &AppState, user: UserView) -> Result<Login
 
 /// Ends what the caller logged in with: the session, or the login token.
 pub async fn logout(state: &AppState, parts: &Parts) -> Result<()> {
-    let who = caller(state, parts).await?;
-    match &who {
-        Some(Caller { via: AuthVia::Token { token_id }, .. }) => state.store.delete_token(*token_id).await?,
+    // Nobody signed in has nothing to end: that is a 401 like any other.
+    let who = caller(state, parts).await?.ok_or_else(|| AppError::unauthorized("UNAUTHENTICATED", "nobody is signed in here"))?;
+    match &who.via {
+        AuthVia::Token { token_id } => state.store.delete_token(*token_id).await?,
         _ => {
             if let Some(session) = parts.extensions.get::<Session>() {
                 session.flush().await.map_err(session_err)?;
             }
         }
     }
-    if let Some(who) = who {
-        announce(state, AccessChange::User(who.id()));
-    }
+    announce(state, AccessChange::User(who.id()));
     Ok(())
 }
 

@@ -45,7 +45,7 @@ fn parse_time(field: &str, s: &str, fields: &mut FieldErrors) -> Option<i64> {
     }
 }
 
-const MAX_MINUTES: u32 = 7 * 24 * 60;
+pub(crate) const MAX_MINUTES: u32 = 7 * 24 * 60;
 
 fn check_minutes(name: &str, v: Option<u32>, fields: &mut FieldErrors) {
     if v.is_some_and(|m| m > MAX_MINUTES) {

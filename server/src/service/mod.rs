@@ -22,6 +22,10 @@ use app::types::{ListQuery, Pagination};
 
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
 pub const MAX_PAGE_SIZE: u32 = 100;
+/// Pages past this are refused rather than counted to.
+pub const MAX_PAGE: u32 = 1_000_000;
+/// The longest search text a list takes.
+pub const MAX_SEARCH_CHARS: usize = 100;
 
 /// Validated paging of a list request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,8 +38,11 @@ impl Paging {
     pub fn from_query(q: &ListQuery) -> Result<Paging, AppError> {
         let page = q.page.unwrap_or(1);
         let page_size = q.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
-        if page == 0 {
-            return Err(AppError::invalid("page", "must be 1 or more"));
+        if page == 0 || page > MAX_PAGE {
+            return Err(AppError::invalid("page", format!("must be between 1 and {MAX_PAGE}")));
+        }
+        if q.q.as_ref().is_some_and(|q| q.chars().count() > MAX_SEARCH_CHARS) {
+            return Err(AppError::invalid("q", format!("must be at most {MAX_SEARCH_CHARS} characters")));
         }
         if page_size == 0 || page_size > MAX_PAGE_SIZE {
             return Err(AppError::invalid("page_size", format!("must be between 1 and {MAX_PAGE_SIZE}")));

@@ -17,9 +17,9 @@ use std::path::PathBuf;
 use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
 
 /// Largest disk one may make (1 TiB).
-const MAX_DISK_MIB: u64 = 1024 * 1024;
+pub(crate) const MAX_DISK_MIB: u64 = 1024 * 1024;
 /// Largest ISO one may upload (16 GiB).
-const MAX_ISO_BYTES: u64 = 16 << 30;
+pub(crate) const MAX_ISO_BYTES: u64 = 16 << 30;
 /// Largest upload chunk.
 pub const MAX_CHUNK_BYTES: usize = 16 << 20;
 
@@ -197,6 +197,9 @@ pub async fn resize_disk(state: &AppState, caller: &Caller, id: i64, r: DiskResi
     if new_size <= d.virtual_size {
         return Err(AppError::invalid("size_mib", format!("must be larger than the current {} MiB (disks only grow)", d.virtual_size >> 20)).into());
     }
+    if d.format == "vmdk" {
+        return Err(AppError::conflict("DISK_FORMAT", "vmdk disks cannot grow here; make a qcow2 or raw disk instead").into());
+    }
     let course = match d.vm_id {
         Some(vm) => {
             require_vm_stopped(state, vm).await?;
@@ -217,7 +220,7 @@ pub async fn resize_disk(state: &AppState, caller: &Caller, id: i64, r: DiskResi
 
 pub async fn attach_disk(state: &AppState, caller: &Caller, id: i64, a: DiskAttach) -> Result<DiskView> {
     let d = load_disk(state, caller, id).await?;
-    let vm = super::vms::load(state, caller, a.vm_id).await?;
+    let vm = super::vms::load_named(state, caller, "vm_id", a.vm_id).await?;
     if !super::vms::manages_lab_vm(state, caller, &vm).await? {
         return Err(super::vms::lab_locked(format!("attaching a disk to VM {}", vm.view.id)).into());
     }

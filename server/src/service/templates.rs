@@ -15,7 +15,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 
 /// Largest template image one may upload (64 GiB).
-const MAX_IMAGE_BYTES: u64 = 64 << 30;
+pub(crate) const MAX_IMAGE_BYTES: u64 = 64 << 30;
 
 pub fn version_path(state: &AppState, version_id: i64) -> PathBuf {
     state.config.pool_dir("templates").join(format!("{version_id}.qcow2"))
@@ -119,7 +119,7 @@ pub async fn create(state: &AppState, caller: &Caller, course_id: i64, input: Ne
 /// A VM the caller may use as a template source: reachable, stopped, with a
 /// qcow2 first disk. Returns it and that disk.
 async fn prepared_vm(state: &AppState, caller: &Caller, vm_id: i64) -> Result<(crate::store::VmRecord, app::types::DiskView)> {
-    let vm = super::vms::load(state, caller, vm_id).await?;
+    let vm = super::vms::load_named(state, caller, "vm_id", vm_id).await?;
     let s = super::vms::current_state(state, &vm).await;
     if s.has_process() {
         return Err(AppError::conflict("VM_RUNNING", format!("the VM is {}; shut it down first", s.as_str())).into());

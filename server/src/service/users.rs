@@ -104,9 +104,6 @@ pub async fn list(state: &AppState, _admin: &Admin, query: ListQuery) -> Result<
         })?,
     };
     let search = query.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
-    if search.as_ref().is_some_and(|q| q.chars().count() > 100) {
-        return Err(AppError::invalid("q", "must be at most 100 characters").into());
-    }
     let filter = UserFilter {
         role: query.role,
         search,

@@ -19,7 +19,7 @@ pub const DEFAULT_CPUS: u32 = 1;
 pub const DEFAULT_MEMORY_MIB: u32 = 512;
 pub const MIN_MEMORY_MIB: u32 = 128;
 const DEFAULT_SHUTDOWN_SECS: u32 = 30;
-const MAX_SHUTDOWN_SECS: u32 = 600;
+pub(crate) const MAX_SHUTDOWN_SECS: u32 = 600;
 
 fn not_found(id: i64) -> AppError {
     AppError::not_found("VM_NOT_FOUND", format!("no VM with id {id}"))
@@ -63,6 +63,14 @@ pub(crate) fn lab_locked(what: impl std::fmt::Display) -> AppError {
 /// Loads a VM the caller may reach.
 pub async fn load(state: &AppState, caller: &Caller, id: i64) -> Result<VmRecord> {
     let vm = state.store.vm(id).await?.ok_or_else(|| not_found(id))?;
+    authorize(state, caller, &vm).await?;
+    Ok(vm)
+}
+
+/// A VM named in a request's body (`field`): no such VM is a 422 on that
+/// field, as for any other value that names nothing.
+pub async fn load_named(state: &AppState, caller: &Caller, field: &str, id: i64) -> Result<VmRecord> {
+    let vm = state.store.vm(id).await?.ok_or_else(|| AppError::invalid(field, format!("no VM with id {id}")))?;
     authorize(state, caller, &vm).await?;
     Ok(vm)
 }
