@@ -19,6 +19,8 @@ out=$(mktemp -d /tmp/vlab-clients.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 .tools/py/bin/openapi-python-client generate --path "$doc" --meta none --config clients/python-config.yaml \
   --output-path "$out/python/vlab_client" --overwrite > "$out/python.log" 2>&1 || { cat "$out/python.log"; exit 1; }
+# ruff's cache is no part of the client.
+rm -rf "$out/python/vlab_client/.ruff_cache"
 mkdir -p "$out/typescript"
 npx openapi-typescript "$doc" --output "$out/typescript/schema.d.ts" --root-types > "$out/ts.log" 2>&1 || { cat "$out/ts.log"; exit 1; }
 

@@ -29,6 +29,8 @@ if [ "$purpose" = test ]; then
   # The test suite runs against PostgreSQL too, in a throwaway cluster of
   # its own (scripts/pg.sh): no system service is used.
   need+=(postgresql)
+  # The API contract checks' Python tools live in a venv (clients/check.sh).
+  need+=(python3-venv)
 fi
 missing=()
 for p in "${need[@]}"; do
@@ -101,5 +103,14 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages"
   npm ci --no-audit --no-fund --ignore-scripts
+fi
+# --- Python tools of the API contract checks, from the pinned list --------
+if [ "$purpose" = test ]; then
+  if [ ! -x .tools/py/bin/python ] || [ clients/requirements.txt -nt .tools/py/.installed ]; then
+    say "installing the contract checks' Python tools (schemathesis, openapi-python-client)"
+    python3 -m venv .tools/py
+    .tools/py/bin/pip install --quiet --disable-pip-version-check -r clients/requirements.txt
+    touch .tools/py/.installed
+  fi
 fi
 say "setup done"

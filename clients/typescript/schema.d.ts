@@ -5731,7 +5731,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: null;
+                        data: {
+                            accelerator: {
+                                in_use: string;
+                                reason: string;
+                            };
+                            confinement: {
+                                [key: string]: string;
+                            };
+                            /** @constant */
+                            database: "ok";
+                            guest_network_guard: {
+                                active: boolean;
+                                reason: string;
+                            };
+                            /** @constant */
+                            status: "ok";
+                            version: string;
+                        };
                         message: string | null;
                         /** @constant */
                         success: true;

@@ -34,7 +34,20 @@ async fn disk_create_inspect_resize_attach_detach_delete() {
         let id = v["data"]["id"].as_i64().unwrap();
         let (_, v) = app.json(Method::GET, &format!("/api/v1/disks/{id}"), Some(&admin), None).await;
         assert_eq!(v["data"]["virtual_size"], 16u64 << 20, "{v}");
+        // qemu-img cannot grow a vmdk: that is said as a 409, not a server error.
+        // (JSON's 32.0 is the integer 32.)
+        let (s, v) = app.json(Method::POST, &format!("/api/v1/disks/{id}/resize"), Some(&admin), Some(json!({"size_mib": 32.0}))).await;
+        if format == "vmdk" {
+            assert_error(s, &v, 409, "DISK_FORMAT");
+        } else {
+            assert_eq!(s, StatusCode::OK, "{v}");
+        }
     }
+
+    // A VM the body names that does not exist is a 422 on that field (the disk is there).
+    let (s, v) = app.json(Method::POST, &format!("/api/v1/disks/{disk}/attach"), Some(&admin), Some(json!({"vm_id": 987654}))).await;
+    assert_error(s, &v, 422, "VALIDATION_FAILED");
+    assert!(v["error"]["details"]["fields"]["vm_id"].is_string(), "{v}");
 
     let vm = app.create_vm(&admin, json!({"name": "withdisk", "memory_mib": 128, "kernel": "test-guest", "network": "none"})).await;
     let (s, v) = app.json(Method::POST, &format!("/api/v1/disks/{disk}/attach"), Some(&admin), Some(json!({"vm_id": vm}))).await;
@@ -197,9 +210,10 @@ async fn host_paths_are_never_accepted() {
     std::os::unix::fs::symlink(outside.path(), app.data_dir.path().join("pools/kernels/escape")).unwrap();
     let (s, v) = app.json(Method::POST, "/api/v1/vms", Some(&admin), Some(json!({"name": "k", "kernel": "escape"}))).await;
     assert_error(s, &v, 422, "VALIDATION_FAILED");
-    // Ids that do not exist, or negative ones, are just not found.
+    // Ids that do not exist, or negative ones, name nothing: a 422 on the field.
     let (s, v) = app.json(Method::POST, &format!("/api/v1/disks/{id}/attach"), Some(&admin), Some(json!({"vm_id": -1}))).await;
-    assert_error(s, &v, 404, "VM_NOT_FOUND");
+    assert_error(s, &v, 422, "VALIDATION_FAILED");
+    assert_eq!(v["error"]["details"]["fields"]["vm_id"], "no VM with id -1");
 }
 
 #[tokio::test]

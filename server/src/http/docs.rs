@@ -74,6 +74,7 @@ pub fn document() -> &'static serde_json::Value {
         let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serializes");
         constrained(&mut doc);
         list_parameters(&mut doc);
+        health(&mut doc);
         enveloped(&mut doc);
         linked(&mut doc);
         streams(&mut doc);
@@ -356,6 +357,26 @@ fn list_parameters(doc: &mut serde_json::Value) {
             }
         }
     }
+}
+
+/// The health check's answer (built as JSON where it is checked).
+fn health(doc: &mut serde_json::Value) {
+    use serde_json::json;
+    let reasoned = |flag: &str, t: &str| {
+        json!({"type": "object", "required": [flag, "reason"], "properties": {flag: {"type": t}, "reason": {"type": "string"}}})
+    };
+    doc["paths"]["/api/v1/health"]["get"]["responses"]["200"]["content"] = json!({"application/json": {"schema": {
+        "type": "object",
+        "required": ["status", "version", "database", "accelerator", "guest_network_guard", "confinement"],
+        "properties": {
+            "status": {"const": "ok"},
+            "version": {"type": "string"},
+            "database": {"const": "ok"},
+            "accelerator": reasoned("in_use", "string"),
+            "guest_network_guard": reasoned("active", "boolean"),
+            "confinement": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+    }}});
 }
 
 /// Links each creating `POST /x` to the operations on `/x/{id}` and below,

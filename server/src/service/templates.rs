@@ -75,7 +75,7 @@ pub async fn create(state: &AppState, caller: &Caller, course_id: i64, input: Ne
     courses::load(state, caller, course_id, Access::Manage).await?;
     // Made from a VM: by the VM's node, which has its disk.
     if let Some(vm_id) = input.vm_id {
-        let node = super::vms::load(state, caller, vm_id).await?.view.node_id;
+        let node = super::vms::load_named(state, caller, "vm_id", vm_id).await?.view.node_id;
         let call = || crate::cluster::NodeCall::CreateTemplate { course_id, input: input.clone() };
         if let Some(t) = crate::cluster::route(state, node, caller, call).await? {
             return Ok(t);
@@ -134,7 +134,7 @@ async fn prepared_vm(state: &AppState, caller: &Caller, vm_id: i64) -> Result<(c
 pub async fn add(state: &AppState, caller: &Caller, template_id: i64, input: NewTemplateVersion) -> Result<TemplateView> {
     load(state, caller, template_id).await?;
     if let Some(vm_id) = input.vm_id {
-        let node = super::vms::load(state, caller, vm_id).await?.view.node_id;
+        let node = super::vms::load_named(state, caller, "vm_id", vm_id).await?.view.node_id;
         let call = || crate::cluster::NodeCall::AddTemplateVersion { template_id, input: input.clone() };
         if let Some(t) = crate::cluster::route(state, node, caller, call).await? {
             return Ok(t);

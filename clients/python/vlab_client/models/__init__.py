@@ -59,6 +59,16 @@ from .get_course_response_200 import GetCourseResponse200
 from .get_disk_response_200 import GetDiskResponse200
 from .get_guest_network_response_200 import GetGuestNetworkResponse200
 from .get_health_response_200 import GetHealthResponse200
+from .get_health_response_200_data import GetHealthResponse200Data
+from .get_health_response_200_data_accelerator import (
+    GetHealthResponse200DataAccelerator,
+)
+from .get_health_response_200_data_confinement import (
+    GetHealthResponse200DataConfinement,
+)
+from .get_health_response_200_data_guest_network_guard import (
+    GetHealthResponse200DataGuestNetworkGuard,
+)
 from .get_iso_response_200 import GetIsoResponse200
 from .get_lab_response_200 import GetLabResponse200
 from .get_me_response_200 import GetMeResponse200
@@ -222,6 +232,10 @@ __all__ = (
     "GetDiskResponse200",
     "GetGuestNetworkResponse200",
     "GetHealthResponse200",
+    "GetHealthResponse200Data",
+    "GetHealthResponse200DataAccelerator",
+    "GetHealthResponse200DataConfinement",
+    "GetHealthResponse200DataGuestNetworkGuard",
     "GetIsoResponse200",
     "GetLabResponse200",
     "GetMeResponse200",

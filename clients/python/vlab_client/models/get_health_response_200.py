@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from typing import (
+    TYPE_CHECKING,
     Any,
     Literal,
     Self,
@@ -13,6 +14,10 @@ from typing import (
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+if TYPE_CHECKING:
+    from ..models.get_health_response_200_data import GetHealthResponse200Data
+
+
 T = TypeVar("T", bound="GetHealthResponse200")
 
 
@@ -20,20 +25,20 @@ T = TypeVar("T", bound="GetHealthResponse200")
 class GetHealthResponse200:
     """
     Attributes:
-        data (None):
+        data (GetHealthResponse200Data):
         message (None | str):
         success (Literal[True]):
         timestamp (datetime.datetime):
     """
 
-    data: None
+    data: GetHealthResponse200Data
     message: None | str
     success: Literal[True]
     timestamp: datetime.datetime
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data
+        data = self.data.to_dict()
 
         message: None | str
         message = self.message
@@ -57,8 +62,10 @@ class GetHealthResponse200:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.get_health_response_200_data import GetHealthResponse200Data
+
         d = dict(src_dict)
-        data = d.pop("data")
+        data = GetHealthResponse200Data.from_dict(d.pop("data"))
 
         def _parse_message(data: object) -> None | str:
             if data is None:
