@@ -15,7 +15,7 @@ from vlab_client.api.console import open_console
 from vlab_client.api.operations import wait_operation
 from vlab_client.api.storage import attach_disk, begin_iso_upload, create_disk, delete_iso, get_disk, upload_iso_chunk
 from vlab_client.api.users import create_user, list_users
-from vlab_client.api.vms import change_vm_state, create_vm, delete_vm, get_vm
+from vlab_client.api.vms import change_vm_state, create_vm, delete_vm, get_vm, get_vm_metrics
 from vlab_client.models import (
     Action,
     ConsoleRequest,
@@ -76,6 +76,8 @@ assert disk.vm_id == vm.id, disk
 
 finish(admin, change_vm_state.sync(vm.id, client=admin, body=StateChangeRequest(action=Action.START)).data)
 assert get_vm.sync(vm.id, client=admin).data.state == VmState.RUNNING
+metrics = get_vm_metrics.sync(vm.id, client=admin).data
+assert metrics.memory.rss_bytes > 0 and [d.disk_id for d in metrics.disks] == [disk.id], metrics
 ticket = open_console.sync(vm.id, client=admin, body=ConsoleRequest(kind=ConsoleRequestKind.SERIAL)).data
 assert ticket.ticket and ticket.ws_path.startswith(f"/api/v1/vms/{vm.id}/console/ws"), ticket
 finish(admin, change_vm_state.sync(vm.id, client=admin, body=StateChangeRequest(action=Action.STOP)).data)

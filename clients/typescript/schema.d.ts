@@ -959,6 +959,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/vms/{id}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * CPU (the QEMU process and its vCPU threads, over a quarter second),
+         *     resident memory, per-disk I/O and network traffic (where the backend
+         *     counts it) of a running VM; who may see the VM may see these.
+         */
+        get: operations["get_vm_metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/vms/{id}/move": {
         parameters: {
             query?: never;
@@ -1165,7 +1186,8 @@ export interface components {
         ConsoleTicket: {
             /** Format: int64 */
             expires_in: number;
-            kind: string;
+            /** @enum {string} */
+            kind: "vnc" | "serial";
             /** @description Single use; valid for `expires_in` seconds. */
             ticket: string;
             view_only: boolean;
@@ -1207,6 +1229,24 @@ export interface components {
             title: string;
             updated_at: string;
         };
+        /** @description CPU time over the last moment, in percent of one host core. */
+        CpuMetrics: {
+            /**
+             * Format: double
+             * @description The whole QEMU process (vCPUs, device emulation, I/O threads).
+             */
+            process_percent: number;
+            /**
+             * Format: double
+             * @description Its vCPU threads only: what the guest itself ran.
+             */
+            vcpu_percent: number;
+            /**
+             * Format: int32
+             * @description The VM's vCPUs (100% each at most).
+             */
+            vcpus: number;
+        };
         /** @description An account made by a CSV enrolment, with its one-time password. */
         CreatedAccount: {
             display_name: string;
@@ -1233,6 +1273,19 @@ export interface components {
          * @enum {string}
          */
         DiskBus: "virtio" | "ide";
+        /** @description I/O of one disk since the VM started. */
+        DiskMetrics: {
+            /** Format: int64 */
+            disk_id: number;
+            /** Format: int64 */
+            read_bytes: number;
+            /** Format: int64 */
+            read_ops: number;
+            /** Format: int64 */
+            write_bytes: number;
+            /** Format: int64 */
+            write_ops: number;
+        };
         /** @description Grow a disk. */
         DiskResize: {
             /** Format: int64 */
@@ -1246,8 +1299,11 @@ export interface components {
              */
             actual_size?: number | null;
             created_at: string;
-            /** @description qcow2, raw or vmdk. */
-            format: string;
+            /**
+             * @description qcow2, raw or vmdk.
+             * @enum {string}
+             */
+            format: "qcow2" | "raw" | "vmdk";
             /** Format: int64 */
             id: number;
             name: string;
@@ -1326,8 +1382,11 @@ export interface components {
             sha256: string;
             /** Format: int64 */
             size_bytes: number;
-            /** @description uploading or ready. */
-            status: string;
+            /**
+             * @description uploading or ready.
+             * @enum {string}
+             */
+            status: "uploading" | "ready";
         };
         /**
          * @description Changes to a lab. A new `template_version_id` applies to VMs made or
@@ -1429,11 +1488,44 @@ export interface components {
             added_at: string;
             display_name: string;
             email?: string | null;
-            /** @description `teacher` or `student`. */
-            role: string;
+            /**
+             * @description `teacher` or `student`.
+             * @enum {string}
+             */
+            role: "teacher" | "student";
             /** Format: int64 */
             user_id: number;
             username: string;
+        };
+        MemoryMetrics: {
+            /**
+             * Format: int32
+             * @description The memory the VM was given.
+             */
+            configured_mib: number;
+            guest_note?: string | null;
+            /**
+             * Format: int64
+             * @description Memory in use inside the guest, when the guest reports it (a balloon
+             *     driver or guest agent); `null` otherwise, with `guest_note` saying why.
+             */
+            guest_used_bytes?: number | null;
+            /**
+             * Format: int64
+             * @description Host memory its QEMU holds now (resident set).
+             */
+            rss_bytes: number;
+        };
+        /** @description Network traffic since the VM started, where its backend counts it. */
+        NetworkMetrics: {
+            /** @description Counters exist (a tap device); without them the bytes are `null`. */
+            available: boolean;
+            /** @description Why there are no counters, when there are none. */
+            note?: string | null;
+            /** Format: int64 */
+            rx_bytes?: number | null;
+            /** Format: int64 */
+            tx_bytes?: number | null;
         };
         /**
          * @description How a VM reaches the network.
@@ -1660,8 +1752,11 @@ export interface components {
             progress: number;
             /** Format: int64 */
             requested_by?: number | null;
-            /** @description pending, running, succeeded, failed or cancelled. */
-            status: string;
+            /**
+             * @description pending, running, succeeded, failed or cancelled.
+             * @enum {string}
+             */
+            status: "pending" | "running" | "succeeded" | "failed" | "cancelled";
             /** Format: int64 */
             target_id: number;
             target_kind: string;
@@ -1700,8 +1795,11 @@ export interface components {
             host_port: number;
             /** Format: int64 */
             id: number;
-            /** @description `tcp` or `udp`. */
-            protocol: string;
+            /**
+             * @description `tcp` or `udp`.
+             * @enum {string}
+             */
+            protocol: "tcp" | "udp";
         };
         /** @description A published lab and the operation making its VMs. */
         Publication: {
@@ -1921,6 +2019,23 @@ export interface components {
             updated_at: string;
             username: string;
         };
+        /** @description A VM's use of its host at one moment (`sampled_at`). */
+        VmMetrics: {
+            cpu: components["schemas"]["CpuMetrics"];
+            /** @description One entry per attached disk, in boot order. */
+            disks: components["schemas"]["DiskMetrics"][];
+            memory: components["schemas"]["MemoryMetrics"];
+            network: components["schemas"]["NetworkMetrics"];
+            /** @description RFC 3339. */
+            sampled_at: string;
+            /**
+             * Format: int64
+             * @description Seconds since its QEMU started.
+             */
+            uptime_secs: number;
+            /** Format: int64 */
+            vm_id: number;
+        };
         /** @description Move a stopped VM (its disks copied and checked) to another node. */
         VmMove: {
             /** Format: int64 */
@@ -2010,11 +2125,13 @@ export type SchemaConsoleTicket = components['schemas']['ConsoleTicket'];
 export type SchemaCoursePatch = components['schemas']['CoursePatch'];
 export type SchemaCourseStatistics = components['schemas']['CourseStatistics'];
 export type SchemaCourseView = components['schemas']['CourseView'];
+export type SchemaCpuMetrics = components['schemas']['CpuMetrics'];
 export type SchemaCreatedAccount = components['schemas']['CreatedAccount'];
 export type SchemaCreatedToken = components['schemas']['CreatedToken'];
 export type SchemaCredentials = components['schemas']['Credentials'];
 export type SchemaDiskAttach = components['schemas']['DiskAttach'];
 export type SchemaDiskBus = components['schemas']['DiskBus'];
+export type SchemaDiskMetrics = components['schemas']['DiskMetrics'];
 export type SchemaDiskResize = components['schemas']['DiskResize'];
 export type SchemaDiskView = components['schemas']['DiskView'];
 export type SchemaEnrolmentReport = components['schemas']['EnrolmentReport'];
@@ -2026,6 +2143,8 @@ export type SchemaLabPatch = components['schemas']['LabPatch'];
 export type SchemaLabView = components['schemas']['LabView'];
 export type SchemaLoginGrant = components['schemas']['LoginGrant'];
 export type SchemaMemberView = components['schemas']['MemberView'];
+export type SchemaMemoryMetrics = components['schemas']['MemoryMetrics'];
+export type SchemaNetworkMetrics = components['schemas']['NetworkMetrics'];
 export type SchemaNetworkMode = components['schemas']['NetworkMode'];
 export type SchemaNewCourse = components['schemas']['NewCourse'];
 export type SchemaNewDisk = components['schemas']['NewDisk'];
@@ -2064,6 +2183,7 @@ export type SchemaTemplateView = components['schemas']['TemplateView'];
 export type SchemaTokenView = components['schemas']['TokenView'];
 export type SchemaUserPatch = components['schemas']['UserPatch'];
 export type SchemaUserView = components['schemas']['UserView'];
+export type SchemaVmMetrics = components['schemas']['VmMetrics'];
 export type SchemaVmMove = components['schemas']['VmMove'];
 export type SchemaVmPatch = components['schemas']['VmPatch'];
 export type SchemaVmState = components['schemas']['VmState'];
@@ -10686,6 +10806,108 @@ export interface operations {
             };
             /** @description The request names invalid values (`details.fields` says which) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description An error of the server's (`details.reference` for its log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A node or the database does not answer now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_vm_metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description VM id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The VM's use now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["VmMetrics"];
+                        message: string | null;
+                        /** @constant */
+                        success: true;
+                        /** Format: date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description The request could not be read (malformed JSON, a bad parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in: no token, or one that expired or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but not allowed this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description VM_NOT_RUNNING */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -66,6 +66,34 @@ async fn disk_create_inspect_resize_attach_detach_delete() {
     serial.await.unwrap();
     serial_command(&app.run_dir(vm), "cat /sys/block/vda/size", "4194304").await;
 
+    // Its use of the host: memory, the disk's writes growing, a busy guest's CPU.
+    let metrics = |token: String| {
+        let app = &app;
+        async move { app.json(Method::GET, &format!("/api/v1/vms/{vm}/metrics"), Some(&token), None).await }
+    };
+    let (s, before) = metrics(admin.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{before}");
+    let m = &before["data"];
+    assert!(m["memory"]["rss_bytes"].as_u64().unwrap() > 16 << 20, "{m}");
+    assert_eq!(m["memory"]["configured_mib"], 128);
+    assert_eq!(m["disks"][0]["disk_id"], disk, "{m}");
+    assert_eq!(m["network"]["available"], false, "a VM without a network has no counters: {m}");
+    assert!(m["network"]["rx_bytes"].is_null(), "no invented zeros: {m}");
+    // (The guest computes the marker, so the echoed command does not match it.)
+    serial_command(&app.run_dir(vm), "dd if=/dev/zero of=/dev/vda bs=64k count=64 conv=fsync 2>&1; echo w$((1+1))rote", "w2rote").await;
+    serial_command(&app.run_dir(vm), "(while :; do :; done) & echo b$((2+2))usy", "b4usy").await;
+    let (_, after) = metrics(admin.clone()).await;
+    let written = |v: &Value| v["data"]["disks"][0]["write_bytes"].as_u64().unwrap();
+    assert!(written(&after) >= written(&before) + (4 << 20), "4 MiB more written: {before} then {after}");
+    let cpu = &after["data"]["cpu"];
+    assert!(cpu["vcpu_percent"].as_f64().unwrap() > 20.0, "a busy guest's vCPU shows: {cpu}");
+    assert!(cpu["process_percent"].as_f64().unwrap() >= cpu["vcpu_percent"].as_f64().unwrap() - 8.0, "{cpu}");
+    assert!(after["data"]["uptime_secs"].as_u64().is_some(), "{after}");
+    // Who may not see the VM may not see its metrics.
+    app.create_user(&admin, "metrics-peer", "student").await;
+    let (s, v) = metrics(app.login("metrics-peer", "metrics-peer-password").await).await;
+    assert_error(s, &v, 404, "VM_NOT_FOUND");
+
     let (s, v) = app.json(Method::POST, &format!("/api/v1/disks/{disk}/detach"), Some(&admin), None).await;
     assert_error(s, &v, 409, "VM_RUNNING");
     let (s, v) = app.json(Method::POST, &format!("/api/v1/disks/{disk}/resize"), Some(&admin), Some(json!({"size_mib": 4096}))).await;

@@ -27,6 +27,7 @@ mod labs;
 mod quotas;
 mod system;
 mod nodes;
+mod metrics;
 
 pub use accounts::*;
 pub use lists::*;
@@ -39,3 +40,4 @@ pub use labs::*;
 pub use quotas::*;
 pub use system::*;
 pub use nodes::*;
+pub use metrics::*;

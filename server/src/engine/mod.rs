@@ -201,6 +201,12 @@ impl Engine {
 
     /// Runs a command on a VM with a live QEMU (running or paused).
     pub async fn command(&self, vm: VmId, command: QemuCommand) -> Result<(), EngineError> {
+        let answer = self.ask(vm, command.clone()).await?;
+        command.check(answer).map_err(EngineError::Failed)
+    }
+
+    /// Runs a command on a VM with a live QEMU and hands back QEMU's answer.
+    pub async fn ask(&self, vm: VmId, command: QemuCommand) -> Result<serde_json::Value, EngineError> {
         let slot = self.existing(vm).ok_or_else(|| EngineError::Failed("the VM is not running".into()))?;
         let outcome = {
             let s = slot.lock().await;
@@ -212,7 +218,7 @@ impl Engine {
             outcome
         };
         match outcome.await {
-            Ok(Ok(answer)) => command.check(answer).map_err(EngineError::Failed),
+            Ok(Ok(answer)) => Ok(answer),
             Ok(Err(e)) => Err(EngineError::Failed(e)),
             Err(_) => Err(EngineError::Failed("the VM stopped".into())),
         }
@@ -615,6 +621,7 @@ fn cmdline_has(pid: u32, needle: &str) -> bool {
 pub mod accel;
 pub mod confine;
 pub mod netguard;
+pub mod procfs;
 pub mod tap;
 mod probe;
 pub use probe::{ProbeGuest, MARKER};

@@ -35,6 +35,7 @@ use utoipa::{Modify, OpenApi};
         super::snapshots::create_snapshot, super::snapshots::revert_snapshot,
         super::snapshots::delete_snapshot,
         super::console::open_console, super::console::console_socket, super::console::get_screenshot,
+        super::metrics::get_vm_metrics,
         super::courses::list_courses, super::courses::create_course, super::courses::get_course,
         super::courses::update_course, super::courses::delete_course, super::courses::list_members,
         super::courses::add_member, super::courses::remove_member, super::courses::enrol_csv,
@@ -216,7 +217,8 @@ fn trimmed(bad: &str, blank_ok: bool, max: u32) -> serde_json::Value {
 }
 
 /// What the services check of each request field (see `service::*`), as
-/// schema keywords. Limits an admin can set are given at their defaults.
+/// schema keywords, and the values some answer fields are limited to.
+/// Limits an admin can set are given at their defaults.
 fn rules() -> Vec<(&'static str, &'static str, serde_json::Value)> {
     use crate::auth::password::{MAX_LEN, MIN_LEN};
     use crate::service::vms::MIN_MEMORY_MIB;
@@ -307,6 +309,13 @@ fn rules() -> Vec<(&'static str, &'static str, serde_json::Value)> {
         ("BulkAction", "vm_ids", json!({"minItems": 1, "maxItems": 500})),
         ("ResetRequest", "confirm", json!({"const": true})),
         ("ConsoleRequest", "kind", json!({"enum": ["vnc", "serial"]})),
+        // Answers: the closed sets some text fields hold.
+        ("OperationView", "status", json!({"enum": ["pending", "running", "succeeded", "failed", "cancelled"]})),
+        ("IsoView", "status", json!({"enum": ["uploading", "ready"]})),
+        ("MemberView", "role", json!({"enum": ["teacher", "student"]})),
+        ("PortForwardView", "protocol", json!({"enum": ["tcp", "udp"]})),
+        ("DiskView", "format", json!({"enum": ["qcow2", "raw", "vmdk"]})),
+        ("ConsoleTicket", "kind", json!({"enum": ["vnc", "serial"]})),
     ]
 }
 

@@ -4,6 +4,7 @@
 mod auth;
 pub(crate) mod courses;
 mod labs;
+mod metrics;
 mod nodes;
 mod quotas;
 mod snapshots;
@@ -48,6 +49,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(forwards::router())
         .merge(snapshots::router())
         .merge(console::router())
+        .merge(metrics::router())
         .merge(courses::router())
         .merge(templates::router())
         .merge(labs::router())

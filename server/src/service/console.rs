@@ -37,7 +37,7 @@ pub struct ConsoleTicket {
     pub ws_path: String,
 }
 
-async fn require_live(state: &AppState, vm: &crate::store::VmRecord) -> Result<()> {
+pub(crate) async fn require_live(state: &AppState, vm: &crate::store::VmRecord) -> Result<()> {
     let s = super::vms::current_state(state, vm).await;
     if !matches!(s, crate::engine::state::VmState::Running | crate::engine::state::VmState::Paused) {
         return Err(AppError::conflict("VM_NOT_RUNNING", format!("the VM is {}; start it first", s.as_str())).into());

@@ -22,9 +22,11 @@ from .console_socket_sec_web_socket_protocol import ConsoleSocketSecWebSocketPro
 from .console_socket_sec_web_socket_version import ConsoleSocketSecWebSocketVersion
 from .console_socket_upgrade import ConsoleSocketUpgrade
 from .console_ticket import ConsoleTicket
+from .console_ticket_kind import ConsoleTicketKind
 from .course_patch import CoursePatch
 from .course_statistics import CourseStatistics
 from .course_view import CourseView
+from .cpu_metrics import CpuMetrics
 from .create_course_response_201 import CreateCourseResponse201
 from .create_disk_response_201 import CreateDiskResponse201
 from .create_snapshot_response_201 import CreateSnapshotResponse201
@@ -47,8 +49,10 @@ from .delete_vm_response_200 import DeleteVmResponse200
 from .detach_disk_response_200 import DetachDiskResponse200
 from .disk_attach import DiskAttach
 from .disk_bus import DiskBus
+from .disk_metrics import DiskMetrics
 from .disk_resize import DiskResize
 from .disk_view import DiskView
+from .disk_view_format import DiskViewFormat
 from .enrol_csv_response_200 import EnrolCsvResponse200
 from .enrolment_report import EnrolmentReport
 from .error_envelope import ErrorEnvelope
@@ -79,10 +83,12 @@ from .get_statistics_response_200 import GetStatisticsResponse200
 from .get_template_response_200 import GetTemplateResponse200
 from .get_user_quota_response_200 import GetUserQuotaResponse200
 from .get_user_response_200 import GetUserResponse200
+from .get_vm_metrics_response_200 import GetVmMetricsResponse200
 from .get_vm_response_200 import GetVmResponse200
 from .guest_network import GuestNetwork
 from .image_upload import ImageUpload
 from .iso_view import IsoView
+from .iso_view_status import IsoViewStatus
 from .lab_patch import LabPatch
 from .lab_view import LabView
 from .list_courses_response_200 import ListCoursesResponse200
@@ -105,8 +111,11 @@ from .login_grant import LoginGrant
 from .login_response_200 import LoginResponse200
 from .logout_response_200 import LogoutResponse200
 from .member_view import MemberView
+from .member_view_role import MemberViewRole
+from .memory_metrics import MemoryMetrics
 from .move_vm_response_202 import MoveVmResponse202
 from .my_labs_response_200 import MyLabsResponse200
+from .network_metrics import NetworkMetrics
 from .network_mode import NetworkMode
 from .new_course import NewCourse
 from .new_disk import NewDisk
@@ -128,10 +137,12 @@ from .open_console_response_200 import OpenConsoleResponse200
 from .open_lab_response_200 import OpenLabResponse200
 from .opened_lab import OpenedLab
 from .operation_view import OperationView
+from .operation_view_status import OperationViewStatus
 from .pagination import Pagination
 from .password_change import PasswordChange
 from .password_reset import PasswordReset
 from .port_forward_view import PortForwardView
+from .port_forward_view_protocol import PortForwardViewProtocol
 from .publication import Publication
 from .publish_lab_response_202 import PublishLabResponse202
 from .quota_limits import QuotaLimits
@@ -166,6 +177,7 @@ from .upload_iso_chunk_response_200 import UploadIsoChunkResponse200
 from .upload_template_chunk_response_200 import UploadTemplateChunkResponse200
 from .user_patch import UserPatch
 from .user_view import UserView
+from .vm_metrics import VmMetrics
 from .vm_move import VmMove
 from .vm_patch import VmPatch
 from .vm_state import VmState
@@ -195,9 +207,11 @@ __all__ = (
     "ConsoleSocketSecWebSocketVersion",
     "ConsoleSocketUpgrade",
     "ConsoleTicket",
+    "ConsoleTicketKind",
     "CoursePatch",
     "CourseStatistics",
     "CourseView",
+    "CpuMetrics",
     "CreateCourseResponse201",
     "CreateDiskResponse201",
     "CreateSnapshotResponse201",
@@ -220,8 +234,10 @@ __all__ = (
     "DetachDiskResponse200",
     "DiskAttach",
     "DiskBus",
+    "DiskMetrics",
     "DiskResize",
     "DiskView",
+    "DiskViewFormat",
     "EnrolCsvResponse200",
     "EnrolmentReport",
     "ErrorEnvelope",
@@ -246,10 +262,12 @@ __all__ = (
     "GetTemplateResponse200",
     "GetUserQuotaResponse200",
     "GetUserResponse200",
+    "GetVmMetricsResponse200",
     "GetVmResponse200",
     "GuestNetwork",
     "ImageUpload",
     "IsoView",
+    "IsoViewStatus",
     "LabPatch",
     "LabView",
     "ListCoursesResponse200",
@@ -272,8 +290,11 @@ __all__ = (
     "LoginResponse200",
     "LogoutResponse200",
     "MemberView",
+    "MemberViewRole",
+    "MemoryMetrics",
     "MoveVmResponse202",
     "MyLabsResponse200",
+    "NetworkMetrics",
     "NetworkMode",
     "NewCourse",
     "NewDisk",
@@ -295,10 +316,12 @@ __all__ = (
     "OpenLabResponse200",
     "OpenedLab",
     "OperationView",
+    "OperationViewStatus",
     "Pagination",
     "PasswordChange",
     "PasswordReset",
     "PortForwardView",
+    "PortForwardViewProtocol",
     "Publication",
     "PublishLabResponse202",
     "QuotaLimits",
@@ -333,6 +356,7 @@ __all__ = (
     "UploadTemplateChunkResponse200",
     "UserPatch",
     "UserView",
+    "VmMetrics",
     "VmMove",
     "VmPatch",
     "VmState",

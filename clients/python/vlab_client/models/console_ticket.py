@@ -6,6 +6,8 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.console_ticket_kind import ConsoleTicketKind
+
 T = TypeVar("T", bound="ConsoleTicket")
 
 
@@ -14,14 +16,14 @@ class ConsoleTicket:
     """
     Attributes:
         expires_in (int):
-        kind (str):
+        kind (ConsoleTicketKind):
         ticket (str): Single use; valid for `expires_in` seconds.
         view_only (bool):
         ws_path (str): Where to open the websocket (append `ticket`).
     """
 
     expires_in: int
-    kind: str
+    kind: ConsoleTicketKind
     ticket: str
     view_only: bool
     ws_path: str
@@ -30,7 +32,7 @@ class ConsoleTicket:
     def to_dict(self) -> dict[str, Any]:
         expires_in = self.expires_in
 
-        kind = self.kind
+        kind = self.kind.value
 
         ticket = self.ticket
 
@@ -57,7 +59,7 @@ class ConsoleTicket:
         d = dict(src_dict)
         expires_in = d.pop("expires_in")
 
-        kind = d.pop("kind")
+        kind = ConsoleTicketKind(d.pop("kind"))
 
         ticket = d.pop("ticket")
 

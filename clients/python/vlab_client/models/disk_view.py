@@ -6,6 +6,7 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.disk_view_format import DiskViewFormat
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DiskView")
@@ -17,7 +18,7 @@ class DiskView:
 
     Attributes:
         created_at (str):
-        format_ (str): qcow2, raw or vmdk.
+        format_ (DiskViewFormat): qcow2, raw or vmdk.
         id (int):
         name (str):
         owner_id (int):
@@ -28,7 +29,7 @@ class DiskView:
     """
 
     created_at: str
-    format_: str
+    format_: DiskViewFormat
     id: int
     name: str
     owner_id: int
@@ -41,7 +42,7 @@ class DiskView:
     def to_dict(self) -> dict[str, Any]:
         created_at = self.created_at
 
-        format_ = self.format_
+        format_ = self.format_.value
 
         id = self.id
 
@@ -95,7 +96,7 @@ class DiskView:
         d = dict(src_dict)
         created_at = d.pop("created_at")
 
-        format_ = d.pop("format")
+        format_ = DiskViewFormat(d.pop("format"))
 
         id = d.pop("id")
 

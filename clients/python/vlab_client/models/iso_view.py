@@ -6,6 +6,7 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.iso_view_status import IsoViewStatus
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="IsoView")
@@ -23,7 +24,7 @@ class IsoView:
         received_bytes (int): How much has arrived; resume an upload from here.
         sha256 (str):
         size_bytes (int):
-        status (str): uploading or ready.
+        status (IsoViewStatus): uploading or ready.
         demo (bool | Unset): The demo guest vlab put into a new library (an admin may delete it).
     """
 
@@ -34,7 +35,7 @@ class IsoView:
     received_bytes: int
     sha256: str
     size_bytes: int
-    status: str
+    status: IsoViewStatus
     demo: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -53,7 +54,7 @@ class IsoView:
 
         size_bytes = self.size_bytes
 
-        status = self.status
+        status = self.status.value
 
         demo = self.demo
 
@@ -93,7 +94,7 @@ class IsoView:
 
         size_bytes = d.pop("size_bytes")
 
-        status = d.pop("status")
+        status = IsoViewStatus(d.pop("status"))
 
         demo = d.pop("demo", UNSET)
 

@@ -6,6 +6,7 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.member_view_role import MemberViewRole
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="MemberView")
@@ -18,7 +19,7 @@ class MemberView:
     Attributes:
         added_at (str):
         display_name (str):
-        role (str): `teacher` or `student`.
+        role (MemberViewRole): `teacher` or `student`.
         user_id (int):
         username (str):
         email (None | str | Unset):
@@ -26,7 +27,7 @@ class MemberView:
 
     added_at: str
     display_name: str
-    role: str
+    role: MemberViewRole
     user_id: int
     username: str
     email: None | str | Unset = UNSET
@@ -37,7 +38,7 @@ class MemberView:
 
         display_name = self.display_name
 
-        role = self.role
+        role = self.role.value
 
         user_id = self.user_id
 
@@ -72,7 +73,7 @@ class MemberView:
 
         display_name = d.pop("display_name")
 
-        role = d.pop("role")
+        role = MemberViewRole(d.pop("role"))
 
         user_id = d.pop("user_id")
 

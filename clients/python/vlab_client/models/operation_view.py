@@ -6,6 +6,7 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.operation_view_status import OperationViewStatus
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="OperationView")
@@ -20,7 +21,7 @@ class OperationView:
         id (int):
         kind (str):
         progress (int):
-        status (str): pending, running, succeeded, failed or cancelled.
+        status (OperationViewStatus): pending, running, succeeded, failed or cancelled.
         target_id (int):
         target_kind (str):
         updated_at (str):
@@ -33,7 +34,7 @@ class OperationView:
     id: int
     kind: str
     progress: int
-    status: str
+    status: OperationViewStatus
     target_id: int
     target_kind: str
     updated_at: str
@@ -51,7 +52,7 @@ class OperationView:
 
         progress = self.progress
 
-        status = self.status
+        status = self.status.value
 
         target_id = self.target_id
 
@@ -111,7 +112,7 @@ class OperationView:
 
         progress = d.pop("progress")
 
-        status = d.pop("status")
+        status = OperationViewStatus(d.pop("status"))
 
         target_id = d.pop("target_id")
 

@@ -6,6 +6,8 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.port_forward_view_protocol import PortForwardViewProtocol
+
 T = TypeVar("T", bound="PortForwardView")
 
 
@@ -17,13 +19,13 @@ class PortForwardView:
         guest_port (int):
         host_port (int):
         id (int):
-        protocol (str): `tcp` or `udp`.
+        protocol (PortForwardViewProtocol): `tcp` or `udp`.
     """
 
     guest_port: int
     host_port: int
     id: int
-    protocol: str
+    protocol: PortForwardViewProtocol
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -33,7 +35,7 @@ class PortForwardView:
 
         id = self.id
 
-        protocol = self.protocol
+        protocol = self.protocol.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -57,7 +59,7 @@ class PortForwardView:
 
         id = d.pop("id")
 
-        protocol = d.pop("protocol")
+        protocol = PortForwardViewProtocol(d.pop("protocol"))
 
         port_forward_view = cls(
             guest_port=guest_port,

@@ -9,6 +9,19 @@ use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// The I/O counters of disk `i` (the `i`-th of the VM's disks) in a
+/// `query-blockstats` answer: (read bytes, written bytes, reads, writes).
+pub fn disk_io(answer: &Value, i: usize) -> Option<(u64, u64, u64, u64)> {
+    let node = argv::disk_node(i);
+    let device = format!("{node}-dev");
+    let entry = answer.as_array()?.iter().find(|e| {
+        e["node-name"].as_str() == Some(node.as_str()) || e["qdev"].as_str().is_some_and(|q| q.split('/').any(|part| part == device))
+    })?;
+    let stats = &entry["stats"];
+    let n = |k: &str| stats[k].as_u64().unwrap_or(0);
+    Some((n("rd_bytes"), n("wr_bytes"), n("rd_operations"), n("wr_operations")))
+}
+
 /// Lifecycle commands, used by a VM's supervisor.
 impl Qmp {
     /// `stop`: pause the guest's CPUs.
@@ -52,6 +65,8 @@ pub enum QemuCommand {
     /// Forward `host_addr:host_port` to the guest's port (user networking).
     HostfwdAdd { protocol: Protocol, host_addr: String, host_port: u16, guest_port: u16 },
     HostfwdRemove { protocol: Protocol, host_addr: String, host_port: u16 },
+    /// I/O counters of the block devices.
+    BlockStats,
 }
 
 impl QemuCommand {
@@ -83,6 +98,7 @@ impl QemuCommand {
                 ("blockdev-snapshot-delete-internal-sync", json!({"device": argv::disk_node(*disk), "name": tag}))
             }
             QemuCommand::Screendump { file } => ("screendump", json!({"filename": file, "format": "ppm"})),
+            QemuCommand::BlockStats => ("query-blockstats", json!({})),
             // hostfwd has no QMP command of its own: the human monitor's.
             QemuCommand::HostfwdAdd { protocol, host_addr, host_port, guest_port } => hmp(format!(
                 "hostfwd_add {} {}:{host_addr}:{host_port}-:{guest_port}",

@@ -1,0 +1,69 @@
+//! What a running VM uses now, as its host sees it.
+
+use serde::{Deserialize, Serialize};
+#[cfg(feature = "ssr")]
+use utoipa::ToSchema;
+
+/// A VM's use of its host at one moment (`sampled_at`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct VmMetrics {
+    pub vm_id: i64,
+    /// RFC 3339.
+    pub sampled_at: String,
+    /// Seconds since its QEMU started.
+    pub uptime_secs: u64,
+    pub cpu: CpuMetrics,
+    pub memory: MemoryMetrics,
+    /// One entry per attached disk, in boot order.
+    pub disks: Vec<DiskMetrics>,
+    pub network: NetworkMetrics,
+}
+
+/// CPU time over the last moment, in percent of one host core.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct CpuMetrics {
+    /// The whole QEMU process (vCPUs, device emulation, I/O threads).
+    pub process_percent: f64,
+    /// Its vCPU threads only: what the guest itself ran.
+    pub vcpu_percent: f64,
+    /// The VM's vCPUs (100% each at most).
+    pub vcpus: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct MemoryMetrics {
+    /// The memory the VM was given.
+    pub configured_mib: u32,
+    /// Host memory its QEMU holds now (resident set).
+    pub rss_bytes: u64,
+    /// Memory in use inside the guest, when the guest reports it (a balloon
+    /// driver or guest agent); `null` otherwise, with `guest_note` saying why.
+    pub guest_used_bytes: Option<u64>,
+    pub guest_note: Option<String>,
+}
+
+/// I/O of one disk since the VM started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct DiskMetrics {
+    pub disk_id: i64,
+    pub read_bytes: u64,
+    pub write_bytes: u64,
+    pub read_ops: u64,
+    pub write_ops: u64,
+}
+
+/// Network traffic since the VM started, where its backend counts it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct NetworkMetrics {
+    /// Counters exist (a tap device); without them the bytes are `null`.
+    pub available: bool,
+    pub rx_bytes: Option<u64>,
+    pub tx_bytes: Option<u64>,
+    /// Why there are no counters, when there are none.
+    pub note: Option<String>,
+}

@@ -1,0 +1,116 @@
+//! What a VM's QEMU uses, read from `/proc`: CPU time of the process and of
+//! its vCPU threads (QEMU names them `CPU <n>/<accel>` with
+//! `debug-threads=on`, which its command line sets), resident memory, age,
+//! and the tap device it holds (a bridged VM's).
+
+use std::path::Path;
+
+/// One reading of a QEMU process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ProcessSample {
+    /// CPU time of the whole process, in clock ticks.
+    pub cpu_ticks: u64,
+    /// CPU time of its vCPU threads, in clock ticks.
+    pub vcpu_ticks: u64,
+    pub rss_bytes: u64,
+    /// Seconds since the process started.
+    pub age_secs: u64,
+}
+
+/// Clock ticks per second, the unit of `/proc`'s CPU times.
+pub fn ticks_per_sec() -> u64 {
+    // SAFETY: sysconf has no preconditions.
+    let t = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    if t > 0 { t as u64 } else { 100 }
+}
+
+/// The fields of a `stat` file after the command name (which may hold
+/// spaces and parentheses), numbered from 3 as in proc(5).
+fn stat_fields(text: &str) -> Option<Vec<&str>> {
+    let rest = &text[text.rfind(')')? + 1..];
+    Some(rest.split_whitespace().collect())
+}
+
+/// utime + stime, and starttime, of a `stat` file.
+fn cpu_and_start(text: &str) -> Option<(u64, u64)> {
+    let f = stat_fields(text)?;
+    // proc(5): utime is field 14, stime 15, starttime 22; `f[0]` is field 3.
+    let num = |n: usize| f.get(n - 3).and_then(|v| v.parse::<u64>().ok());
+    Some((num(14)? + num(15)?, num(22)?))
+}
+
+/// The system's uptime in seconds.
+fn uptime_secs() -> Option<f64> {
+    std::fs::read_to_string("/proc/uptime").ok()?.split_whitespace().next()?.parse().ok()
+}
+
+/// Reads process `pid` now; `None` when it is gone.
+pub fn sample(pid: u32) -> Option<ProcessSample> {
+    let dir = Path::new("/proc").join(pid.to_string());
+    let (cpu_ticks, start) = cpu_and_start(&std::fs::read_to_string(dir.join("stat")).ok()?)?;
+    let rss_bytes = std::fs::read_to_string(dir.join("status"))
+        .ok()
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("VmRSS:").map(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())))
+        .flatten()
+        .unwrap_or(0)
+        * 1024;
+    let mut vcpu_ticks = 0;
+    if let Ok(tasks) = std::fs::read_dir(dir.join("task")) {
+        for task in tasks.flatten() {
+            let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+            if comm.starts_with("CPU ") {
+                let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
+                vcpu_ticks += cpu_and_start(&stat).map_or(0, |(t, _)| t);
+            }
+        }
+    }
+    let age_secs = uptime_secs().map_or(0, |up| (up - start as f64 / ticks_per_sec() as f64).max(0.0) as u64);
+    Some(ProcessSample { cpu_ticks, vcpu_ticks, rss_bytes, age_secs })
+}
+
+/// The tap device process `pid` has open (`iff:` in a tun fd's fdinfo).
+pub fn tap_of(pid: u32) -> Option<String> {
+    let fdinfo = Path::new("/proc").join(pid.to_string()).join("fdinfo");
+    std::fs::read_dir(fdinfo).ok()?.flatten().find_map(|fd| {
+        let text = std::fs::read_to_string(fd.path()).ok()?;
+        text.lines().find_map(|l| l.strip_prefix("iff:").map(|n| n.trim().to_owned()))
+    })
+}
+
+/// A network device's received and sent bytes (`/sys/class/net`).
+pub fn net_bytes(device: &str) -> Option<(u64, u64)> {
+    let read = |what: &str| -> Option<u64> {
+        std::fs::read_to_string(format!("/sys/class/net/{device}/statistics/{what}")).ok()?.trim().parse().ok()
+    };
+    Some((read("rx_bytes")?, read("tx_bytes")?))
+}
+
+/// CPU percent of one core between two samples `secs` apart.
+pub fn percent(before: u64, after: u64, secs: f64) -> f64 {
+    if secs <= 0.0 {
+        return 0.0;
+    }
+    let used = after.saturating_sub(before) as f64 / ticks_per_sec() as f64;
+    (used / secs * 1000.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stat_lines_with_odd_names_are_read() {
+        let line = "4242 (CPU 0/TCG) S 1 2 3 4 5 6 7 8 9 10 150 50 0 0 20 0 3 0 12345 0 0";
+        assert_eq!(cpu_and_start(line), Some((200, 12345)));
+        let odd = "7 (a) b (c) R 1 2 3 4 5 6 7 8 9 10 1 2 0 0 20 0 1 0 99 0 0";
+        assert_eq!(cpu_and_start(odd), Some((3, 99)));
+        assert_eq!(cpu_and_start("garbage"), None);
+    }
+
+    #[test]
+    fn this_process_is_sampled() {
+        let s = sample(std::process::id()).expect("this process exists");
+        assert!(s.rss_bytes > 0, "{s:?}");
+        assert_eq!(percent(100, 100 + ticks_per_sec(), 2.0), 50.0);
+    }
+}
