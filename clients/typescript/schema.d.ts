@@ -980,6 +980,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/vms/{id}/metrics/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A VM's use over time, sampled while it runs and kept at falling
+         *     resolution: the sampling interval for an hour, a minute for a day, ten
+         *     minutes for a week, an hour for 30 days.
+         */
+        get: operations["get_vm_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/vms/{id}/move": {
         parameters: {
             query?: never;
@@ -1357,6 +1378,28 @@ export interface components {
         GuestNetwork: {
             outbound: boolean;
             reason: string;
+        };
+        /** @description One step of a VM's history: averages over the step, rates per second. */
+        HistoryPoint: {
+            /** @description The step's start, RFC 3339. */
+            at: string;
+            /** Format: double */
+            cpu_percent: number;
+            /** Format: double */
+            read_bytes_per_sec: number;
+            /** Format: int64 */
+            rss_bytes: number;
+            /**
+             * Format: double
+             * @description `null` where the VM's network has no counters.
+             */
+            rx_bytes_per_sec?: number | null;
+            /** Format: double */
+            tx_bytes_per_sec?: number | null;
+            /** Format: double */
+            vcpu_percent: number;
+            /** Format: double */
+            write_bytes_per_sec: number;
         };
         /** @description A qcow2 image to be sent in chunks. */
         ImageUpload: {
@@ -2019,6 +2062,18 @@ export interface components {
             updated_at: string;
             username: string;
         };
+        /** @description A VM's history at `step_secs` from `from` to `to`. */
+        VmHistory: {
+            /** @description RFC 3339. */
+            from: string;
+            /** @description Oldest first; a step with no sample (the VM was off) has no point. */
+            points: components["schemas"]["HistoryPoint"][];
+            /** Format: int64 */
+            step_secs: number;
+            to: string;
+            /** Format: int64 */
+            vm_id: number;
+        };
         /** @description A VM's use of its host at one moment (`sampled_at`). */
         VmMetrics: {
             cpu: components["schemas"]["CpuMetrics"];
@@ -2137,6 +2192,7 @@ export type SchemaDiskView = components['schemas']['DiskView'];
 export type SchemaEnrolmentReport = components['schemas']['EnrolmentReport'];
 export type SchemaErrorEnvelope = components['schemas']['ErrorEnvelope'];
 export type SchemaGuestNetwork = components['schemas']['GuestNetwork'];
+export type SchemaHistoryPoint = components['schemas']['HistoryPoint'];
 export type SchemaImageUpload = components['schemas']['ImageUpload'];
 export type SchemaIsoView = components['schemas']['IsoView'];
 export type SchemaLabPatch = components['schemas']['LabPatch'];
@@ -2183,6 +2239,7 @@ export type SchemaTemplateView = components['schemas']['TemplateView'];
 export type SchemaTokenView = components['schemas']['TokenView'];
 export type SchemaUserPatch = components['schemas']['UserPatch'];
 export type SchemaUserView = components['schemas']['UserView'];
+export type SchemaVmHistory = components['schemas']['VmHistory'];
 export type SchemaVmMetrics = components['schemas']['VmMetrics'];
 export type SchemaVmMove = components['schemas']['VmMove'];
 export type SchemaVmPatch = components['schemas']['VmPatch'];
@@ -10908,6 +10965,145 @@ export interface operations {
             };
             /** @description VM_NOT_RUNNING */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description An error of the server's (`details.reference` for its log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A node or the database does not answer now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_vm_history: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339 (default: an hour before `to`; at most 30 days before it). */
+                from?: string;
+                /** @description RFC 3339 (default: now). */
+                to?: string;
+                /**
+                 * @description Seconds per point (default: the finest kept for the range, at most
+                 *     500 points); rounded to what the range is kept at.
+                 */
+                step?: number;
+            };
+            header?: never;
+            path: {
+                /** @description VM id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Points, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["VmHistory"];
+                        message: string | null;
+                        /** @constant */
+                        success: true;
+                        /** Format: date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description The request could not be read (malformed JSON, a bad parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in: no token, or one that expired or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but not allowed this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The resource's state does not allow this now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than this endpoint takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a type this endpoint takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request names invalid values (`details.fields` says which) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

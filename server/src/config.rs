@@ -151,6 +151,9 @@ pub struct FileConfig {
     pub host_memory_ratio: Option<f64>,
     /// How often the lab scheduler looks at schedules and idle VMs, seconds.
     pub scheduler_interval_secs: Option<u64>,
+    /// How often running VMs' use is sampled for their history, seconds
+    /// (default 10; 0 samples nothing).
+    pub metrics_interval_secs: Option<u64>,
     /// A CSV enrolment taking longer than this (ms) is shown as an
     /// operation with progress (default 700).
     pub enrol_progress_after_ms: Option<u64>,
@@ -230,6 +233,7 @@ pub struct Config {
     pub console_ticket_ttl_secs: u64,
     pub host_memory_ratio: f64,
     pub scheduler_interval_secs: u64,
+    pub metrics_interval_secs: u64,
     pub enrol_progress_after_ms: u64,
     pub list_cache_entries: usize,
     pub node_name: String,
@@ -400,6 +404,7 @@ impl Config {
             console_ticket_ttl_secs: file.console_ticket_ttl_secs.unwrap_or(30).clamp(1, 60),
             host_memory_ratio: file.host_memory_ratio.filter(|r| r.is_finite() && *r > 0.0).unwrap_or(1.0),
             scheduler_interval_secs: file.scheduler_interval_secs.unwrap_or(30).max(1),
+            metrics_interval_secs: file.metrics_interval_secs.unwrap_or(10).min(3600),
             enrol_progress_after_ms: file.enrol_progress_after_ms.unwrap_or(700),
             list_cache_entries: file.list_cache_entries.unwrap_or(256),
             node_name: file.node_name.filter(|n| !n.trim().is_empty()).unwrap_or_else(host_name),

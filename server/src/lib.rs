@@ -150,6 +150,7 @@ impl Application {
         // Console sessions of an earlier run ended with it.
         state.store.end_open_console_activity(state.node_id).await?;
         service::labs::spawn_scheduler(state.clone());
+        service::metrics::spawn_sampler(state.clone());
 
         let session_store = store::sessions::Sessions::open(store.pool()).await.context("creating the session table")?;
         spawn_cleanup(state.clone(), session_store.clone());

@@ -157,6 +157,13 @@ async fn iso_upload_resumes_checks_its_checksum_and_boots() {
     let (_, v) = app.json(Method::GET, &format!("/api/v1/isos/{gap}"), Some(&admin), None).await;
     assert_eq!(v["data"]["received_bytes"], 1000, "resume point");
 
+    // A chunk past the declared size is refused and changes nothing.
+    let (s, v) = put_chunk(&app, &admin, gap, data.len() - 10, &[0u8; 20]).await;
+    assert_error(s, &v, 422, "VALIDATION_FAILED");
+    let (s, v) = app.json(Method::GET, &format!("/api/v1/isos/{gap}"), Some(&admin), None).await;
+    assert_eq!(s, StatusCode::OK, "the upload is still there: {v}");
+    assert_eq!(v["data"]["received_bytes"], 1000, "{v}");
+
     // A wrong checksum discards the upload.
     let (_, v) = app
         .json(Method::POST, "/api/v1/isos", Some(&admin), Some(json!({"name": "bad", "size_bytes": 6, "sha256": "0".repeat(64)})))

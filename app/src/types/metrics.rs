@@ -67,3 +67,32 @@ pub struct NetworkMetrics {
     /// Why there are no counters, when there are none.
     pub note: Option<String>,
 }
+
+/// A VM's history at `step_secs` from `from` to `to`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct VmHistory {
+    pub vm_id: i64,
+    pub step_secs: u64,
+    /// RFC 3339.
+    pub from: String,
+    pub to: String,
+    /// Oldest first; a step with no sample (the VM was off) has no point.
+    pub points: Vec<HistoryPoint>,
+}
+
+/// One step of a VM's history: averages over the step, rates per second.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct HistoryPoint {
+    /// The step's start, RFC 3339.
+    pub at: String,
+    pub cpu_percent: f64,
+    pub vcpu_percent: f64,
+    pub rss_bytes: u64,
+    pub read_bytes_per_sec: f64,
+    pub write_bytes_per_sec: f64,
+    /// `null` where the VM's network has no counters.
+    pub rx_bytes_per_sec: Option<f64>,
+    pub tx_bytes_per_sec: Option<f64>,
+}

@@ -138,6 +138,20 @@ impl Engine {
         s.pid
     }
 
+    /// The VMs whose QEMU runs now (running or paused), with its pid.
+    pub async fn live(&self) -> Vec<(VmId, u32)> {
+        let slots: Vec<(VmId, Arc<Mutex<Slot>>)> =
+            self.0.slots.lock().unwrap_or_else(|p| p.into_inner()).iter().map(|(vm, s)| (*vm, s.clone())).collect();
+        let mut live = Vec::new();
+        for (vm, slot) in slots {
+            let s = slot.lock().await;
+            if let (VmState::Running | VmState::Paused, Some(pid)) = (s.state, s.pid) {
+                live.push((vm, pid));
+            }
+        }
+        live
+    }
+
     /// Forgets a deleted VM.
     pub fn forget(&self, vm: VmId) {
         self.0.slots.lock().unwrap_or_else(|p| p.into_inner()).remove(&vm);

@@ -35,7 +35,7 @@ use utoipa::{Modify, OpenApi};
         super::snapshots::create_snapshot, super::snapshots::revert_snapshot,
         super::snapshots::delete_snapshot,
         super::console::open_console, super::console::console_socket, super::console::get_screenshot,
-        super::metrics::get_vm_metrics,
+        super::metrics::get_vm_metrics, super::metrics::get_vm_history,
         super::courses::list_courses, super::courses::create_course, super::courses::get_course,
         super::courses::update_course, super::courses::delete_course, super::courses::list_members,
         super::courses::add_member, super::courses::remove_member, super::courses::enrol_csv,

@@ -35,7 +35,7 @@ async fn load(state: &AppState, caller: &Caller, id: i64, need: Access) -> Resul
     Ok(lab)
 }
 
-fn parse_time(field: &str, s: &str, fields: &mut FieldErrors) -> Option<i64> {
+pub(crate) fn parse_time(field: &str, s: &str, fields: &mut FieldErrors) -> Option<i64> {
     match time_crate::OffsetDateTime::parse(s.trim(), &Rfc3339) {
         Ok(t) => Some(t.unix_timestamp()),
         Err(_) => {

@@ -453,7 +453,10 @@ pub async fn upload_chunk(state: &AppState, caller: &Caller, id: i64, offset: u6
             Ok(state.store.iso(id).await?.ok_or_else(|| iso_not_found(id))?)
         }
         Err(e) => {
-            if matches!(&e, ServerError::App(AppError::Validation { .. })) {
+            // A completed file that is not the one declared goes; a chunk that
+            // was refused (past the end, say) leaves the upload as it was.
+            let completing = offset.checked_add(data.len() as u64) == Some(iso.size_bytes);
+            if completing && matches!(&e, ServerError::App(AppError::Validation { .. })) {
                 state.store.delete_iso(id).await?;
                 let _ = tokio::fs::remove_file(&part).await;
             }

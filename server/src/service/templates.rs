@@ -242,7 +242,9 @@ pub async fn upload_chunk(state: &AppState, caller: &Caller, version_id: i64, of
             Ok(state.store.template_version(version_id).await?.ok_or_else(|| version_not_found(version_id))?.view)
         }
         Err(e) => {
-            if matches!(&e, ServerError::App(AppError::Validation { .. })) {
+            // Only a completed image that fails its checks goes; a refused chunk changes nothing.
+            let completing = offset.checked_add(data.len() as u64) == Some(v.view.size_bytes);
+            if completing && matches!(&e, ServerError::App(AppError::Validation { .. })) {
                 // Nothing half-made: the version goes, and its template if it had no other.
                 let _ = std::fs::remove_file(&part);
                 state.store.delete_template_version(version_id).await?;

@@ -11,6 +11,7 @@ mod limits;
 mod nodes;
 mod quotas;
 mod operations;
+pub mod metrics;
 mod storage;
 mod templates;
 mod tokens;

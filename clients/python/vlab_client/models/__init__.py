@@ -83,9 +83,11 @@ from .get_statistics_response_200 import GetStatisticsResponse200
 from .get_template_response_200 import GetTemplateResponse200
 from .get_user_quota_response_200 import GetUserQuotaResponse200
 from .get_user_response_200 import GetUserResponse200
+from .get_vm_history_response_200 import GetVmHistoryResponse200
 from .get_vm_metrics_response_200 import GetVmMetricsResponse200
 from .get_vm_response_200 import GetVmResponse200
 from .guest_network import GuestNetwork
+from .history_point import HistoryPoint
 from .image_upload import ImageUpload
 from .iso_view import IsoView
 from .iso_view_status import IsoViewStatus
@@ -177,6 +179,7 @@ from .upload_iso_chunk_response_200 import UploadIsoChunkResponse200
 from .upload_template_chunk_response_200 import UploadTemplateChunkResponse200
 from .user_patch import UserPatch
 from .user_view import UserView
+from .vm_history import VmHistory
 from .vm_metrics import VmMetrics
 from .vm_move import VmMove
 from .vm_patch import VmPatch
@@ -262,9 +265,11 @@ __all__ = (
     "GetTemplateResponse200",
     "GetUserQuotaResponse200",
     "GetUserResponse200",
+    "GetVmHistoryResponse200",
     "GetVmMetricsResponse200",
     "GetVmResponse200",
     "GuestNetwork",
+    "HistoryPoint",
     "ImageUpload",
     "IsoView",
     "IsoViewStatus",
@@ -356,6 +361,7 @@ __all__ = (
     "UploadTemplateChunkResponse200",
     "UserPatch",
     "UserView",
+    "VmHistory",
     "VmMetrics",
     "VmMove",
     "VmPatch",
