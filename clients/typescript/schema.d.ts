@@ -194,9 +194,10 @@ export interface paths {
         put?: never;
         /**
          * Enrol students from CSV (`text/csv`, lines `username,name[,email]`, an
-         *     optional header). Unknown usernames get new student accounts whose
-         *     one-time passwords are in the answer. All or nothing: any bad line
-         *     refuses the file with every problem named by line.
+         *     optional header; or the same text as `{"csv": ...}` in JSON). Unknown
+         *     usernames get new student accounts whose one-time passwords are in the
+         *     answer. All or nothing: any bad line refuses the file with every
+         *     problem named by line.
          */
         post: operations["enrol_csv"];
         delete?: never;
@@ -1284,6 +1285,11 @@ export interface components {
             password: string;
             username: string;
         };
+        /** @description The CSV of an enrolment sent as JSON, for clients that send only JSON. */
+        CsvEnrolment: {
+            /** @description The file's text: lines `username,name[,email]`, an optional header. */
+            csv: string;
+        };
         /** @description Attach a disk to a (stopped) VM. */
         DiskAttach: {
             /** Format: int64 */
@@ -2184,6 +2190,7 @@ export type SchemaCpuMetrics = components['schemas']['CpuMetrics'];
 export type SchemaCreatedAccount = components['schemas']['CreatedAccount'];
 export type SchemaCreatedToken = components['schemas']['CreatedToken'];
 export type SchemaCredentials = components['schemas']['Credentials'];
+export type SchemaCsvEnrolment = components['schemas']['CsvEnrolment'];
 export type SchemaDiskAttach = components['schemas']['DiskAttach'];
 export type SchemaDiskBus = components['schemas']['DiskBus'];
 export type SchemaDiskMetrics = components['schemas']['DiskMetrics'];
@@ -4074,6 +4081,7 @@ export interface operations {
         };
         requestBody: {
             content: {
+                "application/json": components["schemas"]["CsvEnrolment"];
                 "text/csv": string;
             };
         };

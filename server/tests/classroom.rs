@@ -69,6 +69,14 @@ async fn a_scripted_class_of_ten_gets_linked_clones_that_boot_reset_and_are_coun
         .await;
     assert!(s.is_success(), "{v}");
     let s03 = app.login("s03", "s03-own-password").await;
+    // The same file as JSON (for clients that send only JSON), and JSON that is not such a file.
+    let (s, v) = app
+        .json(Method::POST, &format!("/api/v1/courses/{course}/members/csv"), Some(&t), Some(json!({"csv": "username,name\ns01,Student 1\n"})))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["data"]["unchanged"], json!(["s01"]), "{v}");
+    let (s, v) = app.json(Method::POST, &format!("/api/v1/courses/{course}/members/csv"), Some(&t), Some(json!({"csv": 5}))).await;
+    assert_error(s, &v, 422, "VALIDATION_FAILED");
 
     // Publish: one operation makes ten linked clones.
     let publication = ok(

@@ -103,23 +103,39 @@ pub async fn remove_member(State(state): State<AppState>, CurrentUser(me): Curre
     Ok(done("member removed"))
 }
 
+/// The CSV of an enrolment sent as JSON, for clients that send only JSON.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CsvEnrolment {
+    /// The file's text: lines `username,name[,email]`, an optional header.
+    pub csv: String,
+}
+
 /// Enrol students from CSV (`text/csv`, lines `username,name[,email]`, an
-/// optional header). Unknown usernames get new student accounts whose
-/// one-time passwords are in the answer. All or nothing: any bad line
-/// refuses the file with every problem named by line.
+/// optional header; or the same text as `{"csv": ...}` in JSON). Unknown
+/// usernames get new student accounts whose one-time passwords are in the
+/// answer. All or nothing: any bad line refuses the file with every
+/// problem named by line.
 #[utoipa::path(post, path = "/api/v1/courses/{id}/members/csv", tag = "courses", security(("bearer" = [])),
     params(("id" = i64, Path, description = "Course id")),
-    request_body(content = String, content_type = "text/csv"),
+    request_body(content((String = "text/csv"), (CsvEnrolment = "application/json"))),
     responses((status = 200, description = "What was done", body = EnrolmentReport), (status = 422, description = "Problems by line")))]
 pub async fn enrol_csv(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
     ApiPath(id): ApiPath<i64>,
+    headers: axum::http::HeaderMap,
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Response> {
     let body = body.map_err(|rej| AppError::bad_request("BAD_BODY", rej.body_text()))?;
-    let text = std::str::from_utf8(&body).map_err(|_| AppError::invalid("csv", "must be UTF-8 text"))?;
-    Ok(ok(courses::enrol_csv(&state, &me, id, text).await?))
+    let json = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.trim_start().starts_with("application/json"));
+    let text = if json {
+        let sent: CsvEnrolment = serde_json::from_slice(&body).map_err(|e| AppError::invalid("csv", format!("the JSON body must be {{\"csv\": \"...\"}}: {e}")))?;
+        sent.csv
+    } else {
+        std::str::from_utf8(&body).map_err(|_| AppError::invalid("csv", "must be UTF-8 text"))?.to_owned()
+    };
+    Ok(ok(courses::enrol_csv(&state, &me, id, &text).await?))
 }
 
 

@@ -37,6 +37,7 @@ from .create_vm_response_201 import CreateVmResponse201
 from .created_account import CreatedAccount
 from .created_token import CreatedToken
 from .credentials import Credentials
+from .csv_enrolment import CsvEnrolment
 from .delete_course_response_200 import DeleteCourseResponse200
 from .delete_disk_response_200 import DeleteDiskResponse200
 from .delete_iso_response_200 import DeleteIsoResponse200
@@ -225,6 +226,7 @@ __all__ = (
     "CreatedAccount",
     "CreatedToken",
     "Credentials",
+    "CsvEnrolment",
     "DeleteCourseResponse200",
     "DeleteDiskResponse200",
     "DeleteIsoResponse200",

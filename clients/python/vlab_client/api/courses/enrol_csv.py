@@ -1,0 +1,252 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.csv_enrolment import CsvEnrolment
+from ...models.enrol_csv_response_200 import EnrolCsvResponse200
+from ...models.error_envelope import ErrorEnvelope
+from ...types import Response
+
+
+def _get_kwargs(
+    id: int,
+    *,
+    body: CsvEnrolment,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/courses/{id}/members/csv".format(
+            id=quote(str(id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> EnrolCsvResponse200 | ErrorEnvelope | None:
+    if response.status_code == 200:
+        response_200 = EnrolCsvResponse200.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorEnvelope.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorEnvelope.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ErrorEnvelope.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorEnvelope.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = ErrorEnvelope.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorEnvelope.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorEnvelope.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ErrorEnvelope.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[EnrolCsvResponse200 | ErrorEnvelope]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: CsvEnrolment,
+) -> Response[EnrolCsvResponse200 | ErrorEnvelope]:
+    """Enrol students from CSV (`text/csv`, lines `username,name[,email]`, an
+    optional header; or the same text as `{"csv": ...}` in JSON). Unknown
+    usernames get new student accounts whose one-time passwords are in the
+    answer. All or nothing: any bad line refuses the file with every
+    problem named by line.
+
+    Args:
+        id (int):
+        body (CsvEnrolment): The CSV of an enrolment sent as JSON, for clients that send only
+            JSON.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EnrolCsvResponse200 | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: CsvEnrolment,
+) -> EnrolCsvResponse200 | ErrorEnvelope | None:
+    """Enrol students from CSV (`text/csv`, lines `username,name[,email]`, an
+    optional header; or the same text as `{"csv": ...}` in JSON). Unknown
+    usernames get new student accounts whose one-time passwords are in the
+    answer. All or nothing: any bad line refuses the file with every
+    problem named by line.
+
+    Args:
+        id (int):
+        body (CsvEnrolment): The CSV of an enrolment sent as JSON, for clients that send only
+            JSON.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EnrolCsvResponse200 | ErrorEnvelope
+    """
+
+    return sync_detailed(
+        id=id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: CsvEnrolment,
+) -> Response[EnrolCsvResponse200 | ErrorEnvelope]:
+    """Enrol students from CSV (`text/csv`, lines `username,name[,email]`, an
+    optional header; or the same text as `{"csv": ...}` in JSON). Unknown
+    usernames get new student accounts whose one-time passwords are in the
+    answer. All or nothing: any bad line refuses the file with every
+    problem named by line.
+
+    Args:
+        id (int):
+        body (CsvEnrolment): The CSV of an enrolment sent as JSON, for clients that send only
+            JSON.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EnrolCsvResponse200 | ErrorEnvelope]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    id: int,
+    *,
+    client: AuthenticatedClient,
+    body: CsvEnrolment,
+) -> EnrolCsvResponse200 | ErrorEnvelope | None:
+    """Enrol students from CSV (`text/csv`, lines `username,name[,email]`, an
+    optional header; or the same text as `{"csv": ...}` in JSON). Unknown
+    usernames get new student accounts whose one-time passwords are in the
+    answer. All or nothing: any bad line refuses the file with every
+    problem named by line.
+
+    Args:
+        id (int):
+        body (CsvEnrolment): The CSV of an enrolment sent as JSON, for clients that send only
+            JSON.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EnrolCsvResponse200 | ErrorEnvelope
+    """
+
+    return (
+        await asyncio_detailed(
+            id=id,
+            client=client,
+            body=body,
+        )
+    ).parsed
