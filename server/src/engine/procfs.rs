@@ -69,7 +69,7 @@ pub fn sample(pid: u32) -> Option<ProcessSample> {
 }
 
 /// The tap device process `pid` has open (`iff:` in a tun fd's fdinfo).
-pub fn tap_of(pid: u32) -> Option<String> {
+fn tap_of(pid: u32) -> Option<String> {
     let fdinfo = Path::new("/proc").join(pid.to_string()).join("fdinfo");
     std::fs::read_dir(fdinfo).ok()?.flatten().find_map(|fd| {
         let text = std::fs::read_to_string(fd.path()).ok()?;
@@ -78,11 +78,19 @@ pub fn tap_of(pid: u32) -> Option<String> {
 }
 
 /// A network device's received and sent bytes (`/sys/class/net`).
-pub fn net_bytes(device: &str) -> Option<(u64, u64)> {
+fn net_bytes(device: &str) -> Option<(u64, u64)> {
     let read = |what: &str| -> Option<u64> {
         std::fs::read_to_string(format!("/sys/class/net/{device}/statistics/{what}")).ok()?.trim().parse().ok()
     };
     Some((read("rx_bytes")?, read("tx_bytes")?))
+}
+
+/// A bridged VM's traffic as its guest sees it, (received, sent) bytes: the
+/// host's counters of the tap process `pid` holds, turned round (what the
+/// tap received, the guest sent).
+pub fn guest_traffic(pid: u32) -> Option<(u64, u64)> {
+    let (host_rx, host_tx) = net_bytes(&tap_of(pid)?)?;
+    Some((host_tx, host_rx))
 }
 
 /// CPU percent of one core between two samples `secs` apart.

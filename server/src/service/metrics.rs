@@ -45,9 +45,8 @@ pub async fn vm_now(state: &AppState, caller: &Caller, vm_id: i64) -> Result<VmM
     let network = match vm.view.network {
         NetworkMode::User => unavailable("user-mode networking keeps no per-VM traffic counters"),
         NetworkMode::None => unavailable("the VM has no network"),
-        // The tap's counters are the host's view: what it received, the guest sent.
-        NetworkMode::Bridge => match procfs::tap_of(pid).and_then(|tap| procfs::net_bytes(&tap)) {
-            Some((host_rx, host_tx)) => NetworkMetrics { available: true, rx_bytes: Some(host_tx), tx_bytes: Some(host_rx), note: None },
+        NetworkMode::Bridge => match procfs::guest_traffic(pid) {
+            Some((rx, tx)) => NetworkMetrics { available: true, rx_bytes: Some(rx), tx_bytes: Some(tx), note: None },
             None => unavailable("the VM's tap device could not be read"),
         },
     };
@@ -117,8 +116,7 @@ pub async fn sample_round(state: &AppState, last: &mut HashMap<i64, (Instant, pr
                 write_bytes += wr;
             }
         }
-        // A tap's counters are the host's view: what it received, the guest sent.
-        let traffic = procfs::tap_of(pid).and_then(|tap| procfs::net_bytes(&tap));
+        let traffic = procfs::guest_traffic(pid);
         samples.push((
             vm.0,
             Sample {
@@ -127,8 +125,8 @@ pub async fn sample_round(state: &AppState, last: &mut HashMap<i64, (Instant, pr
                 rss_bytes: now.rss_bytes as i64,
                 read_bytes: read_bytes as i64,
                 write_bytes: write_bytes as i64,
-                rx_bytes: traffic.map(|(_, host_tx)| host_tx as i64),
-                tx_bytes: traffic.map(|(host_rx, _)| host_rx as i64),
+                rx_bytes: traffic.map(|(rx, _)| rx as i64),
+                tx_bytes: traffic.map(|(_, tx)| tx as i64),
             },
         ));
     }
