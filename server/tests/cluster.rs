@@ -494,3 +494,28 @@ async fn limits_count_over_all_nodes() {
 fn time_now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
 }
+
+#[tokio::test]
+async fn two_nodes_starting_together_on_an_empty_database_make_one_admin() {
+    let Some(url) = postgres_database().await else {
+        eprintln!("skipped: two nodes need PostgreSQL (VLAB_TEST_PG)");
+        return;
+    };
+    // Both find no users, both hash the password (slow on purpose), then
+    // both insert: the second must take the first's admin, not fail.
+    let node = |name: &'static str| {
+        let url = url.clone();
+        move |c: &mut server::config::Config| {
+            c.database_url = url;
+            c.node_name = name.into();
+        }
+    };
+    let (a, b) = tokio::join!(TestApp::spawn_with(node("node-a")), TestApp::spawn_with(node("node-b")));
+    let token = a.admin_token().await;
+    let (s, v) = b.json(Method::GET, "/api/v1/users", Some(&token), None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let users = v["data"].as_array().unwrap();
+    assert_eq!(users.len(), 1, "{v}");
+    assert_eq!(users[0]["role"], "admin", "{v}");
+    b.admin_token().await;
+}

@@ -207,7 +207,12 @@ pub async fn ensure_first_admin(state: &AppState) -> Result<Option<(i64, String,
         return Err(crate::error::ServerError::internal(format!("admin password {p}")));
     }
     let hash = password::hash(password.clone()).await?;
-    let admin = state.store.insert_user(&username, "Administrator", None, Role::Admin, &hash, time::now()).await?;
+    let admin = match state.store.insert_user(&username, "Administrator", None, Role::Admin, &hash, time::now()).await {
+        Ok(admin) => admin,
+        // Another node sharing the database made it first.
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
     tracing::info!(username, "first admin created");
     Ok(Some((admin.id, username, generated.then_some(password))))
 }
