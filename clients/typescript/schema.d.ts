@@ -714,6 +714,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/system/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The host this node runs on: CPU (over a quarter second), load, memory,
+         *     the space of each pool, QEMU's version, the accelerator and why, this
+         *     node's VMs by state, and what its running VMs hold against what the
+         *     host allows (`host_memory_ratio`).
+         */
+        get: operations["get_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/status/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The host's CPU, load, memory and running VMs over time, sampled with
+         *     the VMs and kept at the same resolutions.
+         */
+        get: operations["get_status_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/template-versions/{id}": {
         parameters: {
             query?: never;
@@ -1407,6 +1449,104 @@ export interface components {
             /** Format: double */
             write_bytes_per_sec: number;
         };
+        HostCapacity: {
+            /**
+             * Format: int64
+             * @description What they may hold together: RAM x `host_memory_ratio`.
+             */
+            allowed_memory_mib: number;
+            /** Format: int32 */
+            cores: number;
+            /** Format: double */
+            host_memory_ratio: number;
+            /**
+             * Format: int64
+             * @description Memory of those VMs.
+             */
+            running_memory_mib: number;
+            /**
+             * Format: int64
+             * @description vCPUs of VMs with a QEMU process on this node.
+             */
+            running_vcpus: number;
+        };
+        HostCpu: {
+            /** Format: int32 */
+            cores: number;
+            /** Format: double */
+            load_15m: number;
+            /** Format: double */
+            load_1m: number;
+            /** Format: double */
+            load_5m: number;
+            /**
+             * Format: double
+             * @description Busy share of all cores, 0 to 100, over a quarter of a second.
+             */
+            percent: number;
+        };
+        /** @description The host's history from `from` to `to` at `step_secs`. */
+        HostHistory: {
+            from: string;
+            node: string;
+            /** @description Oldest first; steps with no samples are left out. */
+            points: components["schemas"]["HostPoint"][];
+            /** Format: int64 */
+            step_secs: number;
+            to: string;
+        };
+        HostMemory: {
+            /**
+             * Format: int64
+             * @description What programs can still get without swapping (`MemAvailable`).
+             */
+            available_bytes: number;
+            /** Format: int64 */
+            total_bytes: number;
+            /** Format: int64 */
+            used_bytes: number;
+        };
+        HostPoint: {
+            /** @description The step's start (RFC 3339). */
+            at: string;
+            /**
+             * Format: double
+             * @description Busy share of all cores, averaged over the step.
+             */
+            cpu_percent: number;
+            /** Format: double */
+            load_1m: number;
+            /** Format: int64 */
+            memory_used_bytes: number;
+            /** Format: int64 */
+            running_vms: number;
+        };
+        /** @description How the host this node runs on is doing now (`GET /system/status`). */
+        HostStatus: {
+            /** @description `kvm` or `tcg`. */
+            accelerator: string;
+            /** @description Why: the configuration, or what the KVM boot probe found. */
+            accelerator_reason: string;
+            /** @description What this node's running VMs hold against what the host allows them. */
+            capacity: components["schemas"]["HostCapacity"];
+            cpu: components["schemas"]["HostCpu"];
+            memory: components["schemas"]["HostMemory"];
+            /** @description The node that answered (`node_name`). */
+            node: string;
+            /** @description The filesystems of vlab's pools. */
+            pools: components["schemas"]["PoolSpace"][];
+            /** @description `qemu-system-x86_64 --version`'s first line. */
+            qemu_version: string;
+            /** @description When it was measured (RFC 3339). */
+            sampled_at: string;
+            /** @description When this vlab process started (RFC 3339), and how long ago. */
+            started_at: string;
+            /** Format: int64 */
+            uptime_secs: number;
+            vlab_version: string;
+            /** @description This node's VMs in each state. */
+            vms: components["schemas"]["StateCount"][];
+        };
         /** @description A qcow2 image to be sent in chunks. */
         ImageUpload: {
             sha256: string;
@@ -1836,6 +1976,17 @@ export interface components {
             keep_tokens?: boolean;
             new_password: string;
         };
+        /** @description One of vlab's pools and the filesystem that holds it. */
+        PoolSpace: {
+            /** Format: int64 */
+            free_bytes: number;
+            /** @description `disks`, `isos`, `templates` or `kernels`. */
+            pool: string;
+            /** @description Whether every node shares it (`shared_pool_dir`). */
+            shared: boolean;
+            /** Format: int64 */
+            total_bytes: number;
+        };
         /** @description A forwarded port: host 127.0.0.1:`host_port` reaches the guest's `guest_port`. */
         PortForwardView: {
             /** Format: int32 */
@@ -1970,6 +2121,11 @@ export interface components {
              * @description Seconds to wait for a graceful shutdown (default 30, at most 600).
              */
             timeout?: number | null;
+        };
+        StateCount: {
+            /** Format: int64 */
+            count: number;
+            state: components["schemas"]["VmState"];
         };
         /** @description What exists on this vlab and how it runs guests: the admin's home page. */
         SystemOverview: {
@@ -2200,6 +2356,12 @@ export type SchemaEnrolmentReport = components['schemas']['EnrolmentReport'];
 export type SchemaErrorEnvelope = components['schemas']['ErrorEnvelope'];
 export type SchemaGuestNetwork = components['schemas']['GuestNetwork'];
 export type SchemaHistoryPoint = components['schemas']['HistoryPoint'];
+export type SchemaHostCapacity = components['schemas']['HostCapacity'];
+export type SchemaHostCpu = components['schemas']['HostCpu'];
+export type SchemaHostHistory = components['schemas']['HostHistory'];
+export type SchemaHostMemory = components['schemas']['HostMemory'];
+export type SchemaHostPoint = components['schemas']['HostPoint'];
+export type SchemaHostStatus = components['schemas']['HostStatus'];
 export type SchemaImageUpload = components['schemas']['ImageUpload'];
 export type SchemaIsoView = components['schemas']['IsoView'];
 export type SchemaLabPatch = components['schemas']['LabPatch'];
@@ -2228,6 +2390,7 @@ export type SchemaOperationView = components['schemas']['OperationView'];
 export type SchemaPagination = components['schemas']['Pagination'];
 export type SchemaPasswordChange = components['schemas']['PasswordChange'];
 export type SchemaPasswordReset = components['schemas']['PasswordReset'];
+export type SchemaPoolSpace = components['schemas']['PoolSpace'];
 export type SchemaPortForwardView = components['schemas']['PortForwardView'];
 export type SchemaPublication = components['schemas']['Publication'];
 export type SchemaQuotaLimits = components['schemas']['QuotaLimits'];
@@ -2240,6 +2403,7 @@ export type SchemaSnapshotView = components['schemas']['SnapshotView'];
 export type SchemaStatRow = components['schemas']['StatRow'];
 export type SchemaStatTotals = components['schemas']['StatTotals'];
 export type SchemaStateChangeRequest = components['schemas']['StateChangeRequest'];
+export type SchemaStateCount = components['schemas']['StateCount'];
 export type SchemaSystemOverview = components['schemas']['SystemOverview'];
 export type SchemaTemplateVersionView = components['schemas']['TemplateVersionView'];
 export type SchemaTemplateView = components['schemas']['TemplateView'];
@@ -8415,6 +8579,214 @@ export interface operations {
             };
             /** @description FORBIDDEN */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description An error of the server's (`details.reference` for its log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A node or the database does not answer now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The host now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["HostStatus"];
+                        message: string | null;
+                        /** @constant */
+                        success: true;
+                        /** Format: date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description The request could not be read (malformed JSON, a bad parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in: no token, or one that expired or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description An error of the server's (`details.reference` for its log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A node or the database does not answer now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_status_history: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339 (default: an hour before `to`; at most 30 days before it). */
+                from?: string;
+                /** @description RFC 3339 (default: now). */
+                to?: string;
+                /**
+                 * @description Seconds per point (default: the finest kept for the range, at most
+                 *     500 points); rounded to what the range is kept at.
+                 */
+                step?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Points, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["HostHistory"];
+                        message: string | null;
+                        /** @constant */
+                        success: true;
+                        /** Format: date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description The request could not be read (malformed JSON, a bad parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in: no token, or one that expired or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The resource's state does not allow this now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than this endpoint takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a type this endpoint takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request names invalid values (`details.fields` says which) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -62,6 +62,31 @@ async fn history_is_sampled_downsampled_bounded_and_deleted_with_the_vm() {
     assert_error(s, &v, 404, "VM_NOT_FOUND");
     let (s, v) = app.json(Method::GET, &format!("/api/v1/vms/{vm}/metrics/history?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z"), Some(&admin), None).await;
     assert_error(s, &v, 422, "VALIDATION_FAILED");
+
+    // The host: its VMs and what they hold, and its own history.
+    let (s, v) = app.json(Method::GET, "/api/v1/system/status", Some(&admin), None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let host = &v["data"];
+    assert_eq!(host["accelerator"], "tcg", "{host}");
+    assert!(host["qemu_version"].as_str().unwrap().contains("QEMU"), "{host}");
+    assert!(host["memory"]["total_bytes"].as_u64().unwrap() > host["memory"]["available_bytes"].as_u64().unwrap(), "{host}");
+    assert!(host["cpu"]["cores"].as_u64().unwrap() >= 1 && host["cpu"]["percent"].as_f64().unwrap() > 0.0, "a guest runs: {host}");
+    let running = host["vms"].as_array().unwrap().iter().find(|c| c["state"] == "running").unwrap();
+    assert_eq!(running["count"], 1, "{host}");
+    assert_eq!(host["capacity"]["running_memory_mib"], 128, "{host}");
+    assert_eq!(host["capacity"]["running_vcpus"], 1, "{host}");
+    let pools: Vec<&str> = host["pools"].as_array().unwrap().iter().map(|p| p["pool"].as_str().unwrap()).collect();
+    assert_eq!(pools, ["disks", "isos", "templates", "kernels"]);
+    assert!(host["pools"][0]["free_bytes"].as_u64().unwrap() > 0, "{host}");
+    let (s, v) = app.json(Method::GET, &format!("/api/v1/system/status/history?{}", last_minute(1)), Some(&admin), None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let points = v["data"]["points"].as_array().unwrap();
+    assert!(points.len() >= 3, "sampled every second: {v}");
+    assert!(points.iter().any(|p| p["running_vms"] == 1 && p["memory_used_bytes"].as_u64().unwrap() > 0), "{v}");
+    for path in ["/api/v1/system/status", "/api/v1/system/status/history"] {
+        let (s, v) = app.json(Method::GET, path, Some(&peer), None).await;
+        assert_error(s, &v, 403, "FORBIDDEN");
+    }
     app.vm_action(&admin, vm, json!({"action": "stop"})).await;
 
     // 30 days of samples every 10 s (coarser where only coarse tiers keep

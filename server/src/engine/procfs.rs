@@ -93,6 +93,51 @@ pub fn guest_traffic(pid: u32) -> Option<(u64, u64)> {
     Some((host_tx, host_rx))
 }
 
+/// The host's CPU time so far over all cores, (busy, total) in ticks, from
+/// `/proc/stat` (idle and iowait are not busy).
+pub fn host_cpu() -> Option<(u64, u64)> {
+    host_cpu_of(&std::fs::read_to_string("/proc/stat").ok()?)
+}
+
+fn host_cpu_of(stat: &str) -> Option<(u64, u64)> {
+    let line = stat.lines().find(|l| l.starts_with("cpu "))?;
+    let v: Vec<u64> = line.split_whitespace().skip(1).filter_map(|f| f.parse().ok()).collect();
+    if v.len() < 4 {
+        return None;
+    }
+    // user nice system idle iowait irq softirq steal (guest time is in user).
+    let total: u64 = v.iter().take(8).sum();
+    let idle = v[3] + v.get(4).copied().unwrap_or(0);
+    Some((total - idle, total))
+}
+
+/// Busy share of all cores, 0 to 100, between two `host_cpu` readings.
+pub fn host_percent(before: (u64, u64), after: (u64, u64)) -> f64 {
+    let total = after.1.saturating_sub(before.1);
+    if total == 0 {
+        return 0.0;
+    }
+    let busy = after.0.saturating_sub(before.0).min(total);
+    (busy as f64 / total as f64 * 1000.0).round() / 10.0
+}
+
+/// The load averages over 1, 5 and 15 minutes.
+pub fn load_average() -> Option<(f64, f64, f64)> {
+    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
+    let mut f = text.split_whitespace().map(|v| v.parse::<f64>().ok());
+    Some((f.next()??, f.next()??, f.next()??))
+}
+
+/// The host's RAM and what programs can still get, in bytes (`/proc/meminfo`).
+pub fn host_memory() -> Option<(u64, u64)> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let kib: u64 = info.lines().find(|l| l.starts_with(name))?.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib * 1024)
+    };
+    Some((field("MemTotal:")?, field("MemAvailable:")?))
+}
+
 /// CPU percent of one core between two samples `secs` apart.
 pub fn percent(before: u64, after: u64, secs: f64) -> f64 {
     if secs <= 0.0 {
@@ -113,6 +158,19 @@ mod tests {
         let odd = "7 (a) b (c) R 1 2 3 4 5 6 7 8 9 10 1 2 0 0 20 0 1 0 99 0 0";
         assert_eq!(cpu_and_start(odd), Some((3, 99)));
         assert_eq!(cpu_and_start("garbage"), None);
+    }
+
+    #[test]
+    fn host_cpu_counts_idle_and_iowait_as_not_busy() {
+        let stat = "cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3 4\n";
+        assert_eq!(host_cpu_of(stat), Some((150, 1000)));
+        assert_eq!(host_percent((150, 1000), (250, 1400)), 25.0);
+        assert_eq!(host_percent((150, 1000), (150, 1000)), 0.0);
+        let (busy, total) = host_cpu().expect("this host has /proc/stat");
+        assert!(total > busy && busy > 0);
+        let (mem, avail) = host_memory().expect("this host has /proc/meminfo");
+        assert!(mem >= avail && avail > 0);
+        assert!(load_average().is_some());
     }
 
     #[test]

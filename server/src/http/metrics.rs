@@ -33,16 +33,16 @@ pub struct HistoryQuery {
     /// RFC 3339 (default: an hour before `to`; at most 30 days before it).
     #[serde(default)]
     #[param(format = DateTime)]
-    from: Option<String>,
+    pub from: Option<String>,
     /// RFC 3339 (default: now).
     #[serde(default)]
     #[param(format = DateTime)]
-    to: Option<String>,
+    pub to: Option<String>,
     /// Seconds per point (default: the finest kept for the range, at most
     /// 500 points); rounded to what the range is kept at.
     #[serde(default)]
     #[param(minimum = 1, maximum = 2592000)]
-    step: Option<u64>,
+    pub step: Option<u64>,
 }
 
 /// A VM's use over time, sampled while it runs and kept at falling

@@ -9,8 +9,13 @@ use crate::engine::VmId;
 use crate::error::{Result, ServerError};
 use crate::state::AppState;
 use crate::auth::Caller;
-use crate::store::metrics::{tiers, Bucket, Sample};
-use app::types::{CpuMetrics, DiskMetrics, HistoryPoint, MemoryMetrics, NetworkMetrics, NetworkMode, VmHistory, VmMetrics};
+use crate::auth::access::Admin;
+use crate::store::metrics::{tiers, Bucket, HostSample, Sample};
+use app::lifecycle::VmState;
+use app::types::{
+    CpuMetrics, DiskMetrics, HistoryPoint, HostCapacity, HostCpu, HostHistory, HostMemory, HostPoint, HostStatus, MemoryMetrics,
+    NetworkMetrics, NetworkMode, PoolSpace, StateCount, VmHistory, VmMetrics,
+};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -80,6 +85,7 @@ pub fn spawn_sampler(state: AppState) {
     }
     tokio::spawn(async move {
         let mut last = HashMap::new();
+        let mut host_cpu = procfs::host_cpu();
         let mut tick = tokio::time::interval(Duration::from_secs(every));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         for round in 0u64.. {
@@ -88,6 +94,10 @@ pub fn spawn_sampler(state: AppState) {
             let now = crate::time::now();
             if let Err(e) = state.store.record_samples(every as i64, now, &samples).await {
                 tracing::warn!(error = %e, "could not store VM samples");
+            }
+            let host = host_sample(&mut host_cpu, last.len());
+            if let Err(e) = state.store.record_host_sample(every as i64, state.node_id, now, &host).await {
+                tracing::warn!(error = %e, "could not store a host sample");
             }
             // About once every ten minutes.
             if round % (600 / every).max(1) == 0 {
@@ -143,41 +153,156 @@ const MAX_RANGE_SECS: i64 = 30 * 86_400;
 /// `step` seconds (default: the finest kept for the range, at most 500 points).
 pub async fn history(state: &AppState, caller: &Caller, vm_id: i64, from: Option<&str>, to: Option<&str>, step: Option<u64>) -> Result<VmHistory> {
     load(state, caller, vm_id).await?;
-    let now = crate::time::now();
-    let mut fields = app::error::FieldErrors::new();
-    let to = to.map_or(Some(now), |t| super::labs::parse_time("to", t, &mut fields));
-    let from = from.map_or(to.map(|t| t - 3600), |f| super::labs::parse_time("from", f, &mut fields));
-    if let Some(e) = app::error::AppError::from_fields(fields) {
-        return Err(e.into());
-    }
-    let (from, to) = (from.unwrap_or_default(), to.unwrap_or_default());
-    if from >= to || to - from > MAX_RANGE_SECS {
-        return Err(app::error::AppError::invalid("from", "must be before `to`, at most 30 days earlier").into());
-    }
-    let tiers = tiers(state.config.metrics_interval_secs as i64);
-    // The finest tier that still holds `from`; a coarser one when the step asks for it.
-    let wanted = step.map(|s| s.clamp(1, MAX_RANGE_SECS as u64) as i64);
-    let mut tier = tiers.iter().position(|(_, keep)| now - from <= *keep).unwrap_or(tiers.len() - 1);
-    while tier + 1 < tiers.len() && wanted.is_some_and(|w| tiers[tier + 1].0 <= w) {
-        tier += 1;
-    }
-    let base = tiers[tier].0;
-    let step = match wanted {
-        Some(w) => w.max(base) / base * base,
-        None => (((to - from) / 500).max(base) + base - 1) / base * base,
-    };
-    if (to - from) / step > MAX_POINTS {
-        return Err(app::error::AppError::invalid("step", format!("gives more than {MAX_POINTS} points over this range")).into());
-    }
+    let r = Range::parse(state, from, to, step)?;
     // One bucket before `from`, for the first step's rates.
-    let buckets = state.store.vm_buckets(vm_id, tier, from - from.rem_euclid(step) - step, to).await?;
+    let buckets = state.store.vm_buckets(vm_id, r.tier, r.from - r.from.rem_euclid(r.step) - r.step, r.to).await?;
     Ok(VmHistory {
         vm_id,
-        step_secs: step as u64,
-        from: crate::time::rfc3339(from),
-        to: crate::time::rfc3339(to),
-        points: points(&buckets, step, from),
+        step_secs: r.step as u64,
+        from: crate::time::rfc3339(r.from),
+        to: crate::time::rfc3339(r.to),
+        points: points(&buckets, r.step, r.from),
     })
+}
+
+/// A history query: its range, the tier it reads and its step.
+struct Range {
+    from: i64,
+    to: i64,
+    tier: usize,
+    step: i64,
+}
+
+impl Range {
+    fn parse(state: &AppState, from: Option<&str>, to: Option<&str>, step: Option<u64>) -> Result<Range> {
+        let now = crate::time::now();
+        let mut fields = app::error::FieldErrors::new();
+        let to = to.map_or(Some(now), |t| super::labs::parse_time("to", t, &mut fields));
+        let from = from.map_or(to.map(|t| t - 3600), |f| super::labs::parse_time("from", f, &mut fields));
+        if let Some(e) = app::error::AppError::from_fields(fields) {
+            return Err(e.into());
+        }
+        let (from, to) = (from.unwrap_or_default(), to.unwrap_or_default());
+        if from >= to || to - from > MAX_RANGE_SECS {
+            return Err(app::error::AppError::invalid("from", "must be before `to`, at most 30 days earlier").into());
+        }
+        let tiers = tiers(state.config.metrics_interval_secs as i64);
+        // The finest tier that still holds `from`; a coarser one when the step asks for it.
+        let wanted = step.map(|s| s.clamp(1, MAX_RANGE_SECS as u64) as i64);
+        let mut tier = tiers.iter().position(|(_, keep)| now - from <= *keep).unwrap_or(tiers.len() - 1);
+        while tier + 1 < tiers.len() && wanted.is_some_and(|w| tiers[tier + 1].0 <= w) {
+            tier += 1;
+        }
+        let base = tiers[tier].0;
+        let step = match wanted {
+            Some(w) => w.max(base) / base * base,
+            None => (((to - from) / 500).max(base) + base - 1) / base * base,
+        };
+        if (to - from) / step > MAX_POINTS {
+            return Err(app::error::AppError::invalid("step", format!("gives more than {MAX_POINTS} points over this range")).into());
+        }
+        Ok(Range { from, to, tier, step })
+    }
+}
+
+/// This node's host now: CPU over a quarter of a second, memory, pools,
+/// QEMU, the accelerator, its VMs and what they hold.
+pub async fn host_now(state: &AppState, _admin: &Admin) -> Result<HostStatus> {
+    let before = procfs::host_cpu();
+    tokio::time::sleep(CPU_WINDOW).await;
+    let after = procfs::host_cpu();
+    let percent = match (before, after) {
+        (Some(b), Some(a)) => procfs::host_percent(b, a),
+        _ => 0.0,
+    };
+    let (load_1m, load_5m, load_15m) = procfs::load_average().unwrap_or_default();
+    let (total, available) = procfs::host_memory().unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
+    let pools = ["disks", "isos", "templates", "kernels"]
+        .into_iter()
+        .map(|pool| {
+            let dir = state.config.pool_dir(pool);
+            // A pool not made yet lives where it will be made.
+            let on = dir.ancestors().find(|d| d.exists()).unwrap_or(&state.config.data_dir).to_owned();
+            PoolSpace {
+                pool: pool.into(),
+                shared: state.config.shared_pool_dir.is_some() && crate::config::SHARED_POOLS.contains(&pool),
+                total_bytes: crate::reserve::total_bytes(&on).unwrap_or(0),
+                free_bytes: crate::reserve::free_bytes(&on).unwrap_or(0),
+            }
+        })
+        .collect();
+    let (states, running_vcpus, running_memory_mib) = state.store.node_vm_load(state.node_id).await?;
+    let vms = VmState::ALL
+        .into_iter()
+        .map(|s| StateCount { state: s, count: states.iter().find(|(n, _)| n == s.as_str()).map_or(0, |(_, c)| *c) })
+        .collect();
+    let node = state.store.node(state.node_id).await?;
+    let started_at = node.as_ref().map_or_else(crate::time::now, |n| n.started_at);
+    Ok(HostStatus {
+        node: state.config.node_name.clone(),
+        sampled_at: crate::time::now_rfc3339(),
+        cpu: HostCpu { cores, percent, load_1m, load_5m, load_15m },
+        memory: HostMemory { total_bytes: total, available_bytes: available, used_bytes: total.saturating_sub(available) },
+        pools,
+        qemu_version: node.map(|n| n.qemu_version).unwrap_or_default(),
+        accelerator: state.accel.name().to_owned(),
+        accelerator_reason: state.accel.reason.clone(),
+        vms,
+        capacity: HostCapacity {
+            running_vcpus,
+            cores,
+            running_memory_mib,
+            allowed_memory_mib: ((total >> 20) as f64 * state.config.host_memory_ratio) as u64,
+            host_memory_ratio: state.config.host_memory_ratio,
+        },
+        vlab_version: env!("CARGO_PKG_VERSION").into(),
+        started_at: crate::time::rfc3339(started_at),
+        uptime_secs: (crate::time::now() - started_at).max(0) as u64,
+    })
+}
+
+/// This node's host history, like a VM's.
+pub async fn host_history(state: &AppState, _admin: &Admin, from: Option<&str>, to: Option<&str>, step: Option<u64>) -> Result<HostHistory> {
+    let r = Range::parse(state, from, to, step)?;
+    let buckets = state.store.host_buckets(state.node_id, r.tier, r.from - r.from.rem_euclid(r.step), r.to).await?;
+    let mut points: Vec<HostPoint> = Vec::new();
+    for group in buckets.chunk_by(|a, b| a.at - a.at.rem_euclid(r.step) == b.at - b.at.rem_euclid(r.step)) {
+        let n = group.len() as f64;
+        let last = group[group.len() - 1].sample;
+        let avg = |f: fn(&HostSample) -> f64| (group.iter().map(|b| f(&b.sample)).sum::<f64>() / n * 10.0).round() / 10.0;
+        points.push(HostPoint {
+            at: crate::time::rfc3339(group[0].at - group[0].at.rem_euclid(r.step)),
+            cpu_percent: avg(|s| s.cpu_percent),
+            load_1m: avg(|s| s.load_1m),
+            memory_used_bytes: (group.iter().map(|b| b.sample.memory_used_bytes as f64).sum::<f64>() / n) as u64,
+            running_vms: last.running_vms.max(0) as u64,
+        });
+    }
+    Ok(HostHistory {
+        node: state.config.node_name.clone(),
+        step_secs: r.step as u64,
+        from: crate::time::rfc3339(r.from),
+        to: crate::time::rfc3339(r.to),
+        points,
+    })
+}
+
+/// One reading of this node's host; CPU since `last` (updated).
+fn host_sample(last: &mut Option<(u64, u64)>, running_vms: usize) -> HostSample {
+    let now = procfs::host_cpu();
+    let cpu_percent = match (*last, now) {
+        (Some(b), Some(a)) => procfs::host_percent(b, a),
+        _ => 0.0,
+    };
+    *last = now;
+    let (total, available) = procfs::host_memory().unwrap_or_default();
+    HostSample {
+        cpu_percent,
+        load_1m: procfs::load_average().map_or(0.0, |l| l.0),
+        memory_used_bytes: total.saturating_sub(available) as i64,
+        running_vms: running_vms as i64,
+    }
 }
 
 /// Groups buckets into steps: CPU and memory averaged, counters turned into

@@ -25,6 +25,23 @@ pub struct Bucket {
     pub sample: Sample,
 }
 
+/// One reading of a node's host.
+#[derive(Debug, Clone, Copy, PartialEq, Default, sqlx::FromRow)]
+pub struct HostSample {
+    pub cpu_percent: f64,
+    pub load_1m: f64,
+    pub memory_used_bytes: i64,
+    pub running_vms: i64,
+}
+
+/// A stored bucket of host samples.
+#[derive(Debug, Clone, Copy, PartialEq, sqlx::FromRow)]
+pub struct HostBucket {
+    pub at: i64,
+    #[sqlx(flatten)]
+    pub sample: HostSample,
+}
+
 /// The tiers: (bucket seconds, seconds kept). The first tier's buckets are
 /// the sampling interval.
 pub fn tiers(interval_secs: i64) -> [(i64, i64); 4] {
@@ -74,20 +91,83 @@ impl Store {
         })
     }
 
-    /// Drops the buckets each tier no longer keeps; how many went.
+    /// Adds a reading of node `node_id`'s host taken at `at` to every tier.
+    pub async fn record_host_sample(&self, interval_secs: i64, node_id: i64, at: i64, s: &HostSample) -> Result<(), sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            let sql = DB::sql(
+                "INSERT INTO host_samples (node_id, tier, at, n, cpu_percent, load_1m, memory_used_bytes, running_vms) \
+                 VALUES (?, ?, ?, 1, ?, ?, ?, ?) \
+                 ON CONFLICT (node_id, tier, at) DO UPDATE SET \
+                 cpu_percent = (host_samples.cpu_percent * host_samples.n + excluded.cpu_percent) / (host_samples.n + 1), \
+                 load_1m = (host_samples.load_1m * host_samples.n + excluded.load_1m) / (host_samples.n + 1), \
+                 memory_used_bytes = excluded.memory_used_bytes, running_vms = excluded.running_vms, n = host_samples.n + 1",
+            );
+            let mut tx = p.begin().await?;
+            for (tier, (step, _)) in tiers(interval_secs).into_iter().enumerate() {
+                sqlx::query(&sql)
+                    .bind(node_id)
+                    .bind(tier as i64)
+                    .bind(at - at.rem_euclid(step))
+                    .bind(s.cpu_percent)
+                    .bind(s.load_1m)
+                    .bind(s.memory_used_bytes)
+                    .bind(s.running_vms)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await
+        })
+    }
+
+    /// Drops the buckets (of VMs and hosts) each tier no longer keeps; how many went.
     pub async fn prune_samples(&self, interval_secs: i64, now: i64) -> Result<u64, sqlx::Error> {
         let mut gone = 0;
-        for (tier, (_, keep)) in tiers(interval_secs).into_iter().enumerate() {
-            gone += on_db!(&self.pool, p, DB => {
-                sqlx::query(&DB::sql("DELETE FROM vm_samples WHERE tier = ? AND at < ?"))
-                    .bind(tier as i64)
-                    .bind(now - keep)
-                    .execute(p)
-                    .await?
-                    .rows_affected()
-            });
+        for table in ["vm_samples", "host_samples"] {
+            for (tier, (_, keep)) in tiers(interval_secs).into_iter().enumerate() {
+                gone += on_db!(&self.pool, p, DB => {
+                    sqlx::query(&DB::sql(&format!("DELETE FROM {table} WHERE tier = ? AND at < ?")))
+                        .bind(tier as i64)
+                        .bind(now - keep)
+                        .execute(p)
+                        .await?
+                        .rows_affected()
+                });
+            }
         }
         Ok(gone)
+    }
+
+    /// A node's host buckets of one tier from `from` to `to`, oldest first.
+    pub async fn host_buckets(&self, node_id: i64, tier: usize, from: i64, to: i64) -> Result<Vec<HostBucket>, sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            sqlx::query_as(&DB::sql(
+                "SELECT at, cpu_percent, load_1m, memory_used_bytes, running_vms \
+                 FROM host_samples WHERE node_id = ? AND tier = ? AND at >= ? AND at <= ? ORDER BY at",
+            ))
+            .bind(node_id)
+            .bind(tier as i64)
+            .bind(from)
+            .bind(to)
+            .fetch_all(p)
+            .await
+        })
+    }
+
+    /// This node's VMs per state, and the vCPUs and memory of those with a QEMU process.
+    pub async fn node_vm_load(&self, node_id: i64) -> Result<(Vec<(String, u64)>, u64, u64), sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(&DB::sql(
+                "SELECT state, COUNT(*), CAST(COALESCE(SUM(cpus), 0) AS BIGINT), CAST(COALESCE(SUM(memory_mib), 0) AS BIGINT) \
+                 FROM vms WHERE node_id = ? GROUP BY state ORDER BY state",
+            ))
+            .bind(node_id)
+            .fetch_all(p)
+            .await?;
+            let live = |s: &str| matches!(s, "starting" | "running" | "paused" | "stopping");
+            let vcpus = rows.iter().filter(|r| live(&r.0)).map(|r| r.2.max(0) as u64).sum();
+            let memory = rows.iter().filter(|r| live(&r.0)).map(|r| r.3.max(0) as u64).sum();
+            Ok((rows.into_iter().map(|r| (r.0, r.1.max(0) as u64)).collect(), vcpus, memory))
+        })
     }
 
     /// A VM's buckets of one tier from `from` to `to` (unix seconds), oldest first.

@@ -81,6 +81,8 @@ from .get_node_response_200 import GetNodeResponse200
 from .get_operation_response_200 import GetOperationResponse200
 from .get_overview_response_200 import GetOverviewResponse200
 from .get_statistics_response_200 import GetStatisticsResponse200
+from .get_status_history_response_200 import GetStatusHistoryResponse200
+from .get_status_response_200 import GetStatusResponse200
 from .get_template_response_200 import GetTemplateResponse200
 from .get_user_quota_response_200 import GetUserQuotaResponse200
 from .get_user_response_200 import GetUserResponse200
@@ -89,6 +91,12 @@ from .get_vm_metrics_response_200 import GetVmMetricsResponse200
 from .get_vm_response_200 import GetVmResponse200
 from .guest_network import GuestNetwork
 from .history_point import HistoryPoint
+from .host_capacity import HostCapacity
+from .host_cpu import HostCpu
+from .host_history import HostHistory
+from .host_memory import HostMemory
+from .host_point import HostPoint
+from .host_status import HostStatus
 from .image_upload import ImageUpload
 from .iso_view import IsoView
 from .iso_view_status import IsoViewStatus
@@ -144,6 +152,7 @@ from .operation_view_status import OperationViewStatus
 from .pagination import Pagination
 from .password_change import PasswordChange
 from .password_reset import PasswordReset
+from .pool_space import PoolSpace
 from .port_forward_view import PortForwardView
 from .port_forward_view_protocol import PortForwardViewProtocol
 from .publication import Publication
@@ -167,6 +176,7 @@ from .snapshot_view import SnapshotView
 from .stat_row import StatRow
 from .stat_totals import StatTotals
 from .state_change_request import StateChangeRequest
+from .state_count import StateCount
 from .system_overview import SystemOverview
 from .template_version_view import TemplateVersionView
 from .template_view import TemplateView
@@ -264,6 +274,8 @@ __all__ = (
     "GetOperationResponse200",
     "GetOverviewResponse200",
     "GetStatisticsResponse200",
+    "GetStatusHistoryResponse200",
+    "GetStatusResponse200",
     "GetTemplateResponse200",
     "GetUserQuotaResponse200",
     "GetUserResponse200",
@@ -272,6 +284,12 @@ __all__ = (
     "GetVmResponse200",
     "GuestNetwork",
     "HistoryPoint",
+    "HostCapacity",
+    "HostCpu",
+    "HostHistory",
+    "HostMemory",
+    "HostPoint",
+    "HostStatus",
     "ImageUpload",
     "IsoView",
     "IsoViewStatus",
@@ -327,6 +345,7 @@ __all__ = (
     "Pagination",
     "PasswordChange",
     "PasswordReset",
+    "PoolSpace",
     "PortForwardView",
     "PortForwardViewProtocol",
     "Publication",
@@ -350,6 +369,7 @@ __all__ = (
     "StatRow",
     "StatTotals",
     "StateChangeRequest",
+    "StateCount",
     "SystemOverview",
     "TemplateVersionView",
     "TemplateView",
