@@ -2,7 +2,8 @@
 # The API contract, checked against a live server on a fresh data dir:
 #   1. the committed clients are what the document generates now;
 #   2. the Python and TypeScript clients run a real workflow;
-#   3. schemathesis finds no failure (clients/schemathesis.toml).
+#   3. schemathesis finds no failure (clients/schemathesis.toml);
+#   4. /metrics then parses with a strict OpenMetrics parser.
 # Needs scripts/setup.sh test and a built target/debug/vlab.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,3 +49,6 @@ token=$(.tools/py/bin/python clients/tests/seed.py "$base" "$password")
 .tools/py/bin/st --config-file clients/schemathesis.toml --no-color run target/contract-openapi.json \
   --url "$base" -H "Authorization: Bearer $token" --phases examples,coverage,fuzzing,stateful \
   --exclude-path-regex '^/api/v1/(auth/(password|logout|tokens/\{id\})|users/\{id\}/password)$'
+
+say "/metrics parses as OpenMetrics"
+.tools/py/bin/python clients/tests/scrape.py "$base"

@@ -24,6 +24,19 @@ pub enum LogFormat {
     Json,
 }
 
+/// Who may read `GET /metrics` (Prometheus).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Prometheus {
+    /// Nobody: `/metrics` is not there.
+    Off,
+    /// Requests from this host only, with no proxy in between.
+    #[default]
+    Localhost,
+    /// Requests with `Authorization: Bearer <prometheus_token>`, from anywhere.
+    Token,
+}
+
 /// A string that never shows up in logs or debug output.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(transparent)]
@@ -108,6 +121,12 @@ pub struct Cli {
     /// Failed logins allowed per user and address within the login window.
     #[arg(long, env = "VLAB_LOGIN_MAX_FAILURES")]
     pub login_max_failures: Option<u32>,
+    /// Who may read `/metrics`: off, localhost (default) or token.
+    #[arg(long, env = "VLAB_PROMETHEUS", value_enum)]
+    pub prometheus: Option<Prometheus>,
+    /// The bearer token `/metrics` takes when `prometheus = token` (at least 16 characters).
+    #[arg(long, env = "VLAB_PROMETHEUS_TOKEN", hide_env_values = true)]
+    pub prometheus_token: Option<Secret>,
     /// Print the OpenAPI document (what `/api/v1/openapi.json` serves) and exit.
     #[arg(long)]
     pub print_openapi: bool,
@@ -193,6 +212,8 @@ pub struct FileConfig {
     pub qemu_user: Option<String>,
     /// An upload that receives nothing for this long is removed (seconds, default a day).
     pub upload_abandon_secs: Option<u64>,
+    pub prometheus: Option<Prometheus>,
+    pub prometheus_token: Option<Secret>,
 }
 
 /// Resolved settings.
@@ -234,6 +255,8 @@ pub struct Config {
     pub host_memory_ratio: f64,
     pub scheduler_interval_secs: u64,
     pub metrics_interval_secs: u64,
+    pub prometheus: Prometheus,
+    pub prometheus_token: Option<Secret>,
     pub enrol_progress_after_ms: u64,
     pub list_cache_entries: usize,
     pub node_name: String,
@@ -327,6 +350,11 @@ impl Config {
         if api_rate_limit == 0 {
             return Err(ConfigError::Invalid { name: "api_rate_limit", message: "must be at least 1".into() });
         }
+        let prometheus = cli.prometheus.or(file.prometheus).unwrap_or_default();
+        let prometheus_token = cli.prometheus_token.or(file.prometheus_token);
+        if prometheus == Prometheus::Token && prometheus_token.as_ref().is_none_or(|t| t.expose().trim().chars().count() < 16) {
+            return Err(ConfigError::Invalid { name: "prometheus_token", message: "prometheus = \"token\" needs a token of at least 16 characters".into() });
+        }
         let login_max_failures = cli.login_max_failures.or(file.login_max_failures).unwrap_or(5);
         if login_max_failures == 0 {
             return Err(ConfigError::Invalid { name: "login_max_failures", message: "must be at least 1".into() });
@@ -405,6 +433,8 @@ impl Config {
             host_memory_ratio: file.host_memory_ratio.filter(|r| r.is_finite() && *r > 0.0).unwrap_or(1.0),
             scheduler_interval_secs: file.scheduler_interval_secs.unwrap_or(30).max(1),
             metrics_interval_secs: file.metrics_interval_secs.unwrap_or(10).min(3600),
+            prometheus,
+            prometheus_token,
             enrol_progress_after_ms: file.enrol_progress_after_ms.unwrap_or(700),
             list_cache_entries: file.list_cache_entries.unwrap_or(256),
             node_name: file.node_name.filter(|n| !n.trim().is_empty()).unwrap_or_else(host_name),
@@ -479,6 +509,7 @@ mod tests {
         assert!(c.database_url.starts_with("sqlite:///") && c.database_url.ends_with("/data/vlab.db"), "{}", c.database_url);
         assert_eq!(c.accel, Accel::Auto);
         assert!(!c.secure_cookies);
+        assert_eq!(c.prometheus, Prometheus::Localhost);
     }
 
     #[test]
@@ -507,6 +538,10 @@ mod tests {
         let mysql = Config::merge(cli(&["--database-url", "mysql://x"]), FileConfig::default());
         assert!(matches!(mysql, Err(ConfigError::Invalid { name: "database_url", .. })));
         assert!(Config::merge(cli(&["--database-url", "postgres://x"]), FileConfig::default()).is_ok());
+        let tokenless = FileConfig::parse("prometheus = \"token\"\nprometheus_token = \"short\"").unwrap();
+        assert!(matches!(Config::merge(Cli::default(), tokenless), Err(ConfigError::Invalid { name: "prometheus_token", .. })));
+        let off = FileConfig::parse("prometheus = \"off\"").unwrap();
+        assert_eq!(Config::merge(Cli::default(), off).unwrap().prometheus, Prometheus::Off);
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod cluster;
 pub mod engine;
 pub mod error;
 pub mod events;
+pub mod exposition;
 pub mod guard;
 pub mod http;
 pub mod reserve;
@@ -124,6 +125,7 @@ impl Application {
             admission: Default::default(),
             serial_hubs: Default::default(),
             accel: Arc::new(accel),
+            http_metrics: Default::default(),
             events: events::channel(),
             access_changes: auth::revoke::channel(),
             cancels: Default::default(),
@@ -226,6 +228,7 @@ fn app_router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", http::router(state.clone()))
         .merge(cluster::router())
+        .route("/metrics", axum::routing::get(exposition::scrape))
         .route("/login", post(ui::login_form::post_login))
         .leptos_routes_with_context(
             &state,

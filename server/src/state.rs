@@ -46,6 +46,8 @@ pub struct AppState {
     pub cluster: Arc<crate::cluster::Cluster>,
     /// The accelerator guests get, resolved at start-up, and why.
     pub accel: Arc<AccelChoice>,
+    /// API requests answered, for `/metrics`.
+    pub http_metrics: Arc<crate::exposition::HttpMetrics>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -25,6 +25,64 @@ fn seconds(at: &Value) -> i64 {
     time::OffsetDateTime::parse(at.as_str().unwrap(), &time::format_description::well_known::Rfc3339).unwrap().unix_timestamp()
 }
 
+/// `GET /metrics` with an optional bearer token and more headers: the text, or the status it was refused with.
+async fn scrape(app: &TestApp, token: Option<&str>, headers: &[(&str, &str)]) -> Result<String, StatusCode> {
+    let mut req = client().get(app.url("/metrics"));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    for (h, v) in headers {
+        req = req.header(*h, *v);
+    }
+    let resp = req.send().await.unwrap();
+    if resp.status() != StatusCode::OK {
+        return Err(resp.status());
+    }
+    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("application/openmetrics-text"));
+    Ok(resp.text().await.unwrap())
+}
+
+/// Parses an exposition (the strict OpenMetrics conformance check, over
+/// every route the contract fuzzer reaches, is in clients/check.sh).
+fn parse_exposition(text: &str) -> Vec<prometheus_parse::Sample> {
+    assert!(text.ends_with("# EOF\n"), "{text}");
+    let lines = text.lines().map(|l| Ok(l.to_owned()));
+    prometheus_parse::Scrape::parse(lines).expect("a valid exposition").samples
+}
+
+/// The value of the sample line that starts `series` (name and labels as written).
+fn series_value(text: &str, series: &str) -> Option<f64> {
+    text.lines().find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+fn number(s: &prometheus_parse::Sample) -> f64 {
+    match s.value {
+        prometheus_parse::Value::Counter(v) | prometheus_parse::Value::Gauge(v) | prometheus_parse::Value::Untyped(v) => v,
+        _ => panic!("{} is not a number", s.metric),
+    }
+}
+
+#[tokio::test]
+async fn metrics_are_refused_when_off_and_without_the_token() {
+    let off = TestApp::spawn_with(|c| c.prometheus = server::config::Prometheus::Off).await;
+    assert_eq!(scrape(&off, None, &[]).await.unwrap_err(), StatusCode::NOT_FOUND);
+    let token = "scrape-secret-0123456789";
+    let guarded = TestApp::spawn_with(|c| {
+        c.prometheus = server::config::Prometheus::Token;
+        c.prometheus_token = Some(server::config::Secret::new(token));
+    })
+    .await;
+    assert_eq!(scrape(&guarded, None, &[]).await.unwrap_err(), StatusCode::UNAUTHORIZED, "not even from this host");
+    assert_eq!(scrape(&guarded, Some("scrape-secret-wrong-guess"), &[]).await.unwrap_err(), StatusCode::UNAUTHORIZED);
+    // A user's API token is not the scrape token.
+    let admin = guarded.admin_token().await;
+    assert_eq!(scrape(&guarded, Some(&admin), &[]).await.unwrap_err(), StatusCode::UNAUTHORIZED);
+    let text = scrape(&guarded, Some(token), &[("X-Forwarded-For", "203.0.113.9")]).await.expect("the token is enough");
+    let samples = parse_exposition(&text);
+    assert!(samples.iter().any(|s| s.metric == "vlab_build_info"), "{text}");
+    assert!(!text.contains(token));
+}
+
 #[tokio::test]
 async fn history_is_sampled_downsampled_bounded_and_deleted_with_the_vm() {
     let app = TestApp::spawn_with(|c| {
@@ -83,9 +141,41 @@ async fn history_is_sampled_downsampled_bounded_and_deleted_with_the_vm() {
     let points = v["data"]["points"].as_array().unwrap();
     assert!(points.len() >= 3, "sampled every second: {v}");
     assert!(points.iter().any(|p| p["running_vms"] == 1 && p["memory_used_bytes"].as_u64().unwrap() > 0), "{v}");
+    let (s, v) = app.json(Method::GET, "/api/v1/system/status/history?step=0", Some(&admin), None).await;
+    assert_error(s, &v, 422, "VALIDATION_FAILED");
+    assert!(v["error"]["details"]["fields"]["step"].is_string(), "{v}");
     for path in ["/api/v1/system/status", "/api/v1/system/status/history"] {
         let (s, v) = app.json(Method::GET, path, Some(&peer), None).await;
         assert_error(s, &v, 403, "FORBIDDEN");
+    }
+
+    // Prometheus: this host may scrape (the default), a proxied request may not.
+    let text = scrape(&app, None, &[]).await.expect("served to this host");
+    let samples = parse_exposition(&text);
+    let vm_label = vm.to_string();
+    let of_vm = |metric: &str| {
+        samples.iter().find(|s| s.metric == metric && s.labels.get("vm_id") == Some(vm_label.as_str())).unwrap_or_else(|| panic!("no {metric} for the VM in\n{text}"))
+    };
+    assert_eq!(of_vm("vlab_vm_cpu_seconds_total").labels.get("name"), Some("sampled"));
+    assert!(number(of_vm("vlab_vm_cpu_seconds_total")) > 0.0);
+    assert!(number(of_vm("vlab_vm_resident_memory_bytes")) > (16 << 20) as f64);
+    assert!(samples.iter().all(|s| s.metric != "vlab_vm_network_receive_bytes_total"), "no network, no invented zeros");
+    let running_vms = samples.iter().find(|s| s.metric == "vlab_vms" && s.labels.get("state") == Some("running")).unwrap();
+    assert_eq!(number(running_vms), 1.0);
+    assert!(samples.iter().any(|s| s.metric == "vlab_host_memory_bytes" && number(s) > 0.0), "{text}");
+    // Requests by route template, not by id; with their latency.
+    let served = r#"vlab_http_requests_total{method="GET",route="/api/v1/vms/{id}/metrics/history",status="200"}"#;
+    assert!(series_value(&text, served).is_some_and(|n| n >= 2.0), "{text}");
+    let refused = r#"vlab_http_requests_total{method="GET",route="/api/v1/system/status",status="403"}"#;
+    assert_eq!(series_value(&text, refused), Some(1.0), "{text}");
+    assert!(!text.contains(&format!("/vms/{vm}/")), "no ids in routes: {text}");
+    let timed = r#"vlab_http_request_duration_seconds_count{method="GET",route="/api/v1/vms/{id}/metrics/history"}"#;
+    assert!(series_value(&text, timed).is_some_and(|n| n >= 2.0), "{text}");
+    let starts = samples.iter().find(|s| s.metric == "vlab_operations" && s.labels.get("kind") == Some("start") && s.labels.get("status") == Some("succeeded"));
+    assert!(starts.is_some_and(|s| number(s) >= 1.0), "{text}");
+    assert!(samples.iter().any(|s| s.metric == "vlab_console_sessions_open"), "{text}");
+    for header in ["X-Forwarded-For", "Forwarded", "X-Real-IP"] {
+        assert_eq!(scrape(&app, None, &[(header, "203.0.113.9")]).await.unwrap_err(), StatusCode::FORBIDDEN, "{header}");
     }
     app.vm_action(&admin, vm, json!({"action": "stop"})).await;
 

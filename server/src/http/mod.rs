@@ -55,6 +55,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(labs::router())
         .merge(quotas::router())
         .merge(docs::router())
+        .route_layer(middleware::from_fn(crate::exposition::note_route))
         .fallback(|| async {
             error_response(AppError::not_found("ROUTE_NOT_FOUND", "no such API endpoint"))
         })
@@ -63,8 +64,9 @@ pub fn router(state: AppState) -> Router<AppState> {
             *r.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
             r
         })
-        .layer(middleware::from_fn_with_state(state, rate_limit))
+        .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(state, crate::exposition::track))
 }
 
 /// One bucket per caller: the user of a token vlab issued, else the client

@@ -186,9 +186,12 @@ impl Range {
         if from >= to || to - from > MAX_RANGE_SECS {
             return Err(app::error::AppError::invalid("from", "must be before `to`, at most 30 days earlier").into());
         }
+        if step.is_some_and(|s| s == 0 || s > MAX_RANGE_SECS as u64) {
+            return Err(app::error::AppError::invalid("step", format!("must be 1 to {MAX_RANGE_SECS} seconds")).into());
+        }
         let tiers = tiers(state.config.metrics_interval_secs as i64);
         // The finest tier that still holds `from`; a coarser one when the step asks for it.
-        let wanted = step.map(|s| s.clamp(1, MAX_RANGE_SECS as u64) as i64);
+        let wanted = step.map(|s| s as i64);
         let mut tier = tiers.iter().position(|(_, keep)| now - from <= *keep).unwrap_or(tiers.len() - 1);
         while tier + 1 < tiers.len() && wanted.is_some_and(|w| tiers[tier + 1].0 <= w) {
             tier += 1;
@@ -205,6 +208,17 @@ impl Range {
     }
 }
 
+/// vlab's pools of files.
+pub const POOLS: [&str; 4] = ["disks", "isos", "templates", "kernels"];
+
+/// Size and free bytes of the filesystem that holds `pool` (or will: a pool
+/// not made yet lives where it will be made).
+pub fn pool_space(config: &crate::config::Config, pool: &str) -> (u64, u64) {
+    let dir = config.pool_dir(pool);
+    let on = dir.ancestors().find(|d| d.exists()).unwrap_or(&config.data_dir);
+    (crate::reserve::total_bytes(on).unwrap_or(0), crate::reserve::free_bytes(on).unwrap_or(0))
+}
+
 /// This node's host now: CPU over a quarter of a second, memory, pools,
 /// QEMU, the accelerator, its VMs and what they hold.
 pub async fn host_now(state: &AppState, _admin: &Admin) -> Result<HostStatus> {
@@ -218,17 +232,15 @@ pub async fn host_now(state: &AppState, _admin: &Admin) -> Result<HostStatus> {
     let (load_1m, load_5m, load_15m) = procfs::load_average().unwrap_or_default();
     let (total, available) = procfs::host_memory().unwrap_or_default();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
-    let pools = ["disks", "isos", "templates", "kernels"]
+    let pools = POOLS
         .into_iter()
         .map(|pool| {
-            let dir = state.config.pool_dir(pool);
-            // A pool not made yet lives where it will be made.
-            let on = dir.ancestors().find(|d| d.exists()).unwrap_or(&state.config.data_dir).to_owned();
+            let (total_bytes, free_bytes) = pool_space(&state.config, pool);
             PoolSpace {
                 pool: pool.into(),
                 shared: state.config.shared_pool_dir.is_some() && crate::config::SHARED_POOLS.contains(&pool),
-                total_bytes: crate::reserve::total_bytes(&on).unwrap_or(0),
-                free_bytes: crate::reserve::free_bytes(&on).unwrap_or(0),
+                total_bytes,
+                free_bytes,
             }
         })
         .collect();

@@ -185,4 +185,33 @@ impl Store {
             .await
         })
     }
+
+    /// This node's VMs: (id, name, state).
+    pub async fn node_vm_names(&self, node_id: i64) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            sqlx::query_as(&DB::sql("SELECT id, name, state FROM vms WHERE node_id = ? ORDER BY id")).bind(node_id).fetch_all(p).await
+        })
+    }
+
+    /// Operations per (kind, status).
+    pub async fn operation_counts(&self) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            sqlx::query_as(&DB::sql("SELECT kind, status, COUNT(*) FROM operations GROUP BY kind, status ORDER BY kind, status"))
+                .fetch_all(p)
+                .await
+        })
+    }
+
+    /// Console sessions open to this node's VMs.
+    pub async fn open_console_sessions(&self, node_id: i64) -> Result<i64, sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            sqlx::query_scalar(&DB::sql(
+                "SELECT COUNT(*) FROM vm_activity WHERE kind = 'console' AND ended_at IS NULL \
+                 AND vm_id IN (SELECT id FROM vms WHERE node_id = ?)",
+            ))
+            .bind(node_id)
+            .fetch_one(p)
+            .await
+        })
+    }
 }
