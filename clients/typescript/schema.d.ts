@@ -697,6 +697,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/system/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * vlab's own recent log on the node that answers (info and above, kept in
+         *     memory within 2 MiB, the oldest dropped first), oldest first.
+         */
+        get: operations["get_system_log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/system/overview": {
         parameters: {
             query?: never;
@@ -994,6 +1014,43 @@ export interface paths {
          *     request also carries a login); 403 otherwise.
          */
         get: operations["console_socket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vms/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A range of a VM's serial log or QEMU's log; follow a log by asking again
+         *     from `next_offset`. Whoever may see the VM may read them.
+         */
+        get: operations["get_vm_log"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vms/{id}/logs/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A VM's whole log as it is kept, as a text file. */
+        get: operations["download_vm_log"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1664,6 +1721,22 @@ export interface components {
             /** Format: int32 */
             vm_count: number;
         };
+        /** @description One event of vlab's own log. */
+        LogEntry: {
+            /** @description RFC 3339, to the millisecond. */
+            at: string;
+            /** @description `error`, `warn` or `info`. */
+            level: string;
+            message: string;
+            /** @description The part of vlab that wrote it. */
+            target: string;
+        };
+        /**
+         * @description Which of a VM's logs: what its guest wrote to the serial port, or what
+         *     QEMU itself said (its stderr).
+         * @enum {string}
+         */
+        LogSource: "serial" | "qemu";
         /** @description Result of an API login: a bearer token, shown once. */
         LoginGrant: {
             /** @description RFC 3339. */
@@ -2127,6 +2200,18 @@ export interface components {
             count: number;
             state: components["schemas"]["VmState"];
         };
+        /** @description vlab's recent log on the node that answers, oldest first. */
+        SystemLog: {
+            /**
+             * Format: int64
+             * @description Older entries dropped so far to keep the log within `max_bytes`.
+             */
+            dropped: number;
+            entries: components["schemas"]["LogEntry"][];
+            /** Format: int64 */
+            max_bytes: number;
+            node: string;
+        };
         /** @description What exists on this vlab and how it runs guests: the admin's home page. */
         SystemOverview: {
             /** @description `kvm` or `tcg`. */
@@ -2233,6 +2318,30 @@ export interface components {
             /** Format: int64 */
             step_secs: number;
             to: string;
+            /** Format: int64 */
+            vm_id: number;
+        };
+        /** @description A range of one of a VM's logs. */
+        VmLog: {
+            /**
+             * Format: int64
+             * @description Where the next range starts: ask from here to follow the log.
+             */
+            next_offset: number;
+            /**
+             * Format: int64
+             * @description Where `text` starts.
+             */
+            offset: number;
+            /**
+             * Format: int64
+             * @description Bytes the log holds now (the serial log keeps only its newest
+             *     `serial_log_max_kib`; offsets count from the oldest byte kept).
+             */
+            size: number;
+            source: components["schemas"]["LogSource"];
+            /** @description The bytes from `offset` (invalid UTF-8 shown as U+FFFD). */
+            text: string;
             /** Format: int64 */
             vm_id: number;
         };
@@ -2366,6 +2475,8 @@ export type SchemaImageUpload = components['schemas']['ImageUpload'];
 export type SchemaIsoView = components['schemas']['IsoView'];
 export type SchemaLabPatch = components['schemas']['LabPatch'];
 export type SchemaLabView = components['schemas']['LabView'];
+export type SchemaLogEntry = components['schemas']['LogEntry'];
+export type SchemaLogSource = components['schemas']['LogSource'];
 export type SchemaLoginGrant = components['schemas']['LoginGrant'];
 export type SchemaMemberView = components['schemas']['MemberView'];
 export type SchemaMemoryMetrics = components['schemas']['MemoryMetrics'];
@@ -2404,6 +2515,7 @@ export type SchemaStatRow = components['schemas']['StatRow'];
 export type SchemaStatTotals = components['schemas']['StatTotals'];
 export type SchemaStateChangeRequest = components['schemas']['StateChangeRequest'];
 export type SchemaStateCount = components['schemas']['StateCount'];
+export type SchemaSystemLog = components['schemas']['SystemLog'];
 export type SchemaSystemOverview = components['schemas']['SystemOverview'];
 export type SchemaTemplateVersionView = components['schemas']['TemplateVersionView'];
 export type SchemaTemplateView = components['schemas']['TemplateView'];
@@ -2411,6 +2523,7 @@ export type SchemaTokenView = components['schemas']['TokenView'];
 export type SchemaUserPatch = components['schemas']['UserPatch'];
 export type SchemaUserView = components['schemas']['UserView'];
 export type SchemaVmHistory = components['schemas']['VmHistory'];
+export type SchemaVmLog = components['schemas']['VmLog'];
 export type SchemaVmMetrics = components['schemas']['VmMetrics'];
 export type SchemaVmMove = components['schemas']['VmMove'];
 export type SchemaVmPatch = components['schemas']['VmPatch'];
@@ -8534,6 +8647,134 @@ export interface operations {
             };
         };
     };
+    get_system_log: {
+        parameters: {
+            query?: {
+                /** @description The least severe level shown: `error`, `warn` or `info` (default). */
+                level?: string;
+                /** @description RFC 3339. */
+                since?: string;
+                /** @description RFC 3339. */
+                until?: string;
+                /** @description Text the message or the target holds (case-insensitive). */
+                q?: string;
+                /** @description The newest this many (default 500). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Entries, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SystemLog"];
+                        message: string | null;
+                        /** @constant */
+                        success: true;
+                        /** Format: date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description The request could not be read (malformed JSON, a bad parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in: no token, or one that expired or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The resource's state does not allow this now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than this endpoint takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a type this endpoint takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request names invalid values (`details.fields` says which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description An error of the server's (`details.reference` for its log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A node or the database does not answer now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     get_overview: {
         parameters: {
             query?: never;
@@ -11197,6 +11438,267 @@ export interface operations {
                 };
             };
             /** @description TICKET_INVALID */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The resource's state does not allow this now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than this endpoint takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a type this endpoint takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request names invalid values (`details.fields` says which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description An error of the server's (`details.reference` for its log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A node or the database does not answer now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_vm_log: {
+        parameters: {
+            query?: {
+                /** @description `serial` (default: what the guest wrote to its serial port) or `qemu` (QEMU's own messages). */
+                source?: components["schemas"]["LogSource"];
+                /** @description First byte (default: `limit` bytes before the end). */
+                offset?: number;
+                /** @description Bytes (default 65536). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description VM id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The range */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["VmLog"];
+                        message: string | null;
+                        /** @constant */
+                        success: true;
+                        /** Format: date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description The request could not be read (malformed JSON, a bad parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in: no token, or one that expired or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but not allowed this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The resource's state does not allow this now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than this endpoint takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a type this endpoint takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request names invalid values (`details.fields` says which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description An error of the server's (`details.reference` for its log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A node or the database does not answer now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    download_vm_log: {
+        parameters: {
+            query?: {
+                /** @description `serial` (default) or `qemu`. */
+                source?: components["schemas"]["LogSource"];
+            };
+            header?: never;
+            path: {
+                /** @description VM id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/plain */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": unknown;
+                };
+            };
+            /** @description The request could not be read (malformed JSON, a bad parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in: no token, or one that expired or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but not allowed this */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -115,6 +115,7 @@ pub enum NodeCall {
     /// The PNG, base64.
     Screenshot { vm_id: i64, width: Option<u32> },
     VmMetrics { vm_id: i64 },
+    VmLog { vm_id: i64, source: app::types::LogSource, offset: Option<u64>, limit: Option<u64> },
     /// Make a student's lab VM here (a roll-out spread over nodes).
     Provision { lab_id: i64, user_id: i64 },
     ResetVm { vm_id: i64, request: app::types::ResetRequest },
@@ -552,6 +553,9 @@ async fn run(state: &AppState, envelope: Envelope) -> Result<serde_json::Value> 
             json(serde_json::to_value(crate::service::vms::move_vm(s, &caller, vm_id, input).await?))
         }
         NodeCall::VmMetrics { vm_id } => json(serde_json::to_value(crate::service::metrics::vm_now(s, &caller, vm_id).await?)),
+        NodeCall::VmLog { vm_id, source, offset, limit } => {
+            json(serde_json::to_value(crate::service::logs::vm_log(s, &caller, vm_id, source, offset, limit).await?))
+        }
         NodeCall::Screenshot { vm_id, width } => {
             use base64::Engine as _;
             let png = crate::service::console::screenshot(s, &caller, vm_id, width).await?;

@@ -177,6 +177,55 @@ async fn history_is_sampled_downsampled_bounded_and_deleted_with_the_vm() {
     for header in ["X-Forwarded-For", "Forwarded", "X-Real-IP"] {
         assert_eq!(scrape(&app, None, &[(header, "203.0.113.9")]).await.unwrap_err(), StatusCode::FORBIDDEN, "{header}");
     }
+
+    // Its logs: the serial log in ranges and whole, QEMU's without host paths.
+    let logs = |query: String| {
+        let (app, admin) = (&app, &admin);
+        async move { app.json(Method::GET, &format!("/api/v1/vms/{vm}/logs{query}"), Some(admin), None).await }
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
+    let v = loop {
+        let (s, v) = logs(String::new()).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        if v["data"]["text"].as_str().unwrap().contains(MARKER) {
+            break v;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the guest's boot is not in its serial log: {v}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    let size = v["data"]["size"].as_u64().unwrap();
+    assert_eq!(v["data"]["next_offset"], size);
+    let (_, v) = logs("?offset=0&limit=10".into()).await;
+    assert_eq!((v["data"]["offset"].as_u64(), v["data"]["next_offset"].as_u64()), (Some(0), Some(10)), "{v}");
+    let (s, v) = logs(format!("?offset={}", size + 4096)).await;
+    assert_error(s, &v, 422, "VALIDATION_FAILED");
+    let (s, v) = logs("?limit=0".into()).await;
+    assert_error(s, &v, 422, "VALIDATION_FAILED");
+    let (s, v) = logs("?source=qemu".into()).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(!v["data"]["text"].as_str().unwrap().contains(app.data_dir.path().to_str().unwrap()), "{v}");
+    let resp = app.call(Method::GET, &format!("/api/v1/vms/{vm}/logs/download"), Some(&admin), None).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert!(resp.headers()["content-disposition"].to_str().unwrap().contains(&format!("vm-{vm}-serial.log")));
+    assert!(resp.bytes().await.unwrap().len() as u64 >= size);
+    for path in [format!("/api/v1/vms/{vm}/logs"), format!("/api/v1/vms/{vm}/logs/download")] {
+        let (s, v) = app.json(Method::GET, &path, Some(&peer), None).await;
+        assert_error(s, &v, 404, "VM_NOT_FOUND");
+    }
+
+    // vlab's own recent log: admins only, filtered, and no secret in it.
+    let (s, v) = app.json(Method::GET, "/api/v1/system/logs?q=first%20admin", Some(&admin), None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let entries = v["data"]["entries"].as_array().unwrap();
+    assert!(!entries.is_empty() && entries.iter().all(|e| e["message"].as_str().unwrap().contains("first admin")), "{v}");
+    let (_, v) = app.json(Method::GET, "/api/v1/system/logs?limit=5000", Some(&admin), None).await;
+    assert!(!v.to_string().contains(ADMIN_PASSWORD) && !v.to_string().contains(&admin), "secrets stay out of the log");
+    let (_, v) = app.json(Method::GET, "/api/v1/system/logs?level=warn", Some(&admin), None).await;
+    assert!(v["data"]["entries"].as_array().unwrap().iter().all(|e| e["level"] == "warn" || e["level"] == "error"), "{v}");
+    let (s, v) = app.json(Method::GET, "/api/v1/system/logs?level=debug", Some(&admin), None).await;
+    assert_error(s, &v, 422, "VALIDATION_FAILED");
+    let (s, v) = app.json(Method::GET, "/api/v1/system/logs", Some(&peer), None).await;
+    assert_error(s, &v, 403, "FORBIDDEN");
     app.vm_action(&admin, vm, json!({"action": "stop"})).await;
 
     // 30 days of samples every 10 s (coarser where only coarse tiers keep

@@ -96,3 +96,64 @@ pub struct HistoryPoint {
     pub rx_bytes_per_sec: Option<f64>,
     pub tx_bytes_per_sec: Option<f64>,
 }
+
+/// Which of a VM's logs: what its guest wrote to the serial port, or what
+/// QEMU itself said (its stderr).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum LogSource {
+    #[default]
+    Serial,
+    Qemu,
+}
+
+impl LogSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogSource::Serial => "serial",
+            LogSource::Qemu => "qemu",
+        }
+    }
+}
+
+/// A range of one of a VM's logs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct VmLog {
+    pub vm_id: i64,
+    pub source: LogSource,
+    /// Bytes the log holds now (the serial log keeps only its newest
+    /// `serial_log_max_kib`; offsets count from the oldest byte kept).
+    pub size: u64,
+    /// Where `text` starts.
+    pub offset: u64,
+    /// The bytes from `offset` (invalid UTF-8 shown as U+FFFD).
+    pub text: String,
+    /// Where the next range starts: ask from here to follow the log.
+    pub next_offset: u64,
+}
+
+/// One event of vlab's own log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct LogEntry {
+    /// RFC 3339, to the millisecond.
+    pub at: String,
+    /// `error`, `warn` or `info`.
+    pub level: String,
+    /// The part of vlab that wrote it.
+    pub target: String,
+    pub message: String,
+}
+
+/// vlab's recent log on the node that answers, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
+pub struct SystemLog {
+    pub node: String,
+    pub entries: Vec<LogEntry>,
+    /// Older entries dropped so far to keep the log within `max_bytes`.
+    pub dropped: u64,
+    pub max_bytes: u64,
+}

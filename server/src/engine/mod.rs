@@ -596,6 +596,13 @@ pub fn qemu_words(text: &str, data_dir: &Path, qemu_binary: &str) -> String {
     lines.join(" | ")
 }
 
+/// QEMU's log as a user may see it: paths under the data dir made relative
+/// to it, and any other absolute path replaced by `[path]`.
+pub fn qemu_log_text(text: &str, data_dir: &Path) -> String {
+    let root = format!("{}/", data_dir.display());
+    text.split_inclusive('\n').map(|l| hide_paths(&l.replace(&root, ""))).collect()
+}
+
 /// Replaces each absolute path (a '/' that starts a word) with `[path]`.
 pub(crate) fn hide_paths(line: &str) -> String {
     let mut out = String::with_capacity(line.len());

@@ -17,6 +17,7 @@ use utoipa::{Modify, OpenApi};
         Authenticate with `Authorization: Bearer <token>` from `POST /auth/login` or a personal token."),
     paths(
         super::system::get_health, super::system::get_overview, super::system::get_guest_network, super::system::get_status, super::system::get_status_history,
+        super::logs::get_vm_log, super::logs::download_vm_log, super::logs::get_system_log,
         super::auth::login, super::auth::logout, super::auth::get_me, super::auth::change_password,
         super::auth::list_tokens, super::auth::create_token, super::auth::revoke_token,
         super::users::list_users, super::users::create_user, super::users::get_user,

@@ -4,6 +4,7 @@
 mod auth;
 pub(crate) mod courses;
 mod labs;
+mod logs;
 mod metrics;
 mod nodes;
 mod quotas;
@@ -50,6 +51,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(snapshots::router())
         .merge(console::router())
         .merge(metrics::router())
+        .merge(logs::router())
         .merge(courses::router())
         .merge(templates::router())
         .merge(labs::router())

@@ -6,6 +6,7 @@ pub mod console;
 pub mod courses;
 pub mod forwards;
 pub mod labs;
+pub mod logs;
 pub mod metrics;
 pub mod nodes;
 pub mod quotas;

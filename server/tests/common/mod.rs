@@ -61,9 +61,7 @@ impl TestApp {
     /// Like `spawn_with`, with a data dir the test prepared (e.g. a small filesystem).
     pub async fn spawn_in(data_dir: tempfile::TempDir, tweak: impl FnOnce(&mut Config)) -> TestApp {
         // VLAB_TEST_LOG=warn (or any filter) shows the server's log.
-        if let Ok(filter) = std::env::var("VLAB_TEST_LOG") {
-            let _ = tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::new(filter)).with_test_writer().try_init();
-        }
+        server::telemetry::init_for_tests(std::env::var("VLAB_TEST_LOG").ok().as_deref());
         let mut config = Config::for_data_dir(data_dir.path());
         if let Some(url) = postgres_database().await {
             config.database_url = url;

@@ -83,10 +83,12 @@ from .get_overview_response_200 import GetOverviewResponse200
 from .get_statistics_response_200 import GetStatisticsResponse200
 from .get_status_history_response_200 import GetStatusHistoryResponse200
 from .get_status_response_200 import GetStatusResponse200
+from .get_system_log_response_200 import GetSystemLogResponse200
 from .get_template_response_200 import GetTemplateResponse200
 from .get_user_quota_response_200 import GetUserQuotaResponse200
 from .get_user_response_200 import GetUserResponse200
 from .get_vm_history_response_200 import GetVmHistoryResponse200
+from .get_vm_log_response_200 import GetVmLogResponse200
 from .get_vm_metrics_response_200 import GetVmMetricsResponse200
 from .get_vm_response_200 import GetVmResponse200
 from .guest_network import GuestNetwork
@@ -118,6 +120,8 @@ from .list_users_response_200 import ListUsersResponse200
 from .list_users_sort import ListUsersSort
 from .list_vms_response_200 import ListVmsResponse200
 from .list_vms_sort import ListVmsSort
+from .log_entry import LogEntry
+from .log_source import LogSource
 from .login_grant import LoginGrant
 from .login_response_200 import LoginResponse200
 from .logout_response_200 import LogoutResponse200
@@ -177,6 +181,7 @@ from .stat_row import StatRow
 from .stat_totals import StatTotals
 from .state_change_request import StateChangeRequest
 from .state_count import StateCount
+from .system_log import SystemLog
 from .system_overview import SystemOverview
 from .template_version_view import TemplateVersionView
 from .template_view import TemplateView
@@ -191,6 +196,7 @@ from .upload_template_chunk_response_200 import UploadTemplateChunkResponse200
 from .user_patch import UserPatch
 from .user_view import UserView
 from .vm_history import VmHistory
+from .vm_log import VmLog
 from .vm_metrics import VmMetrics
 from .vm_move import VmMove
 from .vm_patch import VmPatch
@@ -276,10 +282,12 @@ __all__ = (
     "GetStatisticsResponse200",
     "GetStatusHistoryResponse200",
     "GetStatusResponse200",
+    "GetSystemLogResponse200",
     "GetTemplateResponse200",
     "GetUserQuotaResponse200",
     "GetUserResponse200",
     "GetVmHistoryResponse200",
+    "GetVmLogResponse200",
     "GetVmMetricsResponse200",
     "GetVmResponse200",
     "GuestNetwork",
@@ -311,6 +319,8 @@ __all__ = (
     "ListUsersSort",
     "ListVmsResponse200",
     "ListVmsSort",
+    "LogEntry",
+    "LogSource",
     "LoginGrant",
     "LoginResponse200",
     "LogoutResponse200",
@@ -370,6 +380,7 @@ __all__ = (
     "StatTotals",
     "StateChangeRequest",
     "StateCount",
+    "SystemLog",
     "SystemOverview",
     "TemplateVersionView",
     "TemplateView",
@@ -384,6 +395,7 @@ __all__ = (
     "UserPatch",
     "UserView",
     "VmHistory",
+    "VmLog",
     "VmMetrics",
     "VmMove",
     "VmPatch",
