@@ -623,6 +623,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/operations/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per kind since `since`: how many, how many failed (and the rate), and
+         *     the median time from request to end.
+         */
+        get: operations["get_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operations/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The operations waiting and under way, per kind, with the oldest's age. */
+        get: operations["get_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/operations/{id}": {
         parameters: {
             query?: never;
@@ -651,6 +688,27 @@ export interface paths {
         put?: never;
         /** Cancel an operation where that is meaningful (409 says why not). */
         post: operations["cancel_operation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/operations/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a failed (or cancelled) operation's work again, as a new operation:
+         *     a VM's start, or a lab's roll-out (clones for the students who have none
+         *     yet). The caller must be allowed to ask for that work themselves.
+         */
+        post: operations["retry_operation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1634,6 +1692,43 @@ export interface components {
              */
             status: "uploading" | "ready";
         };
+        KindQueue: {
+            kind: string;
+            /** Format: int64 */
+            oldest_age_secs: number;
+            /** @description When the oldest unfinished one was asked for (RFC 3339), and how long ago. */
+            oldest_at: string;
+            /** Format: int64 */
+            pending: number;
+            /** Format: int64 */
+            running: number;
+        };
+        KindStats: {
+            /** Format: int64 */
+            cancelled: number;
+            /** Format: int64 */
+            failed: number;
+            /**
+             * Format: double
+             * @description Failed of those finished, 0 to 1.
+             */
+            failure_rate: number;
+            kind: string;
+            /**
+             * Format: double
+             * @description Of those finished, from request to end.
+             */
+            median_secs?: number | null;
+            /** Format: int64 */
+            succeeded: number;
+            /** Format: int64 */
+            total: number;
+            /**
+             * Format: int64
+             * @description Still pending or running.
+             */
+            unfinished: number;
+        };
         /**
          * @description Changes to a lab. A new `template_version_id` applies to VMs made or
          *     reset from now on; students' current disks are left as they are.
@@ -2001,6 +2096,20 @@ export interface components {
         OpenedLab: {
             operation?: null | components["schemas"]["OperationView"];
             vm: components["schemas"]["VmView"];
+        };
+        /** @description How each kind of operation went since `since` (`GET /operations/stats`). */
+        OperationStats: {
+            kinds: components["schemas"]["KindStats"][];
+            since: string;
+        };
+        /** @description The work waiting and under way, per kind (`GET /operations/summary`). */
+        OperationSummary: {
+            /** @description Kinds with unfinished operations, by kind. */
+            kinds: components["schemas"]["KindQueue"][];
+            /** Format: int64 */
+            pending: number;
+            /** Format: int64 */
+            running: number;
         };
         /** @description A long-running piece of work. */
         OperationView: {
@@ -2473,6 +2582,8 @@ export type SchemaHostPoint = components['schemas']['HostPoint'];
 export type SchemaHostStatus = components['schemas']['HostStatus'];
 export type SchemaImageUpload = components['schemas']['ImageUpload'];
 export type SchemaIsoView = components['schemas']['IsoView'];
+export type SchemaKindQueue = components['schemas']['KindQueue'];
+export type SchemaKindStats = components['schemas']['KindStats'];
 export type SchemaLabPatch = components['schemas']['LabPatch'];
 export type SchemaLabView = components['schemas']['LabView'];
 export type SchemaLogEntry = components['schemas']['LogEntry'];
@@ -2497,6 +2608,8 @@ export type SchemaNewVm = components['schemas']['NewVm'];
 export type SchemaNodePatch = components['schemas']['NodePatch'];
 export type SchemaNodeView = components['schemas']['NodeView'];
 export type SchemaOpenedLab = components['schemas']['OpenedLab'];
+export type SchemaOperationStats = components['schemas']['OperationStats'];
+export type SchemaOperationSummary = components['schemas']['OperationSummary'];
 export type SchemaOperationView = components['schemas']['OperationView'];
 export type SchemaPagination = components['schemas']['Pagination'];
 export type SchemaPasswordChange = components['schemas']['PasswordChange'];
@@ -8212,6 +8325,207 @@ export interface operations {
             };
         };
     };
+    get_stats: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339 (default: a week ago). */
+                since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Per kind */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["OperationStats"];
+                        message: string | null;
+                        /** @constant */
+                        success: true;
+                        /** Format: date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description The request could not be read (malformed JSON, a bad parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in: no token, or one that expired or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The resource's state does not allow this now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than this endpoint takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a type this endpoint takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request names invalid values (`details.fields` says which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description An error of the server's (`details.reference` for its log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A node or the database does not answer now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    get_summary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["OperationSummary"];
+                        message: string | null;
+                        /** @constant */
+                        success: true;
+                        /** Format: date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description The request could not be read (malformed JSON, a bad parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in: no token, or one that expired or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description An error of the server's (`details.reference` for its log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A node or the database does not answer now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     get_operation: {
         parameters: {
             query?: never;
@@ -8370,6 +8684,135 @@ export interface operations {
                 };
             };
             /** @description OPERATION_FINISHED or OPERATION_NOT_CANCELLABLE */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than this endpoint takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a type this endpoint takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request names invalid values (`details.fields` says which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description An error of the server's (`details.reference` for its log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A node or the database does not answer now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    retry_operation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Operation id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new operation */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["OperationView"];
+                        message: string | null;
+                        /** @constant */
+                        success: true;
+                        /** Format: date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description The request could not be read (malformed JSON, a bad parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in: no token, or one that expired or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but not allowed this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource, or one the caller may not see */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description OPERATION_NOT_FAILED or OPERATION_NOT_RETRYABLE */
             409: {
                 headers: {
                     [name: string]: unknown;

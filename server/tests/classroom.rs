@@ -206,6 +206,35 @@ async fn a_late_student_gets_a_vm_on_first_open_and_a_new_version_keeps_current_
 }
 
 #[tokio::test]
+async fn a_failed_roll_out_is_retried_for_the_students_left_without_a_vm() {
+    let app = TestApp::spawn_for_vms().await;
+    let admin = app.admin_token().await;
+    let (t, course, v1) = course_with_template(&app, &admin, "teacher3", "OS-300").await;
+    enrol_new_student(&app, &admin, &t, course, "fits").await;
+    let capped = enrol_new_student(&app, &admin, &t, course, "capped").await;
+    let users = ok(&app, Method::GET, "/api/v1/users?q=capped", &admin, None).await;
+    let capped_id = users[0]["id"].as_i64().unwrap();
+    ok(&app, Method::PUT, &format!("/api/v1/users/{capped_id}/quota"), &admin, Some(json!({"max_vms": 0}))).await;
+    let lab = ok(&app, Method::POST, &format!("/api/v1/courses/{course}/labs"), &t, Some(json!({"name": "Retry", "template_version_id": v1}))).await;
+    let lab_id = lab["lab"]["id"].as_i64().unwrap();
+    let first = wait_op(&app, &t, lab["operation"]["id"].as_i64().unwrap()).await;
+    assert_eq!(first["status"], "failed", "{first}");
+    assert!(first["error"].as_str().unwrap().contains("1 of 2 clones failed"), "{first}");
+    assert_eq!(ok(&app, Method::GET, &format!("/api/v1/labs/{lab_id}"), &t, None).await["vm_count"], 1);
+
+    // A student sees the roll-out but may not run it again.
+    let (s, v) = app.json(Method::POST, &format!("/api/v1/operations/{}/retry", first["id"]), Some(&capped), None).await;
+    assert_error(s, &v, 403, "FORBIDDEN");
+    ok(&app, Method::PUT, &format!("/api/v1/users/{capped_id}/quota"), &admin, Some(json!({"max_vms": 5}))).await;
+    let (s, v) = app.json(Method::POST, &format!("/api/v1/operations/{}/retry", first["id"]), Some(&t), None).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    assert_eq!(v["data"]["kind"], "publish");
+    let second = wait_op(&app, &t, v["data"]["id"].as_i64().unwrap()).await;
+    assert_eq!(second["status"], "succeeded", "{second}");
+    assert_eq!(ok(&app, Method::GET, &format!("/api/v1/labs/{lab_id}"), &t, None).await["vm_count"], 2);
+}
+
+#[tokio::test]
 async fn quotas_name_the_limit_and_running_limits_free_up_when_a_vm_stops() {
     let app = TestApp::spawn_for_vms().await;
     let admin = app.admin_token().await;

@@ -334,9 +334,33 @@ async fn a_vm_that_qemu_refuses_to_start_says_why() {
     assert_eq!(v["data"]["state"], "stopped", "{v}");
     assert!(v["data"]["state_reason"].as_str().is_some_and(|r| r.contains("lock")), "the VM says why it is not running: {v}");
 
-    // With the image free again the same VM starts, and the reason is gone.
-    let op = app.vm_action(&admin, id, json!({"action": "start"})).await;
+    // Another user cannot retry it; with the image free again a retry starts
+    // the same VM as a new operation, and the reason is gone.
+    let failed = op["id"].as_i64().unwrap();
+    app.create_user(&admin, "other", "student").await;
+    let other = app.login("other", "other-password").await;
+    let (s, v) = app.json(Method::POST, &format!("/api/v1/operations/{failed}/retry"), Some(&other), None).await;
+    assert_error(s, &v, 404, "OPERATION_NOT_FOUND");
+    let (s, v) = app.json(Method::POST, &format!("/api/v1/operations/{failed}/retry"), Some(&admin), None).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let retried = v["data"]["id"].as_i64().unwrap();
+    assert!(retried != failed && v["data"]["kind"] == "start", "{v}");
+    let op = ok(&app, Method::GET, &format!("/api/v1/operations/{retried}/wait?timeout=60"), &admin, None).await;
     assert_eq!(op["status"], "succeeded", "{op}");
+    let (s, v) = app.json(Method::POST, &format!("/api/v1/operations/{retried}/retry"), Some(&admin), None).await;
+    assert_error(s, &v, 409, "OPERATION_NOT_FAILED");
+    // The queue is empty; one start in two failed.
+    let summary = ok(&app, Method::GET, "/api/v1/operations/summary", &admin, None).await;
+    assert_eq!((summary["pending"].as_u64(), summary["running"].as_u64()), (Some(0), Some(0)), "{summary}");
+    let stats = ok(&app, Method::GET, "/api/v1/operations/stats", &admin, None).await;
+    let starts = stats["kinds"].as_array().unwrap().iter().find(|k| k["kind"] == "start").unwrap().clone();
+    assert_eq!((starts["total"].as_u64(), starts["failed"].as_u64(), starts["succeeded"].as_u64()), (Some(2), Some(1), Some(1)), "{stats}");
+    assert_eq!(starts["failure_rate"], 0.5, "{stats}");
+    assert!(starts["median_secs"].as_f64().is_some(), "{stats}");
+    for path in ["/api/v1/operations/summary", "/api/v1/operations/stats"] {
+        let (s, v) = app.json(Method::GET, path, Some(&other), None).await;
+        assert_error(s, &v, 403, "FORBIDDEN");
+    }
     let (_, v) = app.json(Method::GET, &format!("/api/v1/vms/{id}"), Some(&admin), None).await;
     assert_eq!(v["data"]["state"], "running", "{v}");
     assert!(v["data"]["state_reason"].is_null(), "{v}");

@@ -2,12 +2,12 @@
 
 use super::{ok, page, ApiPath, ApiQuery};
 use crate::auth::revoke::Watch;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, RequireAdmin};
 use crate::error::Result;
 use crate::service::operations as svc;
 use crate::state::AppState;
 use app::error::AppError;
-use app::types::{ListQuery, OperationView};
+use app::types::{ListQuery, OperationStats, OperationSummary, OperationView};
 use axum::extract::State;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -25,6 +25,9 @@ pub fn router() -> Router<AppState> {
         .route("/operations/{id}", get(get_operation))
         .route("/operations/{id}/wait", get(wait_operation))
         .route("/operations/{id}/cancel", axum::routing::post(cancel_operation))
+        .route("/operations/{id}/retry", axum::routing::post(retry_operation))
+        .route("/operations/summary", get(get_summary))
+        .route("/operations/stats", get(get_stats))
         .route("/events", get(stream_events))
 }
 
@@ -76,6 +79,43 @@ pub async fn wait_operation(
               (status = 409, description = "OPERATION_FINISHED or OPERATION_NOT_CANCELLABLE")))]
 pub async fn cancel_operation(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>) -> Result<Response> {
     Ok(ok(svc::cancel(&state, &me, id).await?))
+}
+
+/// Run a failed (or cancelled) operation's work again, as a new operation:
+/// a VM's start, or a lab's roll-out (clones for the students who have none
+/// yet). The caller must be allowed to ask for that work themselves.
+#[utoipa::path(post, path = "/api/v1/operations/{id}/retry", tag = "operations", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Operation id")),
+    responses((status = 202, description = "The new operation", body = OperationView),
+              (status = 409, description = "OPERATION_NOT_FAILED or OPERATION_NOT_RETRYABLE")))]
+pub async fn retry_operation(State(state): State<AppState>, CurrentUser(me): CurrentUser, ApiPath(id): ApiPath<i64>) -> Result<Response> {
+    Ok(super::accepted(svc::retry(&state, &me, id).await?))
+}
+
+/// The operations waiting and under way, per kind, with the oldest's age.
+#[utoipa::path(get, path = "/api/v1/operations/summary", tag = "operations", security(("bearer" = [])),
+    responses((status = 200, description = "The queue", body = OperationSummary), (status = 403, description = "FORBIDDEN")))]
+pub async fn get_summary(State(state): State<AppState>, RequireAdmin(admin): RequireAdmin) -> Result<Response> {
+    Ok(ok(svc::summary(&state, &admin).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct StatsQuery {
+    /// RFC 3339 (default: a week ago).
+    #[serde(default)]
+    #[param(format = DateTime)]
+    since: Option<String>,
+}
+
+/// Per kind since `since`: how many, how many failed (and the rate), and
+/// the median time from request to end.
+#[utoipa::path(get, path = "/api/v1/operations/stats", tag = "operations", security(("bearer" = [])),
+    params(StatsQuery),
+    responses((status = 200, description = "Per kind", body = OperationStats), (status = 403, description = "FORBIDDEN")))]
+pub async fn get_stats(State(state): State<AppState>, RequireAdmin(admin): RequireAdmin, ApiQuery(q): ApiQuery<StatsQuery>) -> Result<Response> {
+    Ok(ok(svc::stats(&state, &admin, q.since.as_deref()).await?))
 }
 
 /// Event streams one user may have open at once (a browser tab holds one).

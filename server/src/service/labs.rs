@@ -162,6 +162,22 @@ pub async fn publish(state: &AppState, caller: &Caller, course_id: i64, input: N
 
 /// Makes the clones of a lab, a few at once, reporting progress; stops
 /// between batches when cancelled (the clones made so far stay).
+/// A failed or cancelled roll-out again: clones for the course's students
+/// who have none in the lab yet (those made stay as they are).
+pub async fn roll_out_again(state: &AppState, caller: &Caller, lab_id: i64) -> Result<app::types::OperationView> {
+    let lab = load(state, caller, lab_id, Access::Manage).await?;
+    let version = state
+        .store
+        .template_version(lab.view.template_version_id)
+        .await?
+        .ok_or_else(|| AppError::conflict("TEMPLATE_VERSION_GONE", "the lab's template version is gone"))?;
+    let students = state.store.course_students(lab.view.course_id).await?;
+    tracing::info!(lab_id, students = students.len(), "lab roll-out retried");
+    let st = state.clone();
+    let spec = Spec { kind: "publish", target: Target::Lab(lab_id), owner_id: Some(caller.id()), cancellable: true };
+    operations::run(state, caller, spec, move |progress| async move { roll_out(&st, &lab, &version, &progress, students).await }).await
+}
+
 async fn roll_out(state: &AppState, lab: &LabRecord, version: &VersionRecord, progress: &Progress, students: Vec<(i64, String)>) -> std::result::Result<(), String> {
     let total = students.len().max(1);
     let mut failures = Vec::new();

@@ -273,3 +273,86 @@ pub async fn cancel(state: &AppState, caller: &Caller, id: i64) -> Result<Operat
     tracing::info!(op_id = id, user_id = caller.id(), "operation cancel asked");
     wait(state, caller, id, CANCEL_WAIT).await
 }
+
+/// Runs a failed operation's work again, as a new operation asked for by
+/// `caller` (who must be allowed to ask for it themselves): a VM's start,
+/// or a lab's roll-out (clones for the students who have none yet).
+pub async fn retry(state: &AppState, caller: &Caller, id: i64) -> Result<OperationView> {
+    let op = get(state, caller, id).await?;
+    if !matches!(op.status.as_str(), "failed" | "cancelled") {
+        return Err(AppError::conflict("OPERATION_NOT_FAILED", format!("operation {id} is {}; only a failed or cancelled one is retried", op.status)).into());
+    }
+    tracing::info!(op_id = id, kind = %op.kind, user_id = caller.id(), "operation retried");
+    match (op.kind.as_str(), op.target_kind.as_str()) {
+        ("start", "vm") => {
+            let start = app::types::StateChangeRequest { action: app::lifecycle::Action::Start, force: None, timeout: None };
+            super::vms::change_state(state, caller, op.target_id, start).await
+        }
+        ("publish", "lab") => super::labs::roll_out_again(state, caller, op.target_id).await,
+        (kind, _) => Err(AppError::conflict(
+            "OPERATION_NOT_RETRYABLE",
+            format!("a {kind} operation is not retried; ask for it again (only a VM's start and a lab's roll-out are retried)"),
+        )
+        .into()),
+    }
+}
+
+/// The operations waiting and under way, per kind.
+pub async fn summary(state: &AppState, _admin: &crate::auth::access::Admin) -> Result<app::types::OperationSummary> {
+    let now = crate::time::now();
+    let rows = state.store.unfinished_operations().await?;
+    let mut kinds: Vec<app::types::KindQueue> = Vec::new();
+    for group in rows.chunk_by(|a, b| a.0 == b.0) {
+        let oldest = group.iter().map(|r| r.2).min().unwrap_or(now);
+        kinds.push(app::types::KindQueue {
+            kind: group[0].0.clone(),
+            pending: group.iter().filter(|r| r.1 == "pending").count() as u64,
+            running: group.iter().filter(|r| r.1 == "running").count() as u64,
+            oldest_at: crate::time::rfc3339(oldest),
+            oldest_age_secs: (now - oldest).max(0) as u64,
+        });
+    }
+    Ok(app::types::OperationSummary {
+        pending: kinds.iter().map(|k| k.pending).sum(),
+        running: kinds.iter().map(|k| k.running).sum(),
+        kinds,
+    })
+}
+
+/// How each kind went since `since` (RFC 3339; default a week ago).
+pub async fn stats(state: &AppState, _admin: &crate::auth::access::Admin, since: Option<&str>) -> Result<app::types::OperationStats> {
+    let mut fields = app::error::FieldErrors::new();
+    let since = match since {
+        Some(s) => super::labs::parse_time("since", s, &mut fields),
+        None => Some(crate::time::now() - 7 * 86_400),
+    };
+    if let Some(e) = AppError::from_fields(fields) {
+        return Err(e.into());
+    }
+    let since = since.unwrap_or_default();
+    let rows = state.store.operations_since(since).await?;
+    let mut kinds = Vec::new();
+    for group in rows.chunk_by(|a, b| a.0 == b.0) {
+        let count = |status: &str| group.iter().filter(|r| r.1 == status).count() as u64;
+        let (succeeded, failed, cancelled) = (count("succeeded"), count("failed"), count("cancelled"));
+        let finished = succeeded + failed + cancelled;
+        let mut took: Vec<i64> = group.iter().filter_map(|r| r.3.map(|end| (end - r.2).max(0))).collect();
+        took.sort_unstable();
+        let median_secs = match took.len() {
+            0 => None,
+            n if n % 2 == 1 => Some(took[n / 2] as f64),
+            n => Some((took[n / 2 - 1] + took[n / 2]) as f64 / 2.0),
+        };
+        kinds.push(app::types::KindStats {
+            kind: group[0].0.clone(),
+            total: group.len() as u64,
+            succeeded,
+            failed,
+            cancelled,
+            unfinished: group.len() as u64 - finished,
+            failure_rate: if finished == 0 { 0.0 } else { (failed as f64 / finished as f64 * 1000.0).round() / 1000.0 },
+            median_secs,
+        });
+    }
+    Ok(app::types::OperationStats { since: crate::time::rfc3339(since), kinds })
+}

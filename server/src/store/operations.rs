@@ -133,6 +133,25 @@ impl Store {
 
     /// Newest first; `viewer` limits to the operations they asked for or
     /// whose target they own.
+    /// (kind, status, created_at, finished_at) of the operations asked for since `since`.
+    pub async fn operations_since(&self, since: i64) -> Result<Vec<(String, String, i64, Option<i64>)>, sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            sqlx::query_as(&DB::sql("SELECT kind, status, created_at, finished_at FROM operations WHERE created_at >= ? ORDER BY kind"))
+                .bind(since)
+                .fetch_all(p)
+                .await
+        })
+    }
+
+    /// (kind, status, created_at) of the operations not finished.
+    pub async fn unfinished_operations(&self) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            sqlx::query_as(&DB::sql("SELECT kind, status, created_at FROM operations WHERE status IN ('pending', 'running') ORDER BY kind"))
+                .fetch_all(p)
+                .await
+        })
+    }
+
     pub async fn list_operations(&self, viewer: Option<i64>, limit: u32, offset: u64) -> Result<(Vec<OpRecord>, u64), sqlx::Error> {
         on_db!(&self.pool, p, DB => {
             let clause = "? IS NULL OR owner_id = ? OR requested_by = ?";

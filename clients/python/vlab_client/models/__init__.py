@@ -81,8 +81,10 @@ from .get_node_response_200 import GetNodeResponse200
 from .get_operation_response_200 import GetOperationResponse200
 from .get_overview_response_200 import GetOverviewResponse200
 from .get_statistics_response_200 import GetStatisticsResponse200
+from .get_stats_response_200 import GetStatsResponse200
 from .get_status_history_response_200 import GetStatusHistoryResponse200
 from .get_status_response_200 import GetStatusResponse200
+from .get_summary_response_200 import GetSummaryResponse200
 from .get_system_log_response_200 import GetSystemLogResponse200
 from .get_template_response_200 import GetTemplateResponse200
 from .get_user_quota_response_200 import GetUserQuotaResponse200
@@ -102,6 +104,8 @@ from .host_status import HostStatus
 from .image_upload import ImageUpload
 from .iso_view import IsoView
 from .iso_view_status import IsoViewStatus
+from .kind_queue import KindQueue
+from .kind_stats import KindStats
 from .lab_patch import LabPatch
 from .lab_view import LabView
 from .list_courses_response_200 import ListCoursesResponse200
@@ -151,6 +155,8 @@ from .node_view import NodeView
 from .open_console_response_200 import OpenConsoleResponse200
 from .open_lab_response_200 import OpenLabResponse200
 from .opened_lab import OpenedLab
+from .operation_stats import OperationStats
+from .operation_summary import OperationSummary
 from .operation_view import OperationView
 from .operation_view_status import OperationViewStatus
 from .pagination import Pagination
@@ -170,6 +176,7 @@ from .reset_password_response_200 import ResetPasswordResponse200
 from .reset_request import ResetRequest
 from .reset_vm_response_200 import ResetVmResponse200
 from .resize_disk_response_200 import ResizeDiskResponse200
+from .retry_operation_response_202 import RetryOperationResponse202
 from .revert_snapshot_response_200 import RevertSnapshotResponse200
 from .revoke_token_response_200 import RevokeTokenResponse200
 from .role import Role
@@ -280,8 +287,10 @@ __all__ = (
     "GetOperationResponse200",
     "GetOverviewResponse200",
     "GetStatisticsResponse200",
+    "GetStatsResponse200",
     "GetStatusHistoryResponse200",
     "GetStatusResponse200",
+    "GetSummaryResponse200",
     "GetSystemLogResponse200",
     "GetTemplateResponse200",
     "GetUserQuotaResponse200",
@@ -301,6 +310,8 @@ __all__ = (
     "ImageUpload",
     "IsoView",
     "IsoViewStatus",
+    "KindQueue",
+    "KindStats",
     "LabPatch",
     "LabView",
     "ListCoursesResponse200",
@@ -350,6 +361,8 @@ __all__ = (
     "OpenConsoleResponse200",
     "OpenLabResponse200",
     "OpenedLab",
+    "OperationStats",
+    "OperationSummary",
     "OperationView",
     "OperationViewStatus",
     "Pagination",
@@ -369,6 +382,7 @@ __all__ = (
     "ResetRequest",
     "ResetVmResponse200",
     "ResizeDiskResponse200",
+    "RetryOperationResponse202",
     "RevertSnapshotResponse200",
     "RevokeTokenResponse200",
     "Role",

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Literal,
+    Self,
+    TypeVar,
+    cast,
+)
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.operation_view import OperationView
+
+
+T = TypeVar("T", bound="RetryOperationResponse202")
+
+
+@_attrs_define
+class RetryOperationResponse202:
+    """
+    Attributes:
+        data (OperationView): A long-running piece of work.
+        message (None | str):
+        success (Literal[True]):
+        timestamp (datetime.datetime):
+    """
+
+    data: OperationView
+    message: None | str
+    success: Literal[True]
+    timestamp: datetime.datetime
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.data.to_dict()
+
+        message: None | str
+        message = self.message
+
+        success = self.success
+
+        timestamp = self.timestamp.isoformat()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "data": data,
+                "message": message,
+                "success": success,
+                "timestamp": timestamp,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.operation_view import OperationView
+
+        d = dict(src_dict)
+        data = OperationView.from_dict(d.pop("data"))
+
+        def _parse_message(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        message = _parse_message(d.pop("message"))
+
+        success = cast(Literal[True], d.pop("success"))
+        if success != True:
+            raise ValueError(f"success must match const True, got '{success}'")
+
+        timestamp = datetime.datetime.fromisoformat(d.pop("timestamp"))
+
+        retry_operation_response_202 = cls(
+            data=data,
+            message=message,
+            success=success,
+            timestamp=timestamp,
+        )
+
+        retry_operation_response_202.additional_properties = d
+        return retry_operation_response_202
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
