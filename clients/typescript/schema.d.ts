@@ -4,6 +4,48 @@
  */
 
 export interface paths {
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every change asked of vlab (through the API, the UI or the lab
+         *     scheduler), newest first: when, who, from where, what, on which target,
+         *     and how it ended. Admins read all; teachers what was done to their
+         *     courses and what is in them.
+         */
+        get: operations["list_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same events as CSV, oldest first (the newest 10,000; `page` and
+         *     `page_size` are ignored).
+         */
+        get: operations["export_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -1333,6 +1375,51 @@ export interface components {
          * @enum {string}
          */
         Action: "start" | "stop" | "shutdown" | "restart" | "pause" | "resume" | "reset";
+        /** @description One change asked of vlab. */
+        AuditEntry: {
+            /** @description What: e.g. `vm.create`, `vm.start`, `vm.snapshots.revert`, `auth.login`. */
+            action: string;
+            /** @description When (RFC 3339). */
+            at: string;
+            channel: string;
+            /** @description ...from which address, through which door (`api`, `ui`, `scheduler`). */
+            client: string;
+            /**
+             * Format: int64
+             * @description The course the target belonged to.
+             */
+            course_id?: number | null;
+            /** Format: int64 */
+            id: number;
+            /** @description `ok`, or the error code it was refused with. */
+            result: string;
+            role?: string | null;
+            /**
+             * Format: int32
+             * @description The HTTP status of the answer.
+             */
+            status: number;
+            /** @description A few of the request's fields (names, the action), never a secret. */
+            summary: string;
+            /** Format: int64 */
+            target_id?: number | null;
+            target_kind?: string | null;
+            /** Format: int64 */
+            token_id?: number | null;
+            /**
+             * Format: int64
+             * @description Who asked: the user (none for a failed login or the scheduler)...
+             */
+            user_id?: number | null;
+            username?: string | null;
+            /** @description ...how they proved it (`session`, `token`, `password` for a login, `scheduler`, `none`)... */
+            via: string;
+        };
+        /**
+         * @description What an audit event can be about.
+         * @enum {string}
+         */
+        AuditTarget: "vm" | "lab" | "course" | "template" | "template-version" | "disk" | "iso" | "user" | "node" | "operation";
         BulkAction: {
             action: components["schemas"]["BulkKind"];
             vm_ids: number[];
@@ -2551,6 +2638,8 @@ export interface components {
     pathItems: never;
 }
 export type SchemaAction = components['schemas']['Action'];
+export type SchemaAuditEntry = components['schemas']['AuditEntry'];
+export type SchemaAuditTarget = components['schemas']['AuditTarget'];
 export type SchemaBulkAction = components['schemas']['BulkAction'];
 export type SchemaBulkKind = components['schemas']['BulkKind'];
 export type SchemaBulkOutcome = components['schemas']['BulkOutcome'];
@@ -2644,6 +2733,270 @@ export type SchemaVmState = components['schemas']['VmState'];
 export type SchemaVmView = components['schemas']['VmView'];
 export type $defs = Record<string, never>;
 export interface operations {
+    list_audit: {
+        parameters: {
+            query?: {
+                /** @description Who asked. */
+                user_id?: number;
+                /** @description What it was done to. */
+                target_kind?: components["schemas"]["AuditTarget"];
+                target_id?: number;
+                /** @description Actions starting with this, e.g. `vm.` or `vm.start`. */
+                action?: string;
+                /** @description `ok` or `error`. */
+                result?: string;
+                /** @description RFC 3339. */
+                from?: string;
+                /** @description RFC 3339. */
+                to?: string;
+                /** @description 1-based page number (default 1). */
+                page?: number;
+                /** @description Items per page, 1..=100 (default 20). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AuditEntry"][];
+                        message: string | null;
+                        pagination: components["schemas"]["Pagination"];
+                        /** @constant */
+                        success: true;
+                        /** Format: date-time */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description The request could not be read (malformed JSON, a bad parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in: no token, or one that expired or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The resource's state does not allow this now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than this endpoint takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a type this endpoint takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request names invalid values (`details.fields` says which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description An error of the server's (`details.reference` for its log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A node or the database does not answer now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    export_audit: {
+        parameters: {
+            query?: {
+                /** @description Who asked. */
+                user_id?: number;
+                /** @description What it was done to. */
+                target_kind?: components["schemas"]["AuditTarget"];
+                target_id?: number;
+                /** @description Actions starting with this, e.g. `vm.` or `vm.start`. */
+                action?: string;
+                /** @description `ok` or `error`. */
+                result?: string;
+                /** @description RFC 3339. */
+                from?: string;
+                /** @description RFC 3339. */
+                to?: string;
+                /** @description 1-based page number (default 1). */
+                page?: number;
+                /** @description Items per page, 1..=100 (default 20). */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description The request could not be read (malformed JSON, a bad parameter) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in: no token, or one that expired or was revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The resource's state does not allow this now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is larger than this endpoint takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The body is not of a type this endpoint takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request names invalid values (`details.fields` says which) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many requests; `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description An error of the server's (`details.reference` for its log) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A node or the database does not answer now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;

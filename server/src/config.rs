@@ -214,6 +214,8 @@ pub struct FileConfig {
     pub upload_abandon_secs: Option<u64>,
     pub prometheus: Option<Prometheus>,
     pub prometheus_token: Option<Secret>,
+    /// Days the audit trail keeps an event (default 365; 0 keeps them all).
+    pub audit_retention_days: Option<u32>,
 }
 
 /// Resolved settings.
@@ -257,6 +259,7 @@ pub struct Config {
     pub metrics_interval_secs: u64,
     pub prometheus: Prometheus,
     pub prometheus_token: Option<Secret>,
+    pub audit_retention_days: u32,
     pub enrol_progress_after_ms: u64,
     pub list_cache_entries: usize,
     pub node_name: String,
@@ -435,6 +438,7 @@ impl Config {
             metrics_interval_secs: file.metrics_interval_secs.unwrap_or(10).min(3600),
             prometheus,
             prometheus_token,
+            audit_retention_days: file.audit_retention_days.unwrap_or(365),
             enrol_progress_after_ms: file.enrol_progress_after_ms.unwrap_or(700),
             list_cache_entries: file.list_cache_entries.unwrap_or(256),
             node_name: file.node_name.filter(|n| !n.trim().is_empty()).unwrap_or_else(host_name),

@@ -2,6 +2,7 @@
 
 pub mod answers;
 pub mod assets;
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod console;
@@ -241,6 +242,7 @@ fn app_router(state: AppState) -> Router {
         )
         .fallback(assets::file_or_page)
         .layer(axum::middleware::from_fn(guard::server_fn_status))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), audit::layer))
         .layer(compression())
         .layer(axum::middleware::from_fn_with_state(state.clone(), guard::front_door))
         .with_state(state)
@@ -363,6 +365,12 @@ fn spawn_cleanup(state: AppState, sessions: store::sessions::Sessions) {
             }
             if let Err(e) = state.store.delete_expired_tokens(time::now()).await {
                 tracing::warn!(error = %e, "expired token clean-up failed");
+            }
+            if state.config.audit_retention_days > 0 {
+                let before = time::now() - state.config.audit_retention_days as i64 * 86_400;
+                if let Err(e) = state.store.prune_audit(before).await {
+                    tracing::warn!(error = %e, "audit trail clean-up failed");
+                }
             }
         }
     });

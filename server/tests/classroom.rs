@@ -504,6 +504,12 @@ async fn a_closed_lab_stops_its_vms_and_refuses_students() {
     }
     let (s, v) = app.json(Method::POST, &format!("/api/v1/labs/{lab}/open"), Some(&stu), None).await;
     assert_error(s, &v, 409, "LAB_CLOSED");
+    // The audit trail says the scheduler stopped it (the teacher reads it).
+    let stops = ok(&app, Method::GET, &format!("/api/v1/audit?target_kind=vm&target_id={vm}&action=vm.stop"), &t, None).await;
+    let by_scheduler: Vec<_> = stops.as_array().unwrap().iter().filter(|e| e["channel"] == "scheduler").collect();
+    assert_eq!(by_scheduler.len(), 1, "{stops}");
+    assert_eq!((by_scheduler[0]["via"].as_str(), by_scheduler[0]["result"].as_str()), (Some("scheduler"), Some("ok")));
+    assert_eq!(by_scheduler[0]["summary"], "auto-stop after the lab closed");
 }
 
 #[tokio::test]

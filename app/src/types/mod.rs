@@ -17,6 +17,7 @@ macro_rules! wire_names {
 }
 
 mod accounts;
+mod audit;
 mod lists;
 mod vms;
 mod operations;
@@ -39,5 +40,6 @@ pub use templates::*;
 pub use labs::*;
 pub use quotas::*;
 pub use system::*;
+pub use audit::*;
 pub use nodes::*;
 pub use metrics::*;

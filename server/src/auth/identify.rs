@@ -81,6 +81,7 @@ pub async fn authenticate(state: &AppState, parts: &Parts) -> Result<Caller> {
     let caller = caller(state, parts)
         .await?
         .ok_or_else(|| AppError::unauthorized("UNAUTHENTICATED", "log in or send a bearer token"))?;
+    crate::audit::note_actor(&parts.extensions, &caller);
     // Inside a nested router the URI has lost its prefix; the original has it.
     let path = parts.extensions.get::<axum::extract::OriginalUri>().map(|o| o.0.path()).unwrap_or(parts.uri.path());
     if caller.user.must_change_password && !ONE_TIME_PASSWORD_ALLOWS.iter().any(|p| path.starts_with(p)) {

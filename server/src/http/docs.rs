@@ -18,6 +18,7 @@ use utoipa::{Modify, OpenApi};
     paths(
         super::system::get_health, super::system::get_overview, super::system::get_guest_network, super::system::get_status, super::system::get_status_history,
         super::logs::get_vm_log, super::logs::download_vm_log, super::logs::get_system_log,
+        super::audit::list_audit, super::audit::export_audit,
         super::auth::login, super::auth::logout, super::auth::get_me, super::auth::change_password,
         super::auth::list_tokens, super::auth::create_token, super::auth::revoke_token,
         super::users::list_users, super::users::create_user, super::users::get_user,
@@ -51,6 +52,8 @@ use utoipa::{Modify, OpenApi};
         super::courses::get_statistics, super::courses::get_statistics_csv,
         super::nodes::list_nodes, super::nodes::get_node, super::nodes::update_node, super::nodes::delete_node,
     ),
+    // Named only by query parameters, which do not bring their schemas along.
+    components(schemas(app::types::AuditTarget)),
     modifiers(&BearerAuth),
     tags((name = "system"), (name = "auth"), (name = "users"), (name = "vms"), (name = "operations"), (name = "storage"), (name = "console"), (name = "courses"), (name = "templates"), (name = "labs"), (name = "quotas"), (name = "nodes"))
 )]

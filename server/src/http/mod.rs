@@ -1,6 +1,7 @@
 //! The REST API under `/api/v1`: envelope, extractors, and one router per
 //! resource.
 
+mod audit;
 mod auth;
 pub(crate) mod courses;
 mod labs;
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(console::router())
         .merge(metrics::router())
         .merge(logs::router())
+        .merge(audit::router())
         .merge(courses::router())
         .merge(templates::router())
         .merge(labs::router())

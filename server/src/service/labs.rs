@@ -566,8 +566,8 @@ pub async fn tick(state: &AppState, started: &mut std::collections::HashMap<i64,
                 for (uid, _) in state.store.course_students(lab.view.course_id).await? {
                     match provision(state, &lab, &version, uid).await {
                         Ok(vm) => {
-                            if let Err(e) = super::vms::change_state(state, &system, vm, start()).await {
-                                tracing::info!(lab_id = id, vm_id = vm, error = %crate::error::describe(&e), "auto-start skipped");
+                            if let Err(e) = scheduled(state, &system, vm, start(), "auto-start before the lab opens").await {
+                                tracing::info!(lab_id = id, vm_id = vm, error = %e, "auto-start skipped");
                             }
                         }
                         Err(e) => tracing::warn!(lab_id = id, user_id = uid, error = %crate::error::describe(&e), "auto-start could not make a VM"),
@@ -581,7 +581,7 @@ pub async fn tick(state: &AppState, started: &mut std::collections::HashMap<i64,
                 for vm_id in state.store.lab_vm_ids(id).await? {
                     if state.store.vm(vm_id).await?.is_some_and(|v| running(&v)) {
                         tracing::info!(lab_id = id, vm_id, "lab closed: stopping VM");
-                        let _ = super::vms::change_state(state, &system, vm_id, stop()).await;
+                        let _ = scheduled(state, &system, vm_id, stop(), "auto-stop after the lab closed").await;
                     }
                 }
             }
@@ -594,12 +594,23 @@ pub async fn tick(state: &AppState, started: &mut std::collections::HashMap<i64,
                 let last = state.store.last_activity(vm_id).await?.unwrap_or(now);
                 if now - last >= idle as i64 * 60 {
                     tracing::info!(lab_id = id, vm_id, idle_minutes = (now - last) / 60, "idle: stopping VM");
-                    let _ = super::vms::change_state(state, &system, vm_id, stop()).await;
+                    let _ = scheduled(state, &system, vm_id, stop(), "idle-stop").await;
                 }
             }
         }
     }
     Ok(())
+}
+
+/// A start or stop the scheduler asks for, in the audit trail; the error code if refused.
+async fn scheduled(state: &AppState, system: &Caller, vm_id: i64, req: StateChangeRequest, why: &str) -> std::result::Result<(), String> {
+    let action = format!("vm.{}", req.action.as_str());
+    let result = super::vms::change_state(state, system, vm_id, req).await.map(|_| ()).map_err(|e| match &e {
+        ServerError::App(app) => app.code().to_owned(),
+        _ => crate::error::describe(&e),
+    });
+    crate::audit::record_scheduled(state, &action, vm_id, why, &result).await;
+    result
 }
 
 /// The scheduler acts as the teacher who published the lab.

@@ -1,6 +1,7 @@
 //! The domain. REST handlers and server functions are thin adapters over
 //! these functions, so the two cannot drift apart.
 
+pub mod audit;
 pub mod auth;
 pub mod console;
 pub mod courses;

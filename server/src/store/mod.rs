@@ -2,6 +2,7 @@
 //! wire types or small domain structs.
 
 mod activity;
+pub mod audit;
 pub mod changes;
 pub mod db;
 pub mod sessions;

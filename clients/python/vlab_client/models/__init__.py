@@ -5,6 +5,8 @@ from .add_member_response_200 import AddMemberResponse200
 from .add_port_forward_response_201 import AddPortForwardResponse201
 from .add_template_version_response_201 import AddTemplateVersionResponse201
 from .attach_disk_response_200 import AttachDiskResponse200
+from .audit_entry import AuditEntry
+from .audit_target import AuditTarget
 from .begin_iso_upload_response_201 import BeginIsoUploadResponse201
 from .bulk_action import BulkAction
 from .bulk_kind import BulkKind
@@ -108,6 +110,7 @@ from .kind_queue import KindQueue
 from .kind_stats import KindStats
 from .lab_patch import LabPatch
 from .lab_view import LabView
+from .list_audit_response_200 import ListAuditResponse200
 from .list_courses_response_200 import ListCoursesResponse200
 from .list_disks_response_200 import ListDisksResponse200
 from .list_isos_response_200 import ListIsosResponse200
@@ -217,6 +220,8 @@ __all__ = (
     "AddPortForwardResponse201",
     "AddTemplateVersionResponse201",
     "AttachDiskResponse200",
+    "AuditEntry",
+    "AuditTarget",
     "BeginIsoUploadResponse201",
     "BulkAction",
     "BulkKind",
@@ -314,6 +319,7 @@ __all__ = (
     "KindStats",
     "LabPatch",
     "LabView",
+    "ListAuditResponse200",
     "ListCoursesResponse200",
     "ListDisksResponse200",
     "ListIsosResponse200",
