@@ -46,6 +46,10 @@ test('graphical and serial consoles: the screen draws, keys reach the guest, ser
 
   // Typing into xterm.js is echoed by the guest.
   await serial.locator('.xterm-screen').click();
+  // A fresh line first: a terminal reply still in flight (a cursor
+  // position report) ends up on a line of its own, not before the command.
+  await serial.keyboard.press('Enter');
+  await serial.waitForTimeout(500);
   await serial.keyboard.type('echo xterm$((3+4))ok');
   await serial.keyboard.press('Enter');
   await expect.poll(() => serialText(serial), { timeout: 20_000 }).toContain('xterm7ok');
