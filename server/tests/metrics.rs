@@ -128,7 +128,9 @@ async fn history_is_sampled_downsampled_bounded_and_deleted_with_the_vm() {
     assert_eq!(host["accelerator"], "tcg", "{host}");
     assert!(host["qemu_version"].as_str().unwrap().contains("QEMU"), "{host}");
     assert!(host["memory"]["total_bytes"].as_u64().unwrap() > host["memory"]["available_bytes"].as_u64().unwrap(), "{host}");
-    assert!(host["cpu"]["cores"].as_u64().unwrap() >= 1 && host["cpu"]["percent"].as_f64().unwrap() > 0.0, "a guest runs: {host}");
+    // A quarter second of an idle host may be all zero; the history below shows the boot's work.
+    let percent = host["cpu"]["percent"].as_f64().unwrap();
+    assert!(host["cpu"]["cores"].as_u64().unwrap() >= 1 && (0.0..=100.0).contains(&percent), "{host}");
     let running = host["vms"].as_array().unwrap().iter().find(|c| c["state"] == "running").unwrap();
     assert_eq!(running["count"], 1, "{host}");
     assert_eq!(host["capacity"]["running_memory_mib"], 128, "{host}");
@@ -141,6 +143,7 @@ async fn history_is_sampled_downsampled_bounded_and_deleted_with_the_vm() {
     let points = v["data"]["points"].as_array().unwrap();
     assert!(points.len() >= 3, "sampled every second: {v}");
     assert!(points.iter().any(|p| p["running_vms"] == 1 && p["memory_used_bytes"].as_u64().unwrap() > 0), "{v}");
+    assert!(points.iter().any(|p| p["cpu_percent"].as_f64().unwrap() > 0.0), "a guest booted: {v}");
     let (s, v) = app.json(Method::GET, "/api/v1/system/status/history?step=0", Some(&admin), None).await;
     assert_error(s, &v, 422, "VALIDATION_FAILED");
     assert!(v["error"]["details"]["fields"]["step"].is_string(), "{v}");
