@@ -6,7 +6,7 @@
 
 use crate::config::Prometheus;
 use crate::engine::procfs;
-use crate::engine::qemu::commands::{disk_io, QemuCommand};
+use crate::engine::qemu::commands::{total_disk_io, QemuCommand};
 use crate::state::AppState;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -216,7 +216,7 @@ async fn exposition(state: &AppState) -> Result<String, crate::error::ServerErro
         rss.at(labels()).set(s.rss_bytes as f64);
         up.at(labels()).set(s.age_secs as f64);
         if let Ok(stats) = state.engine.ask(vm, QemuCommand::BlockStats).await {
-            let (rd, wr) = (0..).map_while(|i| disk_io(&stats, i)).fold((0, 0), |(a, b), (rd, wr, _, _)| (a + rd, b + wr));
+            let (rd, wr) = total_disk_io(&stats);
             read.at(labels()).inc_by(rd as f64);
             written.at(labels()).inc_by(wr as f64);
         }

@@ -111,8 +111,12 @@ fn host_cpu_of(stat: &str) -> Option<(u64, u64)> {
     Some((total - idle, total))
 }
 
-/// Busy share of all cores, 0 to 100, between two `host_cpu` readings.
-pub fn host_percent(before: (u64, u64), after: (u64, u64)) -> f64 {
+/// Busy share of all cores, 0 to 100, between two `host_cpu` readings (0
+/// when either is missing).
+pub fn host_percent(before: Option<(u64, u64)>, after: Option<(u64, u64)>) -> f64 {
+    let (Some(before), Some(after)) = (before, after) else {
+        return 0.0;
+    };
     let total = after.1.saturating_sub(before.1);
     if total == 0 {
         return 0.0;
@@ -131,11 +135,17 @@ pub fn load_average() -> Option<(f64, f64, f64)> {
 /// The host's RAM and what programs can still get, in bytes (`/proc/meminfo`).
 pub fn host_memory() -> Option<(u64, u64)> {
     let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let field = |name: &str| -> Option<u64> {
-        let kib: u64 = info.lines().find(|l| l.starts_with(name))?.split_whitespace().nth(1)?.parse().ok()?;
-        Some(kib * 1024)
-    };
-    Some((field("MemTotal:")?, field("MemAvailable:")?))
+    Some((meminfo_field(&info, "MemTotal:")?, meminfo_field(&info, "MemAvailable:")?))
+}
+
+/// One `/proc/meminfo` field (`"MemTotal:"`), in bytes.
+pub fn meminfo(field: &str) -> Option<u64> {
+    meminfo_field(&std::fs::read_to_string("/proc/meminfo").ok()?, field)
+}
+
+fn meminfo_field(info: &str, name: &str) -> Option<u64> {
+    let kib: u64 = info.lines().find(|l| l.starts_with(name))?.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 /// CPU percent of one core between two samples `secs` apart.
@@ -164,8 +174,9 @@ mod tests {
     fn host_cpu_counts_idle_and_iowait_as_not_busy() {
         let stat = "cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3 4\n";
         assert_eq!(host_cpu_of(stat), Some((150, 1000)));
-        assert_eq!(host_percent((150, 1000), (250, 1400)), 25.0);
-        assert_eq!(host_percent((150, 1000), (150, 1000)), 0.0);
+        assert_eq!(host_percent(Some((150, 1000)), Some((250, 1400))), 25.0);
+        assert_eq!(host_percent(Some((150, 1000)), Some((150, 1000))), 0.0);
+        assert_eq!(host_percent(None, Some((150, 1000))), 0.0);
         let (busy, total) = host_cpu().expect("this host has /proc/stat");
         assert!(total > busy && busy > 0);
         let (mem, avail) = host_memory().expect("this host has /proc/meminfo");

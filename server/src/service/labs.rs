@@ -151,17 +151,10 @@ pub async fn publish(state: &AppState, caller: &Caller, course_id: i64, input: N
         .map_err(crate::error::unique_as(|| AppError::conflict("LAB_NAME_TAKEN", format!("the course has a lab named '{name}' already"))))?;
     let lab = state.store.lab(lab_id, caller.id()).await?.ok_or_else(|| not_found(lab_id))?;
     tracing::info!(lab_id, course_id, students = students.len(), "lab published");
-    let (st, rollout) = (state.clone(), lab.clone());
-    let spec = Spec { kind: "publish", target: Target::Lab(lab_id), owner_id: Some(caller.id()), cancellable: true };
-    let operation = operations::run(state, caller, spec, move |progress| async move {
-        roll_out(&st, &rollout, &version, &progress, students).await
-    })
-    .await?;
+    let operation = start_roll_out(state, caller, lab.clone(), version, students).await?;
     Ok(Publication { lab: lab.view, operation })
 }
 
-/// Makes the clones of a lab, a few at once, reporting progress; stops
-/// between batches when cancelled (the clones made so far stay).
 /// A failed or cancelled roll-out again: clones for the course's students
 /// who have none in the lab yet (those made stay as they are).
 pub async fn roll_out_again(state: &AppState, caller: &Caller, lab_id: i64) -> Result<app::types::OperationView> {
@@ -173,11 +166,24 @@ pub async fn roll_out_again(state: &AppState, caller: &Caller, lab_id: i64) -> R
         .ok_or_else(|| AppError::conflict("TEMPLATE_VERSION_GONE", "the lab's template version is gone"))?;
     let students = state.store.course_students(lab.view.course_id).await?;
     tracing::info!(lab_id, students = students.len(), "lab roll-out retried");
+    start_roll_out(state, caller, lab, version, students).await
+}
+
+/// The operation that makes `students`' clones of `lab`.
+async fn start_roll_out(
+    state: &AppState,
+    caller: &Caller,
+    lab: LabRecord,
+    version: VersionRecord,
+    students: Vec<(i64, String)>,
+) -> Result<app::types::OperationView> {
     let st = state.clone();
-    let spec = Spec { kind: "publish", target: Target::Lab(lab_id), owner_id: Some(caller.id()), cancellable: true };
+    let spec = Spec { kind: "publish", target: Target::Lab(lab.view.id), owner_id: Some(caller.id()), cancellable: true };
     operations::run(state, caller, spec, move |progress| async move { roll_out(&st, &lab, &version, &progress, students).await }).await
 }
 
+/// Makes the clones of a lab, a few at once, reporting progress; stops
+/// between batches when cancelled (the clones made so far stay).
 async fn roll_out(state: &AppState, lab: &LabRecord, version: &VersionRecord, progress: &Progress, students: Vec<(i64, String)>) -> std::result::Result<(), String> {
     let total = students.len().max(1);
     let mut failures = Vec::new();

@@ -4,7 +4,7 @@
 
 use super::vms::load;
 use crate::engine::procfs;
-use crate::engine::qemu::commands::{disk_io, QemuCommand};
+use crate::engine::qemu::commands::{disk_io, total_disk_io, QemuCommand};
 use crate::engine::VmId;
 use crate::error::{Result, ServerError};
 use crate::state::AppState;
@@ -119,13 +119,7 @@ pub async fn sample_round(state: &AppState, last: &mut HashMap<i64, (Instant, pr
         let previous = last.insert(vm.0, (Instant::now(), now));
         let Some((then, before)) = previous else { continue };
         let secs = then.elapsed().as_secs_f64();
-        let (mut read_bytes, mut write_bytes) = (0, 0);
-        if let Ok(stats) = state.engine.ask(vm, QemuCommand::BlockStats).await {
-            for (rd, wr, _, _) in (0..).map_while(|i| disk_io(&stats, i)) {
-                read_bytes += rd;
-                write_bytes += wr;
-            }
-        }
+        let (read_bytes, write_bytes) = state.engine.ask(vm, QemuCommand::BlockStats).await.map_or((0, 0), |stats| total_disk_io(&stats));
         let traffic = procfs::guest_traffic(pid);
         samples.push((
             vm.0,
@@ -224,11 +218,7 @@ pub fn pool_space(config: &crate::config::Config, pool: &str) -> (u64, u64) {
 pub async fn host_now(state: &AppState, _admin: &Admin) -> Result<HostStatus> {
     let before = procfs::host_cpu();
     tokio::time::sleep(CPU_WINDOW).await;
-    let after = procfs::host_cpu();
-    let percent = match (before, after) {
-        (Some(b), Some(a)) => procfs::host_percent(b, a),
-        _ => 0.0,
-    };
+    let percent = procfs::host_percent(before, procfs::host_cpu());
     let (load_1m, load_5m, load_15m) = procfs::load_average().unwrap_or_default();
     let (total, available) = procfs::host_memory().unwrap_or_default();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u32;
@@ -303,10 +293,7 @@ pub async fn host_history(state: &AppState, _admin: &Admin, from: Option<&str>, 
 /// One reading of this node's host; CPU since `last` (updated).
 fn host_sample(last: &mut Option<(u64, u64)>, running_vms: usize) -> HostSample {
     let now = procfs::host_cpu();
-    let cpu_percent = match (*last, now) {
-        (Some(b), Some(a)) => procfs::host_percent(b, a),
-        _ => 0.0,
-    };
+    let cpu_percent = procfs::host_percent(*last, now);
     *last = now;
     let (total, available) = procfs::host_memory().unwrap_or_default();
     HostSample {

@@ -2,6 +2,7 @@
 //! takes new VMs only while enabled. Admins list, enable, disable (drain)
 //! and delete them.
 
+use crate::engine::procfs;
 use crate::auth::access::Admin;
 use crate::error::Result;
 use crate::state::AppState;
@@ -34,12 +35,8 @@ pub async fn facts(config: &crate::config::Config, address: String, accelerator:
 
 /// How this host is now.
 pub fn pulse(data_dir: &Path) -> NodePulse {
-    let load_1m = std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|l| l.split_whitespace().next().and_then(|v| v.parse().ok()))
-        .unwrap_or(0.0);
     NodePulse {
-        load_1m,
+        load_1m: procfs::load_average().map_or(0.0, |l| l.0),
         memory_free_mib: meminfo_mib("MemAvailable:").unwrap_or(0) as i64,
         pool_free_bytes: crate::reserve::free_bytes(data_dir).unwrap_or(0) as i64,
     }
@@ -47,9 +44,7 @@ pub fn pulse(data_dir: &Path) -> NodePulse {
 
 /// A /proc/meminfo field, in MiB.
 pub(crate) fn meminfo_mib(field: &str) -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let kib: u64 = info.lines().find(|l| l.starts_with(field))?.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024)
+    procfs::meminfo(field).map(|b| b >> 20)
 }
 
 /// Registers this node, listening on `bound`; its id.

@@ -22,6 +22,12 @@ pub fn disk_io(answer: &Value, i: usize) -> Option<(u64, u64, u64, u64)> {
     Some((n("rd_bytes"), n("wr_bytes"), n("rd_operations"), n("wr_operations")))
 }
 
+/// Bytes read and written over all of the VM's disks in a
+/// `query-blockstats` answer.
+pub fn total_disk_io(answer: &Value) -> (u64, u64) {
+    (0..).map_while(|i| disk_io(answer, i)).fold((0, 0), |(r, w), (rd, wr, _, _)| (r + rd, w + wr))
+}
+
 /// Lifecycle commands, used by a VM's supervisor.
 impl Qmp {
     /// `stop`: pause the guest's CPUs.
