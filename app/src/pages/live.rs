@@ -19,6 +19,9 @@ pub struct LiveState {
 pub struct Live {
     pub vms: RwSignal<HashMap<i64, LiveState>>,
     pub operations: RwSignal<HashMap<i64, OperationView>>,
+    /// Goes up each time the event stream (re)opens: what changed before
+    /// then was not pushed, so states shown from earlier may be stale.
+    pub opened: RwSignal<u64>,
     /// Whether the event stream has been opened.
     listening: RwSignal<bool>,
 }
@@ -29,6 +32,7 @@ pub fn provide_live() {
     provide_context(Live {
         vms: RwSignal::new(HashMap::new()),
         operations: RwSignal::new(HashMap::new()),
+        opened: RwSignal::new(0),
         listening: RwSignal::new(false),
     });
 }
@@ -70,11 +74,16 @@ fn listen(live: Live) {
             });
         }
     });
+    let on_open = Closure::<dyn FnMut()>::new(move || {
+        live.opened.try_update(|n| *n += 1);
+    });
     let _ = source.add_event_listener_with_callback("vm_state", on_state.as_ref().unchecked_ref());
     let _ = source.add_event_listener_with_callback("operation", on_operation.as_ref().unchecked_ref());
+    let _ = source.add_event_listener_with_callback("open", on_open.as_ref().unchecked_ref());
     // The stream lives as long as the page.
     on_state.forget();
     on_operation.forget();
+    on_open.forget();
     std::mem::forget(source);
 }
 
@@ -100,6 +109,25 @@ pub fn StateBadge(id: i64, initial: String) -> impl IntoView {
     let live = use_live();
     let lang = use_lang();
     let state = Memo::new(move |_| live.vms.with(|m| m.get(&id).map(|s| s.state.clone())).unwrap_or_else(|| initial.clone()));
+    // A state on its way to another may have arrived there before the
+    // stream opened: asked again each time it opens.
+    Effect::new(move |_| {
+        let seen = state.get_untracked();
+        if live.opened.get() == 0 || !matches!(seen.as_str(), "starting" | "stopping") {
+            return;
+        }
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            if let Ok(vm) = crate::api::get_vm(id).await {
+                live.vms.try_update(|m| {
+                    // Unless a push came meanwhile.
+                    if m.get(&id).is_none_or(|s| s.state == seen) {
+                        m.insert(id, LiveState { state: vm.state.as_str().to_owned(), reason: vm.state_reason });
+                    }
+                });
+            }
+        });
+    });
     view! {
         <span class=move || format!("state state-{}", state.get()) data-testid="vm-state" data-state=state>
             {move || t(lang.get(), state_key(&state.get()))}
