@@ -93,7 +93,7 @@ async fn get_openapi() -> Response {
 }
 
 /// Why an operation may answer each error status, in the error envelope.
-const ERRORS: [(&str, &str); 11] = [
+const ERRORS: [(&str, &str); 12] = [
     ("400", "The request could not be read (malformed JSON, a bad parameter)"),
     ("401", "Not signed in: no token, or one that expired or was revoked"),
     ("403", "Signed in, but not allowed this"),
@@ -105,6 +105,7 @@ const ERRORS: [(&str, &str); 11] = [
     ("429", "Too many requests; `Retry-After` says when to try again"),
     ("500", "An error of the server's (`details.reference` for its log)"),
     ("503", "A node or the database does not answer now"),
+    ("507", "A pool has no room for what this would write"),
 ];
 
 /// Wraps each operation's success schema in `{success, data, message,
@@ -191,6 +192,7 @@ fn enveloped(doc: &mut serde_json::Value) {
                     "401" | "403" => secured,
                     "404" => path.contains('{'),
                     "409" | "413" | "415" | "422" => changes || paged,
+                    "507" => matches!(method.as_str(), "post" | "put" | "patch"),
                     _ => true,
                 };
                 if applies && !responses.contains_key(status) {
