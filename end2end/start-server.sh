@@ -20,5 +20,7 @@ rm -rf "$data"
 mkdir -p "$data/pools/kernels/test-guest"
 for f in vmlinux initrd.img; do ln -s "$PWD/guests/out/$f" "$data/pools/kernels/test-guest/$f"; done
 echo "console=ttyS0 quiet panic=-1 no_timer_check clocksource=hpet" > "$data/pools/kernels/test-guest/cmdline"
+# Sampled every 2 s, so charts have points within seconds.
+echo "metrics_interval_secs = 2" > "$data/vlab.toml"
 exec "${VLAB_BIN:-target/debug/vlab}" --data-dir "$data" --listen "127.0.0.1:${VLAB_E2E_PORT:-3199}" \
-  --site-root target/site --accel tcg
+  --site-root target/site --accel tcg --config "$data/vlab.toml"

@@ -348,3 +348,32 @@ pub async fn get_course_statistics(id: i64) -> Result<CourseStatistics, AppError
     let (b, req) = backend()?;
     b.get_course_statistics(&req, id).await
 }
+
+/// A VM's history over the last hour, day or week, for its charts.
+#[server(input = Json)]
+pub async fn get_vm_history(id: i64, range: ChartRange) -> Result<VmHistory, AppError> {
+    let (b, req) = backend()?;
+    b.get_vm_history(&req, id, range).await
+}
+
+/// This node's host now (admins).
+#[server(input = Json)]
+pub async fn get_host_status() -> Result<HostStatus, AppError> {
+    let (b, req) = backend()?;
+    b.get_host_status(&req).await
+}
+
+/// This node's host over the last hour, day or week (admins).
+#[server(input = Json)]
+pub async fn get_host_history(range: ChartRange) -> Result<HostHistory, AppError> {
+    let (b, req) = backend()?;
+    b.get_host_history(&req, range).await
+}
+
+/// A page of the audit trail (admins; teachers their courses' part). At a
+/// fixed address: the audit tests call it by name.
+#[server(input = Json, endpoint = "list_audit")]
+pub async fn list_audit(query: AuditQuery, page: u32) -> Result<Page<AuditEntry>, AppError> {
+    let (b, req) = backend()?;
+    b.list_audit(&req, query, page).await
+}

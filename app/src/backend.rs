@@ -74,6 +74,11 @@ pub trait Backend: Send + Sync + 'static {
     async fn reset_vm(&self, req: &Parts, id: i64, request: ResetRequest) -> R<VmView>;
     async fn get_user_quota(&self, req: &Parts, user_id: i64) -> R<QuotaView>;
     async fn get_course_statistics(&self, req: &Parts, id: i64) -> R<CourseStatistics>;
+    // Watching.
+    async fn get_vm_history(&self, req: &Parts, id: i64, range: ChartRange) -> R<VmHistory>;
+    async fn get_host_status(&self, req: &Parts) -> R<HostStatus>;
+    async fn get_host_history(&self, req: &Parts, range: ChartRange) -> R<HostHistory>;
+    async fn list_audit(&self, req: &Parts, query: AuditQuery, page: u32) -> R<Page<AuditEntry>>;
 }
 
 /// The backend as provided in Leptos context.

@@ -68,6 +68,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view={Lazy::<pages::lazy::UsersPage>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/nodes") view={Lazy::<pages::lazy::NodesPage>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/system") view={Lazy::<pages::lazy::SystemPage>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/audit") view={Lazy::<pages::lazy::AuditPage>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/profile") view={Lazy::<pages::lazy::ProfilePage>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/machines") view={Lazy::<pages::lazy::MachinesPage>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/machines/:id") view={Lazy::<pages::lazy::MachinePage>::new()} ssr=SsrMode::Async/>

@@ -2327,6 +2327,11 @@ export interface components {
         Role: "student" | "teacher" | "admin";
         /** @description One student's place in a lab, for the class wall. */
         SeatView: {
+            /**
+             * @description The VM's CPU (percent of one host core) at each sample of the last
+             *     five minutes, oldest first; empty when it did not run.
+             */
+            cpu_recent: number[];
             display_name: string;
             /** @description Last console use or start, RFC 3339. */
             last_activity?: string | null;
@@ -3107,6 +3112,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A pool has no room for what this would write */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     logout: {
@@ -3217,6 +3231,15 @@ export interface operations {
             };
             /** @description A node or the database does not answer now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A pool has no room for what this would write */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3426,6 +3449,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A pool has no room for what this would write */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     list_tokens: {
@@ -3621,6 +3653,15 @@ export interface operations {
             };
             /** @description A node or the database does not answer now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A pool has no room for what this would write */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4003,6 +4044,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A pool has no room for what this would write */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     get_course: {
@@ -4358,6 +4408,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A pool has no room for what this would write */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     list_labs: {
@@ -4577,6 +4636,15 @@ export interface operations {
             };
             /** @description A node or the database does not answer now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A pool has no room for what this would write */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4810,6 +4878,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A pool has no room for what this would write */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     enrol_csv: {
@@ -4937,6 +5014,15 @@ export interface operations {
             };
             /** @description A node or the database does not answer now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A pool has no room for what this would write */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5294,6 +5380,15 @@ export interface operations {
             };
             /** @description A node or the database does not answer now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A pool has no room for what this would write */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5706,6 +5801,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A pool has no room for what this would write */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     list_disks: {
@@ -5943,6 +6047,15 @@ export interface operations {
             };
             /** @description A node or the database does not answer now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A pool has no room for what this would write */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6305,6 +6418,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A pool has no room for what this would write */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     detach_disk: {
@@ -6427,6 +6549,15 @@ export interface operations {
             };
             /** @description A node or the database does not answer now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A pool has no room for what this would write */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6560,6 +6691,15 @@ export interface operations {
             };
             /** @description A node or the database does not answer now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A pool has no room for what this would write */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6965,6 +7105,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A pool has no room for what this would write */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     get_iso: {
@@ -7316,6 +7465,15 @@ export interface operations {
             };
             /** @description A node or the database does not answer now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A pool has no room for what this would write */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7681,6 +7839,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A pool has no room for what this would write */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     bulk_lab: {
@@ -7814,6 +7981,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A pool has no room for what this would write */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     open_lab: {
@@ -7936,6 +8112,15 @@ export interface operations {
             };
             /** @description A node or the database does not answer now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A pool has no room for what this would write */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8553,6 +8738,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A pool has no room for what this would write */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     list_operations: {
@@ -9099,6 +9293,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A pool has no room for what this would write */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     retry_operation: {
@@ -9221,6 +9424,15 @@ export interface operations {
             };
             /** @description A node or the database does not answer now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A pool has no room for what this would write */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10123,6 +10335,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A pool has no room for what this would write */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     get_template: {
@@ -10342,6 +10563,15 @@ export interface operations {
             };
             /** @description A node or the database does not answer now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A pool has no room for what this would write */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10592,6 +10822,15 @@ export interface operations {
             };
             /** @description A node or the database does not answer now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A pool has no room for what this would write */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10954,6 +11193,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A pool has no room for what this would write */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     reset_password: {
@@ -11080,6 +11328,15 @@ export interface operations {
             };
             /** @description A node or the database does not answer now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A pool has no room for what this would write */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11306,6 +11563,15 @@ export interface operations {
             };
             /** @description A node or the database does not answer now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A pool has no room for what this would write */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11554,6 +11820,15 @@ export interface operations {
             };
             /** @description A node or the database does not answer now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A pool has no room for what this would write */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11921,6 +12196,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A pool has no room for what this would write */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     change_vm_cdrom: {
@@ -12054,6 +12338,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A pool has no room for what this would write */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     open_console: {
@@ -12180,6 +12473,15 @@ export interface operations {
             };
             /** @description A node or the database does not answer now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A pool has no room for what this would write */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12949,6 +13251,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A pool has no room for what this would write */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     list_port_forwards: {
@@ -13168,6 +13479,15 @@ export interface operations {
             };
             /** @description A node or the database does not answer now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A pool has no room for what this would write */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13432,6 +13752,15 @@ export interface operations {
             };
             /** @description A node or the database does not answer now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A pool has no room for what this would write */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13792,6 +14121,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A pool has no room for what this would write */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     delete_snapshot: {
@@ -14054,6 +14392,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A pool has no room for what this would write */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     change_vm_state: {
@@ -14180,6 +14527,15 @@ export interface operations {
             };
             /** @description A node or the database does not answer now */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A pool has no room for what this would write */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };

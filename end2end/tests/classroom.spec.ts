@@ -60,6 +60,10 @@ test("a student's open-lab button reaches a drawing console; the teacher's class
   await expect(seat).toHaveAttribute('data-state', 'running', { timeout: 20_000 });
   const thumb = seat.getByTestId('thumb');
   await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete ? img.naturalWidth : 0), { timeout: 20_000 }).toBe(320);
+  // Its CPU of the last minutes as a sparkline, refreshed with the wall.
+  const spark = seat.locator('[data-testid="sparkline"] svg');
+  await expect.poll(() => spark.evaluateAll((els) => (els.length ? Number(els[0].getAttribute('data-points')) : 0)), { timeout: 30_000 })
+    .toBeGreaterThanOrEqual(2);
   await teacher.screenshot({ path: '../target/e2e-results/class-wall.png' });
 
   // Clicking it opens the student's screen view-only.

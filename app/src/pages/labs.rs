@@ -130,27 +130,8 @@ pub fn LabWallPage() -> impl IntoView {
 
 #[component]
 fn LabWall(id: i64) -> impl IntoView {
-    let tick = RwSignal::new(0u64);
     // Refresh every 5 s, but not while the tab is hidden.
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        {
-            let handle = set_interval_with_handle(
-                move || {
-                    let hidden = web_sys::window().and_then(|w| w.document()).map(|d| d.hidden()).unwrap_or(false);
-                    if !hidden {
-                        tick.update(|t| *t += 1);
-                    }
-                },
-                std::time::Duration::from_secs(5),
-            );
-            on_cleanup(move || {
-                if let Ok(h) = handle {
-                    h.clear();
-                }
-            });
-        }
-    });
+    let tick = super::charts::use_tick(5);
     let bulk = ServerAction::<BulkLab>::new();
     let lab = Resource::new(|| (), move |_| get_lab(id));
     let seats = Resource::new(move || (tick.get(), bulk.version().get()), move |_| lab_seats(id));
@@ -205,6 +186,7 @@ fn LabWall(id: i64) -> impl IntoView {
                                 <strong>{s.display_name.clone()}</strong>
                                 <span class=format!("state state-{state}")>{state.clone()}</span>
                                 {s.last_activity.clone().map(|a| view! { <span class="muted small">{a}</span> })}
+                                {(!s.cpu_recent.is_empty()).then(|| view! { <super::charts::Sparkline values=s.cpu_recent.clone()/> })}
                                 {(vm.is_some() && running).then(|| view! {
                                     <a href=format!("/machines/{}/console", vm.unwrap_or_default()) rel="external">{tr("wall.take_over")}</a>
                                 })}

@@ -541,5 +541,6 @@ fn MachineDetail(id: i64, admin: bool) -> impl IntoView {
                 }.into_any()
             })}
         </Transition>
+        <super::charts::VmUsage id/>
     }
 }

@@ -1,5 +1,7 @@
 //! The pages of the UI.
 
+mod audit;
+pub mod charts;
 mod console;
 mod courses;
 mod labs;
@@ -8,6 +10,7 @@ mod machines;
 mod nodes;
 mod profile;
 mod storage;
+mod system;
 mod upload;
 mod users;
 
@@ -18,7 +21,9 @@ pub use live::provide_live;
 pub use machines::{MachineList, MachinePage, MachinesPage};
 pub use nodes::NodesPage;
 pub use profile::ProfilePage;
+pub use audit::AuditPage;
 pub use storage::{DisksPage, IsosPage};
+pub use system::SystemPage;
 pub use users::UsersPage;
 
 /// The pages off the student's path (login, my labs, a console), each split
@@ -46,7 +51,10 @@ pub mod lazy {
         )*};
     }
 
-    lazy_pages!(UsersPage, NodesPage, ProfilePage, MachinesPage, MachinePage, DisksPage, IsosPage, CoursesPage, CoursePage, StatisticsPage, LabWallPage);
+    lazy_pages!(
+        UsersPage, NodesPage, SystemPage, AuditPage, ProfilePage, MachinesPage, MachinePage, DisksPage, IsosPage, CoursesPage, CoursePage,
+        StatisticsPage, LabWallPage,
+    );
 }
 
 use crate::api::Logout;
@@ -220,6 +228,7 @@ pub fn TopBar() -> impl IntoView {
                 {move || Suspend::new(async move {
                     auth.user.await.ok().flatten().map(|u| {
                         let is_admin = u.role == Role::Admin;
+                        let may_audit = u.role >= Role::Teacher;
                         view! {
                             <nav class="nav">
                                 <A href="/">{tr("nav.home")}</A>
@@ -229,6 +238,8 @@ pub fn TopBar() -> impl IntoView {
                                 <A href="/isos">{tr("nav.isos")}</A>
                                 {is_admin.then(|| view! { <A href="/admin/users">{tr("nav.users")}</A> })}
                                 {is_admin.then(|| view! { <A href="/admin/nodes">{tr("nav.nodes")}</A> })}
+                                {is_admin.then(|| view! { <A href="/admin/system">{tr("nav.system")}</A> })}
+                                {may_audit.then(|| view! { <A href="/audit">{tr("nav.audit")}</A> })}
                                 <A href="/profile">{tr("nav.profile")}</A>
                                 <a href="/api/v1/docs" rel="external">{tr("nav.api_docs")}</a>
                             </nav>

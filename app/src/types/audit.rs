@@ -35,6 +35,22 @@ pub struct AuditEntry {
     pub status: u16,
 }
 
+/// Which events a reader asks for (all optional).
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditQuery {
+    pub user_id: Option<i64>,
+    /// An `AuditTarget` name, e.g. `vm`.
+    pub target_kind: Option<String>,
+    pub target_id: Option<i64>,
+    /// Actions starting with this.
+    pub action: Option<String>,
+    /// `ok` or `error`.
+    pub result: Option<String>,
+    /// RFC 3339.
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
 /// What an audit event can be about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
@@ -53,6 +69,23 @@ pub enum AuditTarget {
 }
 
 impl AuditTarget {
+    pub const ALL: [AuditTarget; 10] = [
+        AuditTarget::Vm,
+        AuditTarget::Lab,
+        AuditTarget::Course,
+        AuditTarget::Template,
+        AuditTarget::TemplateVersion,
+        AuditTarget::Disk,
+        AuditTarget::Iso,
+        AuditTarget::User,
+        AuditTarget::Node,
+        AuditTarget::Operation,
+    ];
+
+    pub fn parse(name: &str) -> Option<AuditTarget> {
+        Self::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             AuditTarget::Vm => "vm",

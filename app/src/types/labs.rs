@@ -113,7 +113,7 @@ pub struct Publication {
 }
 
 /// One student's place in a lab, for the class wall.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct SeatView {
     pub user_id: i64,
@@ -123,6 +123,9 @@ pub struct SeatView {
     pub state: Option<String>,
     /// Last console use or start, RFC 3339.
     pub last_activity: Option<String>,
+    /// The VM's CPU (percent of one host core) at each sample of the last
+    /// five minutes, oldest first; empty when it did not run.
+    pub cpu_recent: Vec<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -157,3 +157,45 @@ pub struct SystemLog {
     pub dropped: u64,
     pub max_bytes: u64,
 }
+
+/// The spans the UI's charts show, each with the step it asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum ChartRange {
+    #[default]
+    #[serde(rename = "1h")]
+    Hour,
+    #[serde(rename = "24h")]
+    Day,
+    #[serde(rename = "7d")]
+    Week,
+}
+
+impl ChartRange {
+    pub const ALL: [ChartRange; 3] = [ChartRange::Hour, ChartRange::Day, ChartRange::Week];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ChartRange::Hour => "1h",
+            ChartRange::Day => "24h",
+            ChartRange::Week => "7d",
+        }
+    }
+
+    pub fn secs(self) -> i64 {
+        match self {
+            ChartRange::Hour => 3600,
+            ChartRange::Day => 86_400,
+            ChartRange::Week => 7 * 86_400,
+        }
+    }
+
+    /// Seconds per point: 360, 144 and 168 points (the history rounds it up
+    /// to what its tier holds).
+    pub fn step(self) -> u64 {
+        match self {
+            ChartRange::Hour => 10,
+            ChartRange::Day => 600,
+            ChartRange::Week => 3600,
+        }
+    }
+}

@@ -3,9 +3,9 @@
 use super::{page, ApiQuery};
 use crate::auth::RequireTeacher;
 use crate::error::Result;
-use crate::service::audit::{self as svc, AuditQuery};
+use crate::service::audit as svc;
 use crate::state::AppState;
-use app::types::{AuditEntry, AuditTarget, ListQuery};
+use app::types::{AuditEntry, AuditQuery, AuditTarget, ListQuery};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};

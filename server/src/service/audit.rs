@@ -7,22 +7,10 @@ use crate::error::Result;
 use crate::state::AppState;
 use crate::store::audit::{AuditFilter, AuditRow};
 use app::error::{AppError, FieldErrors};
-use app::types::{AuditEntry, ListQuery, Page, Role};
+use app::types::{AuditEntry, AuditQuery, AuditTarget, ListQuery, Page, Role};
 
 /// The most rows one export holds (the newest).
 pub const MAX_EXPORT_ROWS: u32 = 10_000;
-
-/// What a reader asks for.
-#[derive(Debug, Default, Clone)]
-pub struct AuditQuery {
-    pub user_id: Option<i64>,
-    pub target_kind: Option<String>,
-    pub target_id: Option<i64>,
-    pub action: Option<String>,
-    pub result: Option<String>,
-    pub from: Option<String>,
-    pub to: Option<String>,
-}
 
 fn filter(reader: &Teacher, q: &AuditQuery) -> Result<AuditFilter> {
     let mut fields = FieldErrors::new();
@@ -35,6 +23,10 @@ fn filter(reader: &Teacher, q: &AuditQuery) -> Result<AuditFilter> {
             None
         }
     };
+    if q.target_kind.as_deref().is_some_and(|k| AuditTarget::parse(k).is_none()) {
+        let kinds: Vec<&str> = AuditTarget::ALL.iter().map(|t| t.as_str()).collect();
+        fields.insert("target_kind".into(), format!("must be one of {}", kinds.join(", ")));
+    }
     if q.action.as_deref().is_some_and(|a| a.chars().count() > 64) {
         fields.insert("action".into(), "must be at most 64 characters".into());
     }

@@ -519,15 +519,23 @@ async fn power_off(state: &AppState, caller: &Caller, vm_id: i64) -> Result<()> 
 pub async fn seats(state: &AppState, caller: &Caller, id: i64) -> Result<Vec<SeatView>> {
     load(state, caller, id, Access::Manage).await?;
     let mut seats = state.store.seats(id).await?;
+    let mut cpu: std::collections::HashMap<i64, Vec<f64>> = std::collections::HashMap::new();
+    for (vm, percent) in state.store.lab_cpu_since(id, time::now() - SPARKLINE_SECS).await? {
+        cpu.entry(vm).or_default().push(percent);
+    }
     for s in &mut seats {
         if let Some(vm) = s.vm_id {
             if let Some(live) = state.engine.state(VmId(vm)).await {
                 s.state = Some(live.as_str().into());
             }
+            s.cpu_recent = cpu.remove(&vm).unwrap_or_default();
         }
     }
     Ok(seats)
 }
+
+/// How far back a seat's CPU sparkline reaches.
+const SPARKLINE_SECS: i64 = 300;
 
 /// Start, stop or reset several of a lab's VMs; each gets its own outcome.
 pub async fn bulk(state: &AppState, caller: &Caller, id: i64, req: BulkAction) -> Result<Vec<BulkOutcome>> {

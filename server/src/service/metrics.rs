@@ -13,7 +13,7 @@ use crate::auth::access::Admin;
 use crate::store::metrics::{tiers, Bucket, HostSample, Sample};
 use app::lifecycle::VmState;
 use app::types::{
-    CpuMetrics, DiskMetrics, HistoryPoint, HostCapacity, HostCpu, HostHistory, HostMemory, HostPoint, HostStatus, MemoryMetrics,
+    ChartRange, CpuMetrics, DiskMetrics, HistoryPoint, HostCapacity, HostCpu, HostHistory, HostMemory, HostPoint, HostStatus, MemoryMetrics,
     NetworkMetrics, NetworkMode, PoolSpace, StateCount, VmHistory, VmMetrics,
 };
 use std::collections::HashMap;
@@ -159,6 +159,17 @@ pub async fn history(state: &AppState, caller: &Caller, vm_id: i64, from: Option
     })
 }
 
+/// A VM's history over the last hour, day or week.
+pub async fn recent_history(state: &AppState, caller: &Caller, vm_id: i64, range: ChartRange) -> Result<VmHistory> {
+    history(state, caller, vm_id, Some(&since(range)), None, Some(range.step())).await
+}
+
+/// The start of `range` back from now, RFC 3339: a minute short of it, so
+/// the range reads the finest tier that holds it.
+fn since(range: ChartRange) -> String {
+    crate::time::rfc3339(crate::time::now() - range.secs() + 60)
+}
+
 /// A history query: its range, the tier it reads and its step.
 struct Range {
     from: i64,
@@ -290,6 +301,11 @@ pub async fn host_history(state: &AppState, _admin: &Admin, from: Option<&str>, 
     })
 }
 
+/// This node's host history over the last hour, day or week.
+pub async fn recent_host_history(state: &AppState, admin: &Admin, range: ChartRange) -> Result<HostHistory> {
+    host_history(state, admin, Some(&since(range)), None, Some(range.step())).await
+}
+
 /// One reading of this node's host; CPU since `last` (updated).
 fn host_sample(last: &mut Option<(u64, u64)>, running_vms: usize) -> HostSample {
     let now = procfs::host_cpu();
@@ -305,7 +321,8 @@ fn host_sample(last: &mut Option<(u64, u64)>, running_vms: usize) -> HostSample 
 }
 
 /// Groups buckets into steps: CPU and memory averaged, counters turned into
-/// rates against the previous step (a VM that restarted counts from zero).
+/// rates against the previous step (a VM that restarted counts from zero);
+/// a step with none before it has rates when it holds two buckets or more.
 fn points(buckets: &[Bucket], step: i64, from: i64) -> Vec<HistoryPoint> {
     let mut out = Vec::new();
     let mut previous: Option<(i64, Sample)> = None;
@@ -325,6 +342,9 @@ fn points(buckets: &[Bucket], step: i64, from: i64) -> Vec<HistoryPoint> {
         };
         let (since, before) = match previous {
             Some((t, s)) => (at - t, Some(s)),
+            // No step before (the VM had just started, or what was before
+            // is no longer kept): rates over the step's own buckets.
+            None if group.len() >= 2 => (group[group.len() - 1].at - group[0].at, Some(group[0].sample)),
             None => (step, None),
         };
         if at >= from - from.rem_euclid(step) && before.is_some() {
@@ -342,4 +362,30 @@ fn points(buckets: &[Bucket], step: i64, from: i64) -> Vec<HistoryPoint> {
         previous = Some((at, last));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bucket(at: i64, read_bytes: i64) -> Bucket {
+        Bucket { at, sample: Sample { cpu_percent: 10.0, read_bytes, ..Default::default() } }
+    }
+
+    #[test]
+    fn rates_come_from_the_step_before_or_else_from_the_steps_own_buckets() {
+        // One bucket alone has no rate to give: no point.
+        assert!(points(&[bucket(100, 5000)], 10, 100).is_empty());
+        // Two in the first step: their own rate (500 bytes over 5 s).
+        let p = points(&[bucket(100, 1000), bucket(105, 1500)], 10, 100);
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].read_bytes_per_sec, 100.0);
+        // Then against the step before (1000 bytes over 10 s).
+        let p = points(&[bucket(100, 1000), bucket(105, 1500), bucket(110, 2500)], 10, 100);
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[1].read_bytes_per_sec, 100.0);
+        // A restart counts from zero.
+        let p = points(&[bucket(100, 1000), bucket(105, 1500), bucket(110, 300)], 10, 100);
+        assert_eq!(p[1].read_bytes_per_sec, 30.0);
+    }
 }

@@ -300,8 +300,24 @@ impl Store {
                     vm_id,
                     state,
                     last_activity: last.map(rfc3339),
+                    cpu_recent: Vec::new(),
                 })
                 .collect())
+        })
+    }
+
+    /// The CPU of the lab's VMs at each finest-tier sample since `since`:
+    /// (vm id, percent), by VM and then time.
+    pub async fn lab_cpu_since(&self, lab_id: i64, since: i64) -> Result<Vec<(i64, f64)>, sqlx::Error> {
+        on_db!(&self.pool, p, DB => {
+            sqlx::query_as(&DB::sql(
+                "SELECT s.vm_id, s.cpu_percent FROM vm_samples s JOIN vms v ON v.id = s.vm_id \
+                 WHERE v.lab_id = ? AND s.tier = 0 AND s.at >= ? ORDER BY s.vm_id, s.at",
+            ))
+            .bind(lab_id)
+            .bind(since)
+            .fetch_all(p)
+            .await
         })
     }
 

@@ -5,7 +5,7 @@
 
 use crate::auth::identify;
 use crate::auth::{Admin, Caller, Proof, Teacher};
-use crate::service::{auth, courses, forwards, labs, nodes, quotas, snapshots, statistics, storage, system, templates, users, vms};
+use crate::service::{audit, auth, courses, forwards, labs, metrics, nodes, quotas, snapshots, statistics, storage, system, templates, users, vms};
 use crate::state::AppState;
 use app::backend::Backend;
 use app::error::AppError;
@@ -199,5 +199,17 @@ impl Backend for ServerFns {
     }
     async fn get_course_statistics(&self, req: &Parts, id: i64) -> R<CourseStatistics> {
         call!(self, req, Caller, |s, me| statistics::course(s, &me, id))
+    }
+    async fn get_vm_history(&self, req: &Parts, id: i64, range: ChartRange) -> R<VmHistory> {
+        call!(self, req, Caller, |s, me| metrics::recent_history(s, &me, id, range))
+    }
+    async fn get_host_status(&self, req: &Parts) -> R<HostStatus> {
+        call!(self, req, Admin, |s, admin| metrics::host_now(s, &admin))
+    }
+    async fn get_host_history(&self, req: &Parts, range: ChartRange) -> R<HostHistory> {
+        call!(self, req, Admin, |s, admin| metrics::recent_host_history(s, &admin, range))
+    }
+    async fn list_audit(&self, req: &Parts, query: AuditQuery, page: u32) -> R<Page<AuditEntry>> {
+        call!(self, req, Teacher, |s, reader| audit::list(s, &reader, &query, &ListQuery { page: Some(page), page_size: Some(50), ..Default::default() }))
     }
 }

@@ -16,6 +16,8 @@ class SeatView:
     """One student's place in a lab, for the class wall.
 
     Attributes:
+        cpu_recent (list[float]): The VM's CPU (percent of one host core) at each sample of the last
+            five minutes, oldest first; empty when it did not run.
         display_name (str):
         user_id (int):
         username (str):
@@ -24,6 +26,7 @@ class SeatView:
         vm_id (int | None | Unset):
     """
 
+    cpu_recent: list[float]
     display_name: str
     user_id: int
     username: str
@@ -33,6 +36,8 @@ class SeatView:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        cpu_recent = self.cpu_recent
+
         display_name = self.display_name
 
         user_id = self.user_id
@@ -61,6 +66,7 @@ class SeatView:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "cpu_recent": cpu_recent,
                 "display_name": display_name,
                 "user_id": user_id,
                 "username": username,
@@ -78,6 +84,8 @@ class SeatView:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
+        cpu_recent = cast(list[float], d.pop("cpu_recent"))
+
         display_name = d.pop("display_name")
 
         user_id = d.pop("user_id")
@@ -112,6 +120,7 @@ class SeatView:
         vm_id = _parse_vm_id(d.pop("vm_id", UNSET))
 
         seat_view = cls(
+            cpu_recent=cpu_recent,
             display_name=display_name,
             user_id=user_id,
             username=username,
