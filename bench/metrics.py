@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What VM history costs: N running guests (default 20) sampled into the
 database, against the same guests with sampling off (the anchor, measured
-in the same run). Figures: vlab's CPU per sampling round and per VM (and as
+in the same run). Figures: vlab's CPU per sampling round (the VMs and the host) and per VM (and as
 a share of one core at the default 10 s interval; target under 1%), the
 database's growth per VM per day and its cap, and the time to answer 30
 days of one VM's history.
