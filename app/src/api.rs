@@ -373,7 +373,7 @@ pub async fn get_host_history(range: ChartRange) -> Result<HostHistory, AppError
 /// A page of the audit trail (admins; teachers their courses' part). At a
 /// fixed address: the audit tests call it by name.
 #[server(input = Json, endpoint = "list_audit")]
-pub async fn list_audit(query: AuditQuery, page: u32) -> Result<Page<AuditEntry>, AppError> {
+pub async fn list_audit(query: AuditQuery, page: ListQuery) -> Result<Page<AuditEntry>, AppError> {
     let (b, req) = backend()?;
     b.list_audit(&req, query, page).await
 }

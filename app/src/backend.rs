@@ -78,7 +78,7 @@ pub trait Backend: Send + Sync + 'static {
     async fn get_vm_history(&self, req: &Parts, id: i64, range: ChartRange) -> R<VmHistory>;
     async fn get_host_status(&self, req: &Parts) -> R<HostStatus>;
     async fn get_host_history(&self, req: &Parts, range: ChartRange) -> R<HostHistory>;
-    async fn list_audit(&self, req: &Parts, query: AuditQuery, page: u32) -> R<Page<AuditEntry>>;
+    async fn list_audit(&self, req: &Parts, query: AuditQuery, page: ListQuery) -> R<Page<AuditEntry>>;
 }
 
 /// The backend as provided in Leptos context.

@@ -88,7 +88,7 @@ async fn changes_are_recorded_once_with_actor_and_result_and_read_within_bounds(
     // The Audit page reads it through a server function (a read, not recorded).
     let read = |query: serde_json::Value| {
         let r = browser.post(app.url("/api/list_audit")).header("origin", &app.base).header("content-type", "application/json");
-        r.body(json!({"query": query, "page": 1}).to_string()).send()
+        r.body(json!({"query": query, "page": {"page": 1}}).to_string()).send()
     };
     let r = read(json!({"action": "user.create"})).await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);

@@ -1,7 +1,7 @@
 //! `/audit`: the audit trail with filters, pages and a CSV export; admins
 //! see all of it, teachers what was done in their courses.
 
-use super::{tr, Loaded, Pager, RequireUser};
+use super::{page_query, tr, Loaded, Pager, RequireUser};
 use crate::api::list_audit;
 use crate::types::{AuditEntry, AuditQuery, AuditTarget, Page, Role, UserView};
 use leptos::prelude::*;
@@ -61,7 +61,7 @@ fn export_href(q: &AuditQuery) -> String {
 fn AuditTrail() -> impl IntoView {
     let query = RwSignal::new(AuditQuery::default());
     let page = RwSignal::new(1u32);
-    let events = Resource::new(move || (query.get(), page.get()), |(q, p)| list_audit(q, p));
+    let events = Resource::new(move || (query.get(), page.get()), |(q, p)| list_audit(q, page_query(p)));
     let (user, kind, target, action, result, from, to) =
         (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()),
          RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));

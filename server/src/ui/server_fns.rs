@@ -209,7 +209,7 @@ impl Backend for ServerFns {
     async fn get_host_history(&self, req: &Parts, range: ChartRange) -> R<HostHistory> {
         call!(self, req, Admin, |s, admin| metrics::recent_host_history(s, &admin, range))
     }
-    async fn list_audit(&self, req: &Parts, query: AuditQuery, page: u32) -> R<Page<AuditEntry>> {
-        call!(self, req, Teacher, |s, reader| audit::list(s, &reader, &query, &ListQuery { page: Some(page), page_size: Some(50), ..Default::default() }))
+    async fn list_audit(&self, req: &Parts, query: AuditQuery, page: ListQuery) -> R<Page<AuditEntry>> {
+        call!(self, req, Teacher, |s, reader| audit::list(s, &reader, &query, &page))
     }
 }
