@@ -113,6 +113,10 @@ async fn history_is_sampled_downsampled_bounded_and_deleted_with_the_vm() {
     let two = history(&app, &admin, vm, &last_minute(2)).await;
     assert_eq!(two["step_secs"], 2);
     assert!(two["points"].as_array().unwrap().iter().all(|p| seconds(&p["at"]) % 2 == 0), "{two}");
+    // "The last day", asked a few seconds ago, still reads the minute tier (a
+    // 10-minute step would mean the week's).
+    let day = server::time::rfc3339(server::time::now() - 86_400 - 5);
+    assert_eq!(history(&app, &admin, vm, &format!("from={day}")).await["step_secs"], 180);
     // Who may not see the VM may not see its history.
     app.create_user(&admin, "peer", "student").await;
     let peer = app.login("peer", "peer-password").await;

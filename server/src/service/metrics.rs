@@ -142,6 +142,8 @@ pub async fn sample_round(state: &AppState, last: &mut HashMap<i64, (Instant, pr
 const MAX_POINTS: i64 = 2000;
 /// The longest range kept.
 const MAX_RANGE_SECS: i64 = 30 * 86_400;
+/// How far past what a tier keeps a range may start and still read it.
+const TIER_SLACK_SECS: i64 = 60;
 
 /// A VM's history from `from` to `to` (RFC 3339; default the last hour) at
 /// `step` seconds (default: the finest kept for the range, at most 500 points).
@@ -164,10 +166,9 @@ pub async fn recent_history(state: &AppState, caller: &Caller, vm_id: i64, range
     history(state, caller, vm_id, Some(&since(range)), None, Some(range.step())).await
 }
 
-/// The start of `range` back from now, RFC 3339: a minute short of it, so
-/// the range reads the finest tier that holds it.
+/// The start of `range` back from now, RFC 3339.
 fn since(range: ChartRange) -> String {
-    crate::time::rfc3339(crate::time::now() - range.secs() + 60)
+    crate::time::rfc3339(crate::time::now() - range.secs())
 }
 
 /// A history query: its range, the tier it reads and its step.
@@ -195,9 +196,11 @@ impl Range {
             return Err(app::error::AppError::invalid("step", format!("must be 1 to {MAX_RANGE_SECS} seconds")).into());
         }
         let tiers = tiers(state.config.metrics_interval_secs as i64);
-        // The finest tier that still holds `from`; a coarser one when the step asks for it.
+        // The finest tier that still holds `from` (within a minute: "the
+        // last day" asked a moment ago still reads the minute tier); a
+        // coarser one when the step asks for it.
         let wanted = step.map(|s| s as i64);
-        let mut tier = tiers.iter().position(|(_, keep)| now - from <= *keep).unwrap_or(tiers.len() - 1);
+        let mut tier = tiers.iter().position(|(_, keep)| now - from <= *keep + TIER_SLACK_SECS).unwrap_or(tiers.len() - 1);
         while tier + 1 < tiers.len() && wanted.is_some_and(|w| tiers[tier + 1].0 <= w) {
             tier += 1;
         }
