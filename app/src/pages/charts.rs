@@ -76,9 +76,9 @@ fn epoch(at: &str) -> i64 {
     OffsetDateTime::parse(at, &Rfc3339).map_or(0, |t| t.unix_timestamp())
 }
 
-/// `at` as the axis shows it (UTC): the time of day, with the date over longer spans.
-fn axis_label(at: &str, with_date: bool) -> String {
-    let Ok(t) = OffsetDateTime::parse(at, &Rfc3339) else { return String::new() };
+/// `unix` as the axis shows it (UTC): the time of day, with the date over longer spans.
+fn axis_label(unix: i64, with_date: bool) -> String {
+    let Ok(t) = OffsetDateTime::from_unix_timestamp(unix) else { return String::new() };
     let hm = format!("{:02}:{:02}", t.hour(), t.minute());
     if with_date {
         format!("{:02}-{:02} {hm}", u8::from(t.month()), t.day())
@@ -115,7 +115,7 @@ pub fn Chart(
     lines: Vec<Line>,
     unit: Unit,
     #[prop(optional)] top: Option<f64>,
-    #[prop(optional)] note: Option<&'static str>,
+    #[prop(optional_no_strip)] note: Option<&'static str>,
 ) -> impl IntoView {
     let (t0, t1) = (epoch(&from), epoch(&to));
     let span = (t1 - t0).max(1) as f64;
@@ -141,22 +141,16 @@ pub fn Chart(
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            let xy: Vec<String> = l
-                .points
-                .iter()
-                .map(|&(at, v)| {
-                    let x = ((at - t0) as f64 / span * W).clamp(0.0, W);
-                    let y = H - (v / ceiling * H).clamp(0.0, H);
-                    format!("{x:.1},{y:.1}")
-                })
-                .collect();
+            let xy: Vec<(f64, f64)> =
+                l.points.iter().map(|&(at, v)| (((at - t0) as f64 / span * W).clamp(0.0, W), H - (v / ceiling * H).clamp(0.0, H))).collect();
+            let points: Vec<String> = xy.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect();
             // A lone point is drawn as a dot.
-            let dot = (xy.len() == 1).then(|| {
-                let (x, y) = xy[0].split_once(',').unwrap_or(("0", "0"));
-                view! { <circle class=format!("c{i}") cx=x.to_owned() cy=y.to_owned() r="3"/> }
-            });
+            let dot = match xy[..] {
+                [(x, y)] => Some(view! { <circle class=format!("c{i}") cx=format!("{x:.1}") cy=format!("{y:.1}") r="3"/> }),
+                _ => None,
+            };
             view! {
-                <polyline class=format!("c{i}") points=xy.join(" ") data-series=l.key/>
+                <polyline class=format!("c{i}") points=points.join(" ") data-series=l.key/>
                 {dot}
             }
         })
@@ -175,7 +169,7 @@ pub fn Chart(
                     <line class="axis" x1="0" x2=W.to_string() y1=H.to_string() y2=H.to_string()/>
                     {paths}
                 </svg>
-                <span class="xaxis muted small"><span>{axis_label(&from, with_date)}</span><span>{axis_label(&to, with_date)}" UTC"</span></span>
+                <span class="xaxis muted small"><span>{axis_label(t0, with_date)}</span><span>{axis_label(t1, with_date)}" UTC"</span></span>
             </div>
             {match (drawn, note) {
                 (_, Some(key)) => Some(view! { <p class="muted small" data-testid="chart-note">{move || t(lang.get(), key)}</p> }.into_any()),
@@ -232,7 +226,12 @@ pub fn VmUsage(id: i64) -> impl IntoView {
                     key,
                     points: h.points.iter().filter_map(|p| f(p).map(|v| (at(p), v))).collect(),
                 };
-                let no_network = !h.points.is_empty() && h.points.iter().all(|p| p.rx_bytes_per_sec.is_none());
+                // No counters (user-mode or no network): said, not drawn as zeros.
+                let (network, no_network) = if !h.points.is_empty() && h.points.iter().all(|p| p.rx_bytes_per_sec.is_none()) {
+                    (vec![], Some("usage.no_network"))
+                } else {
+                    (vec![line("usage.rx", |p| p.rx_bytes_per_sec), line("usage.tx", |p| p.tx_bytes_per_sec)], None)
+                };
                 view! {
                     <div class="charts">
                         <Chart testid="chart-cpu" title="usage.cpu" from=h.from.clone() to=h.to.clone() unit=Unit::Percent top=100.0
@@ -241,13 +240,8 @@ pub fn VmUsage(id: i64) -> impl IntoView {
                             lines=vec![line("usage.rss", |p| Some(p.rss_bytes as f64))]/>
                         <Chart testid="chart-disk" title="usage.disk" from=h.from.clone() to=h.to.clone() unit=Unit::BytesPerSec
                             lines=vec![line("usage.read", |p| Some(p.read_bytes_per_sec)), line("usage.write", |p| Some(p.write_bytes_per_sec))]/>
-                        {if no_network {
-                            view! { <Chart testid="chart-network" title="usage.network" from=h.from.clone() to=h.to.clone() unit=Unit::BytesPerSec
-                                lines=vec![] note="usage.no_network"/> }.into_any()
-                        } else {
-                            view! { <Chart testid="chart-network" title="usage.network" from=h.from.clone() to=h.to.clone() unit=Unit::BytesPerSec
-                                lines=vec![line("usage.rx", |p| p.rx_bytes_per_sec), line("usage.tx", |p| p.tx_bytes_per_sec)]/> }.into_any()
-                        }}
+                        <Chart testid="chart-network" title="usage.network" from=h.from.clone() to=h.to.clone() unit=Unit::BytesPerSec
+                            lines=network note=no_network/>
                     </div>
                 }
             }/>
@@ -337,7 +331,8 @@ mod tests {
     fn times_are_read_and_labelled_in_utc() {
         assert_eq!(epoch("1970-01-01T01:00:00Z"), 3600);
         assert_eq!(epoch("not a time"), 0);
-        assert_eq!(axis_label("2026-12-03T09:05:00Z", false), "09:05");
-        assert_eq!(axis_label("2026-12-03T09:05:00Z", true), "12-03 09:05");
+        let at = epoch("2026-12-03T09:05:00Z");
+        assert_eq!(axis_label(at, false), "09:05");
+        assert_eq!(axis_label(at, true), "12-03 09:05");
     }
 }
