@@ -370,6 +370,23 @@ pub async fn get_host_history(range: ChartRange) -> Result<HostHistory, AppError
     b.get_host_history(&req, range).await
 }
 
+/// A VM's serial or QEMU log: its last 64 KiB, or what came after
+/// `offset` (a range's `next_offset`) to follow it. At a fixed address: the
+/// log tests call it by name.
+#[server(input = Json, endpoint = "get_vm_log")]
+pub async fn get_vm_log(id: i64, source: LogSource, offset: Option<u64>) -> Result<VmLog, AppError> {
+    let (b, req) = backend()?;
+    b.get_vm_log(&req, id, source, offset).await
+}
+
+/// vlab's recent log on this node (admins): the newest entries at `level`
+/// (`info`, `warn`, `error`) or worse that hold `q`, at most `limit`.
+#[server(input = Json, endpoint = "get_system_log")]
+pub async fn get_system_log(level: String, q: String, limit: usize) -> Result<SystemLog, AppError> {
+    let (b, req) = backend()?;
+    b.get_system_log(&req, level, q, limit).await
+}
+
 /// A page of the audit trail (admins; teachers their courses' part). At a
 /// fixed address: the audit tests call it by name.
 #[server(input = Json, endpoint = "list_audit")]

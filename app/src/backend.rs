@@ -79,6 +79,8 @@ pub trait Backend: Send + Sync + 'static {
     async fn get_host_status(&self, req: &Parts) -> R<HostStatus>;
     async fn get_host_history(&self, req: &Parts, range: ChartRange) -> R<HostHistory>;
     async fn list_audit(&self, req: &Parts, query: AuditQuery, page: ListQuery) -> R<Page<AuditEntry>>;
+    async fn get_vm_log(&self, req: &Parts, id: i64, source: LogSource, offset: Option<u64>) -> R<VmLog>;
+    async fn get_system_log(&self, req: &Parts, level: String, q: String, limit: usize) -> R<SystemLog>;
 }
 
 /// The backend as provided in Leptos context.

@@ -233,6 +233,36 @@ async fn history_is_sampled_downsampled_bounded_and_deleted_with_the_vm() {
     assert_error(s, &v, 422, "VALIDATION_FAILED");
     let (s, v) = app.json(Method::GET, "/api/v1/system/logs", Some(&peer), None).await;
     assert_error(s, &v, 403, "FORBIDDEN");
+    // The machine page and the System page read the same through server
+    // functions, with the same rules.
+    let (admin_ui, peer_ui) = (app.browser("admin", ADMIN_PASSWORD).await, app.browser("peer", "peer-password").await);
+    let (s, v) = app.server_fn(&admin_ui, "get_vm_log", json!({"id": vm, "source": "serial", "offset": null})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["text"].as_str().unwrap().contains(MARKER), "{v}");
+    let next = v["next_offset"].as_u64().unwrap();
+    let (s, v) = app.server_fn(&admin_ui, "get_vm_log", json!({"id": vm, "source": "serial", "offset": next})).await;
+    assert_eq!((s, v["offset"].as_u64()), (StatusCode::OK, Some(next)), "it follows on from where it stopped: {v}");
+    let (s, v) = app.server_fn(&admin_ui, "get_vm_log", json!({"id": vm, "source": "serial", "offset": next + (1 << 30)})).await;
+    assert_eq!((s, v["fields"]["offset"].is_string()), (StatusCode::UNPROCESSABLE_ENTITY, true), "{v}");
+    let (s, v) = app.server_fn(&admin_ui, "get_vm_log", json!({"id": vm, "source": "qemu", "offset": null})).await;
+    assert_eq!((s, v["source"].as_str()), (StatusCode::OK, Some("qemu")), "{v}");
+    for source in ["serial", "qemu"] {
+        let (s, v) = app.server_fn(&peer_ui, "get_vm_log", json!({"id": vm, "source": source, "offset": null})).await;
+        assert_eq!((s, v["code"].as_str()), (StatusCode::NOT_FOUND, Some("VM_NOT_FOUND")), "another's VM: {v}");
+    }
+    let (s, v) = app.server_fn(&admin_ui, "get_system_log", json!({"level": "warn", "q": "", "limit": 200})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["entries"].as_array().unwrap().iter().all(|e| e["level"] == "warn" || e["level"] == "error"), "{v}");
+    let (s, v) = app.server_fn(&admin_ui, "get_system_log", json!({"level": "info", "q": "first admin", "limit": 200})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let entries = v["entries"].as_array().unwrap();
+    assert!(!entries.is_empty() && entries.iter().all(|e| e["message"].as_str().unwrap().contains("first admin")), "{v}");
+    let (s, v) = app.server_fn(&admin_ui, "get_system_log", json!({"level": "debug", "q": "", "limit": 200})).await;
+    assert_eq!((s, v["fields"]["level"].is_string()), (StatusCode::UNPROCESSABLE_ENTITY, true), "{v}");
+    let (s, v) = app.server_fn(&admin_ui, "get_system_log", json!({"level": "info", "q": "", "limit": 0})).await;
+    assert_eq!((s, v["fields"]["limit"].is_string()), (StatusCode::UNPROCESSABLE_ENTITY, true), "{v}");
+    let (s, v) = app.server_fn(&peer_ui, "get_system_log", json!({"level": "info", "q": "", "limit": 200})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
     app.vm_action(&admin, vm, json!({"action": "stop"})).await;
 
     // 30 days of samples every 10 s (coarser where only coarse tiers keep

@@ -22,10 +22,7 @@ async fn admin_browser(app: &TestApp) -> reqwest::Client {
 }
 
 async fn browser_of(app: &TestApp, username: &str, password: &str) -> reqwest::Client {
-    let browser = client();
-    let r = browser.post(app.url("/login")).header("origin", &app.base).form(&[("username", username), ("password", password)]).send().await.unwrap();
-    assert_eq!(r.headers()["location"], "/", "{username} signed in");
-    browser
+    app.browser(username, password).await
 }
 
 /// A server function answers a client's mistake with the 4xx of its

@@ -542,5 +542,6 @@ fn MachineDetail(id: i64, admin: bool) -> impl IntoView {
             })}
         </Transition>
         <super::charts::VmUsage id/>
+        <super::logs::VmLogs id/>
     }
 }

@@ -2,6 +2,7 @@
 
 mod audit;
 pub mod charts;
+mod logs;
 mod console;
 mod courses;
 mod labs;

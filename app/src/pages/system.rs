@@ -78,6 +78,7 @@ fn SystemAdmin() -> impl IntoView {
             }
         }/>
         <HostUsage/>
+        <super::logs::SystemLogs/>
     }
 }
 

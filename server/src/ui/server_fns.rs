@@ -5,7 +5,7 @@
 
 use crate::auth::identify;
 use crate::auth::{Admin, Caller, Proof, Teacher};
-use crate::service::{audit, auth, courses, forwards, labs, metrics, nodes, quotas, snapshots, statistics, storage, system, templates, users, vms};
+use crate::service::{audit, auth, courses, forwards, labs, logs, metrics, nodes, quotas, snapshots, statistics, storage, system, templates, users, vms};
 use crate::state::AppState;
 use app::backend::Backend;
 use app::error::AppError;
@@ -211,5 +211,11 @@ impl Backend for ServerFns {
     }
     async fn list_audit(&self, req: &Parts, query: AuditQuery, page: ListQuery) -> R<Page<AuditEntry>> {
         call!(self, req, Teacher, |s, reader| audit::list(s, &reader, &query, &page))
+    }
+    async fn get_vm_log(&self, req: &Parts, id: i64, source: LogSource, offset: Option<u64>) -> R<VmLog> {
+        call!(self, req, Caller, |s, me| logs::vm_log(s, &me, id, source, offset, None))
+    }
+    async fn get_system_log(&self, req: &Parts, level: String, q: String, limit: usize) -> R<SystemLog> {
+        call!(self, req, Admin, |s, admin| std::future::ready(logs::system_log(s, &admin, Some(&level), None, None, Some(&q), Some(limit))))
     }
 }

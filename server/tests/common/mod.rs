@@ -110,6 +110,23 @@ impl TestApp {
         v["data"]["token"].as_str().expect("token in grant").to_owned()
     }
 
+    /// A browser-like client signed in through the login form (its
+    /// session cookie, as the UI has).
+    pub async fn browser(&self, username: &str, password: &str) -> Client {
+        let browser = client();
+        let r = browser.post(self.url("/login")).header("origin", &self.base).form(&[("username", username), ("password", password)]).send().await.unwrap();
+        assert_eq!(r.headers()["location"], "/", "{username} signed in");
+        browser
+    }
+
+    /// Calls the server function at `/api/{name}` as `browser` would.
+    pub async fn server_fn(&self, browser: &Client, name: &str, args: Value) -> (StatusCode, Value) {
+        let r = browser.post(self.url(&format!("/api/{name}"))).header("origin", &self.base).header("content-type", "application/json").body(args.to_string());
+        let resp = r.send().await.unwrap();
+        let status = resp.status();
+        (status, resp.json::<Value>().await.unwrap_or(Value::Null))
+    }
+
     pub async fn admin_token(&self) -> String {
         self.login("admin", ADMIN_PASSWORD).await
     }
