@@ -27,21 +27,63 @@ pub async fn vm_log(state: &AppState, caller: &Caller, vm_id: i64, source: LogSo
     if !(1..=MAX_RANGE_BYTES).contains(&limit) {
         return Err(AppError::invalid("limit", format!("must be 1 to {MAX_RANGE_BYTES} bytes")).into());
     }
-    let bytes = read_log(state, vm_id, source).await;
-    let size = bytes.len() as u64;
-    let offset = offset.unwrap_or(size.saturating_sub(limit));
-    if offset > size {
-        return Err(AppError::invalid("offset", format!("is past the log's end ({size} bytes)")).into());
-    }
-    let end = (offset + limit).min(size);
+    let start = |size: u64| -> Result<u64> {
+        let offset = offset.unwrap_or(size.saturating_sub(limit));
+        if offset > size {
+            return Err(AppError::invalid("offset", format!("is past the log's end ({size} bytes)")).into());
+        }
+        Ok(offset)
+    };
+    let (size, offset, bytes) = match source {
+        // Only the range is read: a page following the log asks every few
+        // seconds and mostly gets nothing new.
+        LogSource::Serial => {
+            let paths = state.engine.run_paths(VmId(vm_id));
+            let files = [paths.serial_log_old(), paths.serial_log()];
+            let mut lens = [0u64; 2];
+            for (len, file) in lens.iter_mut().zip(&files) {
+                *len = tokio::fs::metadata(file).await.map_or(0, |m| m.len());
+            }
+            let size = lens.iter().sum();
+            let offset = start(size)?;
+            (size, offset, read_span(&files, lens, offset, limit).await)
+        }
+        LogSource::Qemu => {
+            let all = read_log(state, vm_id, source).await;
+            let size = all.len() as u64;
+            let offset = start(size)?;
+            let end = (offset + limit).min(size);
+            (size, offset, all[offset as usize..end as usize].to_vec())
+        }
+    };
     Ok(VmLog {
         vm_id,
         source,
         size,
         offset,
-        text: String::from_utf8_lossy(&bytes[offset as usize..end as usize]).into_owned(),
-        next_offset: end,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+        next_offset: offset + bytes.len() as u64,
     })
+}
+
+/// Bytes `offset..offset + limit` of `files` read as one (each `lens` long
+/// when measured); a file that shrank meanwhile gives what it still holds.
+async fn read_span(files: &[std::path::PathBuf], lens: [u64; 2], offset: u64, limit: u64) -> Vec<u8> {
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    let mut out = Vec::new();
+    let (mut base, end) = (0u64, offset + limit);
+    for (file, len) in files.iter().zip(lens) {
+        let (from, to) = (offset.max(base), end.min(base + len));
+        if from < to {
+            if let Ok(mut f) = tokio::fs::File::open(file).await {
+                if f.seek(std::io::SeekFrom::Start(from - base)).await.is_ok() {
+                    let _ = f.take(to - from).read_to_end(&mut out).await;
+                }
+            }
+        }
+        base += len;
+    }
+    out
 }
 
 /// The whole log as it is kept (a serial log within `serial_log_max_kib`,
