@@ -75,28 +75,21 @@ async fn changes_are_recorded_once_with_actor_and_result_and_read_within_bounds(
     assert!(s.is_client_error(), "{s}");
 
     // The UI's doors: the login form and a server function.
-    let browser = client();
-    let r = browser.post(app.url("/login")).header("origin", &app.base).form(&[("username", "admin"), ("password", ADMIN_PASSWORD)]).send().await.unwrap();
-    assert!(r.status().is_redirection());
-    let body = json!({"input": {"username": "uiuser", "password": "ui-secret-password", "role": "student"}}).to_string();
-    let r = browser.post(app.url("/api/create_user")).header("origin", &app.base).header("content-type", "application/json").body(body).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
+    let browser = app.browser("admin", ADMIN_PASSWORD).await;
+    let (s, v) = app.server_fn(&browser, "create_user", json!({"input": {"username": "uiuser", "password": "ui-secret-password", "role": "student"}})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
     let made = trail(&app, &admin, "action=user.create").await;
     let ui = made.iter().find(|e| e["channel"] == "ui").expect("the server function's create");
     assert_eq!((ui["via"].as_str(), ui["username"].as_str(), ui["summary"].as_str()), (Some("session"), Some("admin"), Some("username=uiuser role=student")));
     assert!(ui["target_id"].is_i64(), "{ui}");
     // The Audit page reads it through a server function (a read, not recorded).
-    let read = |query: serde_json::Value| {
-        let r = browser.post(app.url("/api/list_audit")).header("origin", &app.base).header("content-type", "application/json");
-        r.body(json!({"query": query, "page": {"page": 1}}).to_string()).send()
-    };
-    let r = read(json!({"action": "user.create"})).await.unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let page: serde_json::Value = r.json().await.unwrap();
+    let read = |query: serde_json::Value| app.server_fn(&browser, "list_audit", json!({"query": query, "page": {"page": 1}}));
+    let (s, page) = read(json!({"action": "user.create"})).await;
+    assert_eq!(s, StatusCode::OK);
     assert!(page["items"].as_array().unwrap().iter().all(|e| e["action"] == "user.create") && page["pagination"]["total"].as_u64() >= Some(1), "{page}");
-    let r = read(json!({"target_kind": "everything"})).await.unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().await.unwrap().contains("target_kind"));
+    let (s, v) = read(json!({"target_kind": "everything"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(v.to_string().contains("target_kind"), "{v}");
     assert!(trail(&app, &admin, "action=audit").await.is_empty(), "reads are not recorded");
     let logins = trail(&app, &admin, "action=auth.login").await;
     assert!(logins.iter().any(|e| e["channel"] == "ui" && e["username"] == "admin" && e["user_id"] == 1 && e["via"] == "password" && e["result"] == "ok"), "{logins:?}");

@@ -6,31 +6,12 @@ use common::*;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-/// A browser-like client signed in as the admin through the login form.
-async fn admin_browser(app: &TestApp) -> reqwest::Client {
-    let browser = client();
-    let r = browser
-        .post(app.url("/login"))
-        .header("origin", &app.base)
-        .form(&[("username", "admin"), ("password", ADMIN_PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_redirection(), "{}", r.status());
-    assert_eq!(r.headers()["location"], "/", "signed in");
-    browser
-}
-
-async fn browser_of(app: &TestApp, username: &str, password: &str) -> reqwest::Client {
-    app.browser(username, password).await
-}
-
 /// A server function answers a client's mistake with the 4xx of its
 /// error, never 500, in the same envelope the UI decodes.
 #[tokio::test]
 async fn server_functions_answer_bad_input_with_4xx() {
     let app = TestApp::spawn().await;
-    let admin = admin_browser(&app).await;
+    let admin = app.browser("admin", ADMIN_PASSWORD).await;
     let call = |browser: &reqwest::Client, body: &str| {
         let r = browser.post(app.url("/api/create_user")).header("origin", &app.base).header("content-type", "application/json").body(body.to_owned());
         async move {
@@ -50,7 +31,7 @@ async fn server_functions_answer_bad_input_with_4xx() {
     assert_eq!(s, 200, "{v}");
     let (s, _) = call(&admin, r#"{"input": {"username": "sam", "password": "sam-password", "role": "student"}}"#).await;
     assert_eq!(s, 409, "a taken username");
-    let student = browser_of(&app, "sam", "sam-password").await;
+    let student = app.browser("sam", "sam-password").await;
     let (s, v) = call(&student, r#"{"input": {"username": "eve", "password": "eve-password", "role": "admin"}}"#).await;
     assert_eq!(s, 403, "{v}");
     let (s, _) = call(&client(), r#"{"input": {"username": "eve", "password": "eve-password", "role": "admin"}}"#).await;
@@ -66,7 +47,7 @@ async fn user_exists(app: &TestApp, admin: &str, username: &str) -> bool {
 async fn a_session_cookie_changes_nothing_from_another_site() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
-    let browser = admin_browser(&app).await;
+    let browser = app.browser("admin", ADMIN_PASSWORD).await;
     let new_user = |name: &str| json!({"username": name, "password": "a-long-password", "role": "admin"});
 
     // Another page posts to the create-user server function: refused, nothing made.

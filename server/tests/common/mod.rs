@@ -115,6 +115,7 @@ impl TestApp {
     pub async fn browser(&self, username: &str, password: &str) -> Client {
         let browser = client();
         let r = browser.post(self.url("/login")).header("origin", &self.base).form(&[("username", username), ("password", password)]).send().await.unwrap();
+        assert!(r.status().is_redirection(), "{}", r.status());
         assert_eq!(r.headers()["location"], "/", "{username} signed in");
         browser
     }
