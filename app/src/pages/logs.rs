@@ -38,9 +38,13 @@ impl Followed {
     /// Takes in a range asked from `asked`: appended when it carries on
     /// from what is shown, else shown instead (a first read, another log, or
     /// a log that shrank because the VM started again or its oldest part was
-    /// dropped).
-    fn take(&mut self, asked: Option<u64>, range: VmLog) {
+    /// dropped). Whether anything shown changed: most reads of a followed
+    /// log bring nothing new.
+    fn take(&mut self, asked: Option<u64>, range: VmLog) -> bool {
         let carries_on = asked.is_some() && self.source == Some(range.source) && range.offset == self.next && range.size >= self.size;
+        if carries_on && range.text.is_empty() && range.size == self.size {
+            return false;
+        }
         let text = printable(&range.text);
         if carries_on {
             self.text.push_str(&text);
@@ -51,6 +55,7 @@ impl Followed {
         self.next = range.next_offset;
         self.size = range.size;
         keep_tail(&mut self.text, KEEP_BYTES);
+        true
     }
 }
 
@@ -112,7 +117,7 @@ async fn read_on(id: i64, source: LogSource, chosen: RwSignal<LogSource>, shown:
                 if !current {
                     return;
                 }
-                shown.update(|f| f.take(from, range));
+                shown.maybe_update(|f| f.take(from, range));
                 if !more {
                     return;
                 }
@@ -264,12 +269,13 @@ mod tests {
         assert_eq!(f.offset_for(LogSource::Serial), None);
         f.take(None, range(LogSource::Serial, 10, "boot\n", 15));
         assert_eq!((f.text.as_str(), f.offset_for(LogSource::Serial), f.offset_for(LogSource::Qemu)), ("boot\n", Some(15), None));
-        f.take(Some(15), range(LogSource::Serial, 15, "ready\n", 21));
+        assert!(f.take(Some(15), range(LogSource::Serial, 15, "ready\n", 21)));
+        assert_eq!(f.text, "boot\nready\n");
+        // Nothing new: nothing to show again.
+        assert!(!f.take(Some(21), range(LogSource::Serial, 21, "", 21)));
         assert_eq!(f.text, "boot\nready\n");
         // The VM started again: its log is shorter than what was read.
-        f.take(Some(21), range(LogSource::Serial, 21, "", 21));
-        assert_eq!(f.text, "boot\nready\n");
-        f.take(Some(21), range(LogSource::Serial, 0, "again\n", 6));
+        assert!(f.take(Some(21), range(LogSource::Serial, 0, "again\n", 6)));
         assert_eq!((f.text.as_str(), f.next), ("again\n", 6));
         // Another log replaces what is shown.
         f.take(None, range(LogSource::Qemu, 0, "qemu\n", 5));

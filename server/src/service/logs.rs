@@ -38,8 +38,7 @@ pub async fn vm_log(state: &AppState, caller: &Caller, vm_id: i64, source: LogSo
         // Only the range is read: a page following the log asks every few
         // seconds and mostly gets nothing new.
         LogSource::Serial => {
-            let paths = state.engine.run_paths(VmId(vm_id));
-            let files = [paths.serial_log_old(), paths.serial_log()];
+            let files = serial_files(state, vm_id);
             let mut lens = [0u64; 2];
             for (len, file) in lens.iter_mut().zip(&files) {
                 *len = tokio::fs::metadata(file).await.map_or(0, |m| m.len());
@@ -106,16 +105,24 @@ pub async fn vm_log_whole(state: &AppState, caller: &Caller, vm_id: i64, source:
     Ok(read_log(state, vm_id, source).await)
 }
 
-async fn read_log(state: &AppState, vm_id: i64, source: LogSource) -> Vec<u8> {
+/// The serial log's files in order: the part cut off last, then the
+/// current one.
+fn serial_files(state: &AppState, vm_id: i64) -> [std::path::PathBuf; 2] {
     let paths = state.engine.run_paths(VmId(vm_id));
+    [paths.serial_log_old(), paths.serial_log()]
+}
+
+async fn read_log(state: &AppState, vm_id: i64, source: LogSource) -> Vec<u8> {
     match source {
         LogSource::Serial => {
-            let mut bytes = tokio::fs::read(paths.serial_log_old()).await.unwrap_or_default();
-            bytes.extend(tokio::fs::read(paths.serial_log()).await.unwrap_or_default());
+            let mut bytes = Vec::new();
+            for file in serial_files(state, vm_id) {
+                bytes.extend(tokio::fs::read(file).await.unwrap_or_default());
+            }
             bytes
         }
         LogSource::Qemu => {
-            let bytes = tokio::fs::read(paths.log()).await.unwrap_or_default();
+            let bytes = tokio::fs::read(state.engine.run_paths(VmId(vm_id)).log()).await.unwrap_or_default();
             let tail = &bytes[bytes.len().saturating_sub(QEMU_LOG_MAX_BYTES as usize)..];
             crate::engine::qemu_log_text(&String::from_utf8_lossy(tail), &state.config.data_dir).into_bytes()
         }
